@@ -1,0 +1,317 @@
+// The embedded --demo snapshot (DESIGN.md §1 and four other namespaces); read through the same
+// parser as -f, so the demo exercises the real manifest path.
+export const demoFile = '<demo>';
+
+export const demoManifests = `# The incident of DESIGN.md §1: namespace default is annotated for one root app (structurizr),
+# so every kopia mover there runs as UID 0 while the NFS repository belongs to UID 1000.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: default
+  annotations:
+    volsync.backube/privileged-movers: "true"
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata:
+  name: bookstack
+  namespace: default
+spec:
+  sourcePVC: bookstack
+  trigger:
+    schedule: "0 */8 * * *"
+  kopia:
+    repository: bookstack-volsync-secret
+    copyMethod: Snapshot
+    moverSecurityContext:
+      runAsUser: 1000
+      runAsGroup: 1000
+      fsGroup: 1000
+    moverVolumes:
+      - mountPath: repository
+        volumeSource:
+          nfs:
+            server: nas.home.arpa
+            path: /volsync/kopia
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata:
+  name: immich
+  namespace: default
+spec:
+  sourcePVC: immich
+  trigger:
+    schedule: "0 */8 * * *"
+  kopia:
+    repository: immich-volsync-secret
+    copyMethod: Snapshot
+    moverSecurityContext:
+      runAsUser: 1000
+      runAsGroup: 1000
+      fsGroup: 1000
+    moverVolumes:
+      - mountPath: repository
+        volumeSource:
+          nfs:
+            server: nas.home.arpa
+            path: /volsync/kopia
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata:
+  name: opencloud
+  namespace: default
+spec:
+  sourcePVC: opencloud
+  trigger:
+    schedule: "0 */8 * * *"
+  kopia:
+    repository: opencloud-volsync-secret
+    copyMethod: Snapshot
+    moverSecurityContext:
+      runAsUser: 1000
+      runAsGroup: 1000
+      fsGroup: 1000
+    moverVolumes:
+      - mountPath: repository
+        volumeSource:
+          nfs:
+            server: nas.home.arpa
+            path: /volsync/kopia
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata:
+  name: pocket-id
+  namespace: default
+spec:
+  sourcePVC: pocket-id
+  trigger:
+    schedule: "0 */8 * * *"
+  kopia:
+    repository: pocket-id-volsync-secret
+    copyMethod: Snapshot
+    moverSecurityContext:
+      runAsUser: 1000
+      runAsGroup: 1000
+      fsGroup: 1000
+    moverVolumes:
+      - mountPath: repository
+        volumeSource:
+          nfs:
+            server: nas.home.arpa
+            path: /volsync/kopia
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata:
+  name: structurizr
+  namespace: default
+spec:
+  sourcePVC: structurizr
+  trigger:
+    schedule: "0 */8 * * *"
+  kopia:
+    repository: structurizr-volsync-secret
+    copyMethod: Snapshot
+    moverSecurityContext:
+      runAsUser: 1000
+      runAsGroup: 1000
+      fsGroup: 1000
+    moverVolumes:
+      - mountPath: repository
+        volumeSource:
+          nfs:
+            server: nas.home.arpa
+            path: /volsync/kopia
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: bookstack
+  namespace: default
+spec:
+  selector: {matchLabels: {app: bookstack}}
+  template:
+    metadata: {labels: {app: bookstack}}
+    spec:
+      securityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000}
+      containers:
+        - name: app
+          image: lscr.io/linuxserver/bookstack:24.10
+      volumes:
+        - name: data
+          persistentVolumeClaim: {claimName: bookstack}
+---
+# Namespace storage shares the NFS repository: its mover and the maintenance run as UID 1000.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: storage
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata:
+  name: garage
+  namespace: storage
+spec:
+  sourcePVC: garage
+  trigger:
+    schedule: "0 */8 * * *"
+  kopia:
+    repository: garage-volsync-secret
+    copyMethod: Snapshot
+    moverSecurityContext:
+      runAsUser: 1000
+      runAsGroup: 1000
+      fsGroup: 1000
+    moverVolumes:
+      - mountPath: repository
+        volumeSource:
+          nfs:
+            server: nas.home.arpa
+            path: /volsync/kopia
+---
+apiVersion: volsync.backube/v1alpha1
+kind: KopiaMaintenance
+metadata:
+  name: daily
+  namespace: storage
+spec:
+  repository:
+    repository: volsync-maintenance-secret
+  trigger:
+    schedule: "0 */8 * * *"
+  podSecurityContext:
+    runAsUser: 1000
+    runAsGroup: 1000
+    fsGroup: 1000
+  moverVolumes:
+    - mountPath: repository
+      volumeSource:
+        nfs:
+          server: nas.home.arpa
+          path: /volsync/kopia
+---
+# Namespace media: the annotation was set as a label (VolSync reads only annotations), and the
+# restic mover has no moverSecurityContext while the app runs as 568.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: media
+  labels:
+    volsync.backube/privileged-movers: "true"
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata:
+  name: jellyfin
+  namespace: media
+spec:
+  sourcePVC: jellyfin-config
+  trigger:
+    schedule: "0 3 * * *"
+  restic:
+    repository: jellyfin-restic
+    copyMethod: Snapshot
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationDestination
+metadata:
+  name: jellyfin-dst
+  namespace: media
+spec:
+  trigger:
+    manual: restore-once
+  restic:
+    repository: jellyfin-restic
+    destinationPVC: jellyfin-config
+    copyMethod: Direct
+    moverSecurityContext:
+      runAsUser: 568
+      runAsGroup: 568
+      fsGroup: 568
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: jellyfin
+  namespace: media
+spec:
+  selector: {matchLabels: {app: jellyfin}}
+  serviceName: jellyfin
+  template:
+    metadata: {labels: {app: jellyfin}}
+    spec:
+      securityContext: {runAsUser: 568, runAsGroup: 568, fsGroup: 568}
+      containers:
+        - name: jellyfin
+          image: ghcr.io/home-operations/jellyfin:10.10.7
+      volumes:
+        - name: config
+          persistentVolumeClaim: {claimName: jellyfin-config}
+---
+# Namespace sync: the annotation value has a leading space (read as false), so the rsync-tls
+# destination runs as UID 0 without capabilities, which VolSync does not support; the legacy rsync
+# mover is root anyway.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: sync
+  annotations:
+    volsync.backube/privileged-movers: " true"
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationDestination
+metadata:
+  name: wiki-replica
+  namespace: sync
+spec:
+  rsyncTLS:
+    copyMethod: Snapshot
+    capacity: 10Gi
+    accessModes: [ReadWriteOnce]
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata:
+  name: legacy-share
+  namespace: sync
+spec:
+  sourcePVC: legacy-share
+  rsync:
+    address: backup.example.internal
+    sshKeys: legacy-share-ssh
+---
+# Namespace secure enforces Pod Security restricted, yet it allows privileged movers: the mover pod
+# is rejected at admission, and runAsNonRoot cannot hold at UID 0 either.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: secure
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+  annotations:
+    volsync.backube/privileged-movers: "TRUE"
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata:
+  name: vault
+  namespace: secure
+spec:
+  sourcePVC: vault-data
+  trigger:
+    schedule: "30 1 * * *"
+  rclone:
+    rcloneConfig: vault-rclone
+    rcloneDestPath: backups/vault
+    copyMethod: Clone
+    moverSecurityContext:
+      runAsNonRoot: true
+      runAsUser: 100
+      runAsGroup: 1000
+      seccompProfile:
+        type: RuntimeDefault
+`;

@@ -1,0 +1,70 @@
+import { InputError } from '../../errors.js';
+import type { KubeObject, Origin } from '../../core/k8s/object.js';
+import { asStringMap, field, isObject } from '../../core/k8s/json.js';
+
+/** Kinds whose facts decide a mover identity; everything else is dropped while reading. */
+const kept = new Set([
+  'Namespace',
+  'ReplicationSource',
+  'ReplicationDestination',
+  'KopiaMaintenance',
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'ReplicaSet',
+]);
+const clusterScoped = new Set(['Namespace', 'PersistentVolume']);
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Reduces a raw object to what the tool needs (no managedFields, no status but containerStatuses)
+ * so that large inputs stay small in memory; rejects names the API server would reject.
+ */
+export function keepObject(v: Record<string, unknown>, origin: Origin): KubeObject | undefined {
+  const kind = v['kind'] as string;
+  if (!kept.has(kind)) return undefined;
+  const meta = v['metadata'];
+  const where = `${origin.file}:${origin.line}: ${kind}`;
+  if (!isObject(meta)) throw new InputError(`${where}: has no metadata; add metadata.name`);
+  const name = meta['name'];
+  if (typeof name !== 'string' || name === '')
+    throw new InputError(`${where}: has no metadata.name; add a name`);
+  const nameOk =
+    kind === 'Namespace'
+      ? dns1123Label.test(name) && name.length <= 63
+      : dns1123Subdomain.test(name) && name.length <= 253;
+  if (!nameOk)
+    throw new InputError(
+      `${where} ${JSON.stringify(name)}: invalid name; use lower-case letters, digits and '-' (RFC 1123)`,
+    );
+  const ns = meta['namespace'];
+  if (ns !== undefined && (typeof ns !== 'string' || !dns1123Label.test(ns) || ns.length > 63))
+    throw new InputError(
+      `${where}/${name}: invalid namespace ${JSON.stringify(ns)}; use an RFC 1123 label`,
+    );
+  const metadata: KubeObject['metadata'] = { name };
+  if (typeof ns === 'string' && !clusterScoped.has(kind)) metadata.namespace = ns;
+  if (typeof meta['uid'] === 'string') metadata.uid = meta['uid'];
+  if (isObject(meta['labels'])) metadata.labels = asStringMap(meta['labels']);
+  if (isObject(meta['annotations'])) {
+    const a = asStringMap(meta['annotations']);
+    delete a['kubectl.kubernetes.io/last-applied-configuration'];
+    metadata.annotations = a;
+  }
+  const o: KubeObject = {
+    apiVersion: v['apiVersion'] as string,
+    kind,
+    metadata,
+    spec: v['spec'],
+    origin,
+  };
+  const statuses = field(v['status'], 'containerStatuses');
+  if (kind === 'Pod' && statuses !== undefined) o.status = { containerStatuses: statuses };
+  return o;
+}

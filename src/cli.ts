@@ -1,0 +1,78 @@
+import yargs from 'yargs';
+import { Chosen } from './commands/chosen.js';
+import type { Deps } from './commands/deps.js';
+import { effectiveUidCommand } from './commands/effective-uid.js';
+import { explainCommand } from './commands/explain.js';
+import { globalOptions } from './commands/global-options.js';
+import { versionCommand } from './commands/version.js';
+import { InvalidSpecError } from './core/errors.js';
+import { CliError, exitCodes } from './errors.js';
+
+const scriptName = 'kubectl volsync-perms';
+
+/** Parses argv, runs one command and returns its exit code; the only place errors are printed. */
+export async function runCli(argv: string[], deps: Deps): Promise<number> {
+  const chosen = new Chosen();
+  const verbose = argv.some((a) => /^-v+$/.test(a) || a === '--v');
+  let usage: string | undefined;
+  const parser = globalOptions(yargs(argv))
+    .scriptName(scriptName)
+    .usage(
+      `${scriptName} <command> [flags]\n\nThe real UID, GID, groups and capabilities of every VolSync mover, why, and what it breaks.`,
+    )
+    .command(explainCommand(chosen, deps))
+    .command(effectiveUidCommand(chosen, deps))
+    .command(versionCommand(chosen, deps))
+    .demandCommand(1, 'a command is required')
+    .strict()
+    .help('help')
+    .alias('help', 'h')
+    .version(false)
+    .wrap(100)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if ((err as Error | undefined) !== undefined) throw err;
+      usage = msg;
+    });
+  let helpText = '';
+  try {
+    await parser.parseAsync(argv, {}, (_err, _args, output) => {
+      helpText = output;
+    });
+  } catch (e) {
+    if (usage === undefined) return report(e, deps, verbose);
+  }
+  if (usage !== undefined) {
+    deps.stderr.write(`${helpText.trim()}\n\nerror: ${usage}\n`);
+    return exitCodes.usage;
+  }
+  if (!chosen.run) {
+    deps.stdout.write(helpText.endsWith('\n') || helpText === '' ? helpText : `${helpText}\n`);
+    return exitCodes.ok;
+  }
+  try {
+    return await chosen.run();
+  } catch (e) {
+    return report(e, deps, verbose);
+  }
+}
+
+/** One line: `error: <object>: <what is wrong>; <how to fix>`; -v adds the cause chain. */
+function report(e: unknown, deps: Deps, verbose: boolean): number {
+  if (e instanceof InvalidSpecError) {
+    const at = e.origin ? `${e.origin.file}:${e.origin.line}: ` : '';
+    deps.stderr.write(`error: ${at}${e.where}: ${e.problem}; ${e.fix}\n`);
+    return exitCodes.input;
+  }
+  if (e instanceof CliError) {
+    deps.stderr.write(`error: ${e.message}\n`);
+    if (verbose && e.cause instanceof Error) deps.stderr.write(`cause: ${e.cause.message}\n`);
+    return e.exitCode;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  deps.stderr.write(
+    `error: internal error: ${msg.split('\n')[0] ?? ''}; please report it with the command you ran\n`,
+  );
+  if (verbose && e instanceof Error && e.stack) deps.stderr.write(`${e.stack}\n`);
+  return exitCodes.internal;
+}

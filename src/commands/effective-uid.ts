@@ -1,0 +1,123 @@
+import type { Argv, CommandModule } from 'yargs';
+import { resolveSubjectReport, type SubjectRef } from '../core/report/resolve-report.js';
+import { InputError, UsageError } from '../errors.js';
+import { renderJson, renderYaml } from '../render/json.js';
+import { renderTrace } from '../render/trace-table.js';
+import type { Chosen } from './chosen.js';
+import { write, type Deps } from './deps.js';
+import { exitCodeFor } from './exit-code.js';
+import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
+import { readSnapshot, validateSource } from './source.js';
+
+interface EffectiveUidArgs extends GlobalArgs {
+  target?: string;
+}
+
+/** kubectl's resource names and short names for the kinds a subject can be. */
+const kinds: Record<string, string> = {};
+const alias = (kind: string, ...names: string[]) => {
+  names.forEach((n) => (kinds[n] = kind));
+};
+alias(
+  'ReplicationSource',
+  'rs',
+  'replicationsource',
+  'replicationsources',
+  'replicationsource.volsync.backube',
+);
+alias(
+  'ReplicationDestination',
+  'rd',
+  'replicationdestination',
+  'replicationdestinations',
+  'replicationdestination.volsync.backube',
+);
+alias(
+  'KopiaMaintenance',
+  'kopiamaintenance',
+  'kopiamaintenances',
+  'kopiamaintenance.volsync.backube',
+);
+alias('Pod', 'po', 'pod', 'pods');
+alias('Job', 'job', 'jobs', 'job.batch');
+alias('CronJob', 'cj', 'cronjob', 'cronjobs', 'cronjob.batch');
+alias('Deployment', 'deploy', 'deployment', 'deployments', 'deployment.apps');
+alias('StatefulSet', 'sts', 'statefulset', 'statefulsets', 'statefulset.apps');
+alias('DaemonSet', 'ds', 'daemonset', 'daemonsets', 'daemonset.apps');
+
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function completeRef(a: EffectiveUidArgs): SubjectRef {
+  if (a.target === undefined)
+    throw new UsageError('effective-uid needs TYPE/NAME, e.g. rs/bookstack');
+  const slash = a.target.indexOf('/');
+  if (slash < 0)
+    throw new UsageError(`${JSON.stringify(a.target)}: expected TYPE/NAME, e.g. rs/${a.target}`);
+  const type = a.target.slice(0, slash).toLowerCase();
+  const name = a.target.slice(slash + 1);
+  const kind = kinds[type];
+  if (kind === undefined)
+    throw new InputError(
+      `${JSON.stringify(type)}: unknown resource type; use one of rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset`,
+    );
+  if (!dns1123Subdomain.test(name) || name.length > 253)
+    throw new InputError(
+      `${kind} ${JSON.stringify(name)}: invalid name; use lower-case letters, digits, '-' and '.' (RFC 1123)`,
+    );
+  return { kind, name, namespace: a.namespace ?? 'default' };
+}
+
+export async function runEffectiveUid(a: EffectiveUidArgs, deps: Deps): Promise<number> {
+  validateOutput(a.output, ['table', 'wide', 'json', 'yaml']);
+  validateSource(a);
+  if (a['all-namespaces'])
+    throw new UsageError('effective-uid takes one object; -A does not apply (use -n NAMESPACE)');
+  const ref = completeRef(a);
+  const snapshot = await readSnapshot(a, deps);
+  const report = resolveSubjectReport(snapshot, ref);
+  if (!report)
+    throw new InputError(
+      `${ref.kind} ${ref.namespace}/${ref.name}: not found in the input; check the name and -n`,
+    );
+  if (report.subjects.length === 0)
+    throw new InputError(
+      `${ref.kind} ${ref.namespace}/${ref.name}: VolSync builds no mover pod for it (external or unsupported mover)`,
+    );
+  if (a.output === 'json') write(deps.stdout, renderJson(report));
+  else if (a.output === 'yaml') write(deps.stdout, renderYaml(report));
+  else
+    write(
+      deps.stdout,
+      renderTrace(report, { wide: a.output === 'wide', paint: resolvePaint(a, deps) }),
+    );
+  return exitCodeFor(report, a);
+}
+
+export function effectiveUidCommand(
+  chosen: Chosen,
+  deps: Deps,
+): CommandModule<GlobalArgs, EffectiveUidArgs> {
+  return {
+    command: 'effective-uid [target]',
+    describe:
+      'One mover, Pod or workload, layer by layer: image, pod, container, volsync, admission, runtime',
+    builder: (y: Argv<GlobalArgs>) =>
+      y
+        .positional('target', {
+          type: 'string',
+          describe:
+            'TYPE/NAME: rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset',
+        })
+        .example(
+          'kubectl volsync-perms effective-uid rs/bookstack --demo',
+          'Why the bookstack mover runs as UID 0',
+        )
+        .example(
+          'kubectl volsync-perms effective-uid deploy/app -n media -f app.yaml -o json',
+          'Any workload, as JSON',
+        ),
+    handler: (a) => {
+      chosen.set(() => runEffectiveUid(a, deps));
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { Argv, CommandModule } from 'yargs';
+import { resolveReport, type Scope } from '../core/report/resolve-report.js';
+import { InputError, UsageError } from '../errors.js';
+import { renderExplainTable } from '../render/explain-table.js';
+import { renderJson, renderYaml } from '../render/json.js';
+import { renderSarif } from '../render/sarif.js';
+import { version } from '../version.js';
+import type { Chosen } from './chosen.js';
+import { write, type Deps } from './deps.js';
+import { exitCodeFor } from './exit-code.js';
+import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
+import { readSnapshot, validateSource } from './source.js';
+
+interface ExplainArgs extends GlobalArgs {
+  target?: string;
+}
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** `ns/NAME`, `namespace/NAME`, `namespaces/NAME` or `NAME`; -A wins over both. */
+export function completeScope(a: ExplainArgs): Scope {
+  if (a['all-namespaces']) return { all: true };
+  let ns = a.namespace ?? 'default';
+  if (a.target !== undefined) {
+    const m = /^(?:(ns|namespace|namespaces)\/)?(.*)$/.exec(a.target);
+    const prefix = a.target.includes('/') && !m?.[1];
+    if (prefix)
+      throw new UsageError(
+        `${JSON.stringify(a.target)}: explain takes a namespace (ns/NAME or NAME); for one object use effective-uid TYPE/NAME`,
+      );
+    ns = m?.[2] ?? '';
+  }
+  if (!dns1123Label.test(ns) || ns.length > 63)
+    throw new InputError(
+      `namespace ${JSON.stringify(ns)}: invalid name; use an RFC 1123 label (lower-case letters, digits, '-')`,
+    );
+  return { all: false, namespace: ns };
+}
+
+export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
+  validateOutput(a.output, ['table', 'wide', 'json', 'yaml', 'sarif']);
+  validateSource(a);
+  const scope = completeScope(a);
+  const snapshot = await readSnapshot(a, deps);
+  const report = resolveReport(snapshot, scope);
+  const paint = resolvePaint(a, deps);
+  if (a.output === 'json') write(deps.stdout, renderJson(report));
+  else if (a.output === 'yaml') write(deps.stdout, renderYaml(report));
+  else if (a.output === 'sarif') write(deps.stdout, renderSarif(report, version));
+  else {
+    if (report.subjects.length === 0)
+      deps.stderr.write(
+        scope.all
+          ? 'No movers found in any namespace.\n'
+          : `No movers found in ${scope.namespace} namespace.\n`,
+      );
+    write(
+      deps.stdout,
+      renderExplainTable(report, { wide: a.output === 'wide', allNamespaces: scope.all, paint }),
+    );
+  }
+  return exitCodeFor(report, a);
+}
+
+export function explainCommand(chosen: Chosen, deps: Deps): CommandModule<GlobalArgs, ExplainArgs> {
+  return {
+    command: 'explain [target]',
+    describe: 'Every mover of a namespace: its effective identity, why, and what it breaks',
+    builder: (y: Argv<GlobalArgs>) =>
+      y
+        .positional('target', {
+          type: 'string',
+          describe: 'ns/NAME or NAME (default: -n, else "default")',
+        })
+        .example(
+          'kubectl volsync-perms explain ns/default --demo',
+          'The incident: five kopia movers at UID 0',
+        )
+        .example(
+          'kubectl volsync-perms explain -A -f ./rendered/',
+          'Every namespace of a manifest tree',
+        )
+        .example(
+          'kubectl volsync-perms explain -A -k ./cluster --exit-code -o sarif',
+          'A CI gate with code-scanning output',
+        ),
+    handler: (a) => {
+      chosen.set(() => runExplain(a, deps));
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { Argv } from 'yargs';
+import { UsageError } from '../errors.js';
+import { makePaint, type Paint } from '../render/color.js';
+import type { Deps } from './deps.js';
+
+export interface GlobalArgs {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  'all-namespaces': boolean;
+  output: string;
+  color: string;
+  filename: string[];
+  kustomize?: string;
+  demo: boolean;
+  'image-user': string[];
+  offline: boolean;
+  v: number;
+  'exit-code': boolean;
+  'fail-on': string;
+}
+
+/** kubectl's flag names and shorthands (ecosystem §3.3), plus the offline sources. */
+export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
+  return y
+    .option('kubeconfig', {
+      type: 'string',
+      describe: 'Path to the kubeconfig file (live cluster reads: not available yet)',
+      group: 'Cluster:',
+    })
+    .option('context', {
+      type: 'string',
+      describe: 'The kubeconfig context to use (live cluster reads: not available yet)',
+      group: 'Cluster:',
+    })
+    .option('namespace', {
+      alias: 'n',
+      type: 'string',
+      describe: 'Namespace scope (default: "default")',
+      group: 'Scope:',
+    })
+    .option('all-namespaces', {
+      alias: 'A',
+      type: 'boolean',
+      default: false,
+      describe: 'All namespaces; -n is ignored',
+      group: 'Scope:',
+    })
+    .option('filename', {
+      alias: 'f',
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'Manifest file or directory (recursive), or - for stdin; repeatable',
+      group: 'Sources:',
+    })
+    .option('kustomize', {
+      alias: 'k',
+      type: 'string',
+      describe: 'Kustomization directory, rendered with kubectl kustomize',
+      group: 'Sources:',
+    })
+    .option('demo', {
+      type: 'boolean',
+      default: false,
+      describe: 'Use the embedded demo (the incident of the design notes)',
+      group: 'Sources:',
+    })
+    .option('image-user', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe:
+        'IMAGE=USER[:GROUP]: the config User of an image (repository alone matches any tag); repeatable',
+      group: 'Sources:',
+    })
+    .option('offline', {
+      type: 'boolean',
+      default: false,
+      describe: 'Never contact an image registry (the default until registry reads exist)',
+      group: 'Sources:',
+    })
+    .option('output', {
+      alias: 'o',
+      type: 'string',
+      default: 'table',
+      describe: 'Output format: table, wide, json, yaml (explain also: sarif)',
+      group: 'Output:',
+    })
+    .option('color', {
+      type: 'string',
+      default: 'auto',
+      choices: ['auto', 'always', 'never'],
+      describe: 'Colour: auto (TTY and no NO_COLOR), always, never; the flag wins over NO_COLOR',
+      group: 'Output:',
+    })
+    .option('exit-code', {
+      type: 'boolean',
+      default: false,
+      describe: 'Exit 1 when a finding is at or above --fail-on',
+      group: 'Output:',
+    })
+    .option('fail-on', {
+      type: 'string',
+      default: 'error',
+      choices: ['warning', 'error'],
+      describe: 'Severity that --exit-code fails on',
+      group: 'Output:',
+    })
+    .option('v', {
+      type: 'count',
+      describe: 'More detail on errors (the cause chain)',
+      group: 'Output:',
+    });
+}
+
+/** --color auto|always|never; NO_COLOR (non-empty) and TERM=dumb turn auto off (ecosystem §3.6). */
+export function resolvePaint(a: GlobalArgs, deps: Deps): Paint {
+  if (a.color === 'always') return makePaint(true);
+  if (a.color === 'never') return makePaint(false);
+  const noColor = (deps.env['NO_COLOR'] ?? '') !== '' || deps.env['TERM'] === 'dumb';
+  return makePaint(!noColor && deps.stdout.isTTY === true);
+}
+
+export function validateOutput(output: string, allowed: string[]): void {
+  if (!allowed.includes(output))
+    throw new UsageError(
+      `--output ${JSON.stringify(output)}: unknown format; use one of ${allowed.join(', ')}`,
+    );
+}

@@ -1,0 +1,35 @@
+import type { Severity } from '../report/types.js';
+
+/** Every finding code, its default severity and a one-line title (README and SARIF rules). */
+export const findingCodes: Record<string, { severity: Severity; title: string }> = {
+  VP001: {
+    severity: 'error',
+    title: 'privileged-movers annotation overrides moverSecurityContext.runAsUser',
+  },
+  VP002: { severity: 'warning', title: 'mover runs as UID 0 and writes root-owned files' },
+  VP003: { severity: 'error', title: 'movers sharing a repository run with different UIDs/GIDs' },
+  VP004: { severity: 'error', title: 'rsync-tls at UID 0 without privileges is unsupported' },
+  VP005: { severity: 'error', title: 'runAsNonRoot that the kubelet will refuse' },
+  VP006: { severity: 'warning', title: 'legacy rsync mover always runs as root' },
+  VP007: {
+    severity: 'warning',
+    title: 'privileged-movers annotation VolSync does not read as intended',
+  },
+  VP008: { severity: 'warning', title: 'fsGroup has no effect on NFS volumes' },
+  VP009: { severity: 'error', title: 'admission rejects the mover pod' },
+  VP010: {
+    severity: 'warning',
+    title: 'mover identity differs from the workload that mounts the same PVC',
+  },
+  VP011: {
+    severity: 'warning',
+    title: 'KopiaMaintenance identity differs from the kopia movers it maintains',
+  },
+  VP012: {
+    severity: 'warning',
+    title: 'capabilities added for a non-zero UID never become effective',
+  },
+  VP013: { severity: 'warning', title: 'image USER group is ignored by Kubernetes' },
+  VP014: { severity: 'warning', title: 'KopiaMaintenance manual trigger runs as UID 1000' },
+  VP015: { severity: 'error', title: 'image user has no /etc/passwd entry' },
+};

@@ -1,0 +1,66 @@
+import { moverRules } from '../volsync/movers.js';
+import { emit, subjectRef, type Emission, type FindingContext } from './context.js';
+
+/**
+ * Pods that will not run: rsync-tls at UID 0 unprivileged (VP004, volsync-semantics §3),
+ * runAsNonRoot refused by the kubelet (VP005, k8s-identity §3), admission rejection (VP009,
+ * k8s-identity §6-7), an image user missing from /etc/passwd (VP015, k8s-identity §1.2).
+ */
+export function findStartFailures(ctx: FindingContext): Emission[] {
+  const out: Emission[] = [];
+  for (const s of ctx.subjects) {
+    const ref = subjectRef(s);
+    for (const c of s.containers) {
+      const r = c.resolution;
+      if (s.mover?.mover === 'rsync-tls' && s.subject.privileged === false && r.identity.uid === 0)
+        out.push(
+          emit('VP004', [s], {
+            message: `${s.subject.kind} ${s.subject.name}: rsync-tls runs as UID 0 without privileges, which VolSync does not support (rsync cannot drop to its unprivileged user without SETUID/SETGID)`,
+            objects: [ref],
+            fix: `set spec.rsyncTLS.moverSecurityContext.runAsUser to a non-zero UID (the data owner), or allow privileged movers in Namespace ${s.subject.namespace}`,
+          }),
+        );
+      if (r.runAsNonRoot.refused === true) {
+        const privileged =
+          s.subject.privileged === true &&
+          s.mover !== undefined &&
+          !moverRules[s.mover.mover].alwaysPrivileged;
+        out.push(
+          emit('VP005', [s], {
+            message: `${c.report.workload} container ${c.report.name}: ${r.runAsNonRoot.message ?? 'runAsNonRoot is refused'}; the pod is created but the container never starts (CreateContainerConfigError)`,
+            objects: [ref],
+            fix: privileged
+              ? 'a privileged mover is always UID 0: drop runAsNonRoot from moverSecurityContext or remove the privileged annotation'
+              : 'set a numeric non-zero runAsUser next to runAsNonRoot',
+          }),
+        );
+      }
+      if (r.imageUserMissing !== undefined)
+        out.push(
+          emit('VP015', [s], {
+            message: `${c.report.workload} container ${c.report.name}: image user ${r.imageUserMissing} has no entry in the image /etc/passwd, so container creation fails`,
+            objects: [ref],
+            fix: 'set a numeric runAsUser, or fix the image USER',
+          }),
+        );
+    }
+    const rejected = s.containers.find((c) => c.resolution.admitted === false);
+    if (rejected) {
+      const r = rejected.resolution;
+      const reason =
+        r.scc?.rejected ??
+        `Pod Security "${r.enforce ?? '?'}" rejects it: ${r.podSecurity.violations.join('; ')}`;
+      const privileged = s.subject.privileged === true;
+      out.push(
+        emit('VP009', [s], {
+          message: `${rejected.report.workload} in Namespace ${s.subject.namespace}: ${reason}; the ${s.mover?.mover === 'syncthing' ? 'Deployment' : 'Job'} is created but its pods are not`,
+          objects: [ref, `Namespace/${s.subject.namespace}`],
+          fix: privileged
+            ? `privileged movers need Pod Security baseline: label Namespace ${s.subject.namespace} pod-security.kubernetes.io/enforce=baseline, or run the mover unprivileged`
+            : 'add runAsNonRoot: true, a non-zero runAsUser and seccompProfile: {type: RuntimeDefault} to the moverSecurityContext',
+        }),
+      );
+    }
+  }
+  return out;
+}

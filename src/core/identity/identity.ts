@@ -1,0 +1,11 @@
+/** The identity of a container's first process (DESIGN.md §5); null = unknown, explained in the trace. */
+export interface Identity {
+  uid: number | null;
+  gid: number | null;
+  /** Every group the process holds, primary included, sorted. */
+  supplementalGroups: number[] | null;
+  fsGroup: number | null;
+  /** Effective capabilities, sorted; empty for a non-zero UID. */
+  capabilities: string[] | null;
+  runsAsRoot: boolean | null;
+}

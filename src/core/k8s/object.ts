@@ -1,0 +1,33 @@
+/** Where a manifest object came from, so findings can point at a file and line (SARIF). */
+export interface Origin {
+  file: string;
+  /** 1-based line of the object's first line. */
+  line: number;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** A Kubernetes object as a source read it: plain JSON plus where it came from. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: unknown;
+  status?: unknown;
+  origin?: Origin;
+}
+
+/** `Kind/namespace/name` or `Kind/name`, the way findings name objects. */
+export function objectKey(o: {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}): string {
+  const ns = o.metadata.namespace;
+  return ns === undefined ? `${o.kind}/${o.metadata.name}` : `${o.kind}/${ns}/${o.metadata.name}`;
+}

@@ -1,0 +1,114 @@
+import { InvalidSpecError } from '../errors.js';
+import { attachFindings } from '../findings/index.js';
+import type { Unknown } from '../identity/unknown.js';
+import type { KubeObject } from '../k8s/object.js';
+import type { Snapshot } from '../snapshot.js';
+import {
+  namespaceFactsOf,
+  resolveMaintenanceSubject,
+  resolveMoverSubject,
+  resolveWorkloadSubject,
+  type ResolvedSubject,
+  type SubjectContext,
+} from './subjects.js';
+import type { Report, Subject } from './types.js';
+import { workloadKinds } from './workloads.js';
+
+export const moverKinds = new Set([
+  'ReplicationSource',
+  'ReplicationDestination',
+  'KopiaMaintenance',
+]);
+
+/** Which namespaces a report covers: one, or all. */
+export type Scope = { all: true } | { all: false; namespace: string };
+
+const inScope = (scope: Scope, ns: string) => scope.all || scope.namespace === ns;
+const nsOf = (o: KubeObject) => o.metadata.namespace ?? 'default';
+
+function resolveAllMovers(ctx: SubjectContext): ResolvedSubject[] {
+  const out: ResolvedSubject[] = [];
+  for (const o of ctx.snapshot.objects) {
+    if (!moverKinds.has(o.kind)) continue;
+    const s = withOrigin(o, () =>
+      o.kind === 'KopiaMaintenance'
+        ? resolveMaintenanceSubject(ctx, o)
+        : resolveMoverSubject(ctx, o),
+    );
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** Attaches the object's file and line to a spec error so the message can point at it. */
+function withOrigin<T>(o: KubeObject, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InvalidSpecError && o.origin) e.origin = o.origin;
+    throw e;
+  }
+}
+
+/**
+ * Resolves every mover (RS, RD, KopiaMaintenance) of the snapshot, finds the problems across them
+ * (repositories are shared across namespaces) and reports those in scope, sorted by namespace,
+ * kind, name.
+ */
+export function resolveReport(snapshot: Snapshot, scope: Scope): Report {
+  const ctx = { snapshot, namespaces: namespaceFactsOf(snapshot) };
+  const all = resolveAllMovers(ctx);
+  attachFindings({ ...ctx, subjects: all });
+  return assemble(
+    all.filter((s) => inScope(scope, s.subject.namespace)),
+    snapshot,
+  );
+}
+
+export interface SubjectRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** Resolves one subject (a mover or any pod-bearing object) with its findings; undefined when absent. */
+export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Report | undefined {
+  const obj = snapshot.objects.find(
+    (o) => o.kind === ref.kind && o.metadata.name === ref.name && nsOf(o) === ref.namespace,
+  );
+  if (!obj) return undefined;
+  const ctx = { snapshot, namespaces: namespaceFactsOf(snapshot) };
+  if (moverKinds.has(ref.kind)) {
+    const all = resolveAllMovers(ctx);
+    attachFindings({ ...ctx, subjects: all });
+    const hit = all.filter((s) => s.object === obj);
+    return assemble(hit, snapshot);
+  }
+  if (workloadKinds[ref.kind] === undefined) return undefined;
+  const s = withOrigin(obj, () => resolveWorkloadSubject(ctx, obj));
+  attachFindings({ ...ctx, subjects: [s] });
+  return assemble([s], snapshot);
+}
+
+function assemble(subjects: ResolvedSubject[], snapshot: Snapshot): Report {
+  const sorted: Subject[] = subjects
+    .map((s) => s.subject)
+    .sort(
+      (a, b) =>
+        a.namespace.localeCompare(b.namespace) ||
+        a.kind.localeCompare(b.kind) ||
+        a.name.localeCompare(b.name),
+    );
+  const seen = new Set<string>();
+  const unknowns: Unknown[] = [];
+  for (const u of [
+    ...snapshot.unknowns,
+    ...subjects.flatMap((s) => s.containers.flatMap((c) => c.resolution.unknowns)),
+  ]) {
+    const k = `${u.what}\u0000${u.dependsOn}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    unknowns.push(u);
+  }
+  return { apiVersion: 'volsync-perms/v1', kind: 'IdentityReport', subjects: sorted, unknowns };
+}

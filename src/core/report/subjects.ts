@@ -1,0 +1,251 @@
+import { findImageFacts } from '../identity/known-images.js';
+import { imageUnknown, type ImageFacts } from '../identity/image.js';
+import { mergeUnknownPrivileged } from '../identity/merge.js';
+import { resolveIdentity, type Resolution } from '../identity/resolve.js';
+import { asStringMap } from '../k8s/json.js';
+import type { KubeObject } from '../k8s/object.js';
+import { parsePodSpec } from '../k8s/parse-pod.js';
+import type { Container, PodSpec } from '../k8s/types.js';
+import type { Snapshot } from '../snapshot.js';
+import { buildMoverPod, type BuiltPod } from '../volsync/build-mover-pod.js';
+import {
+  buildMaintenancePods,
+  parseKopiaMaintenance,
+  type KopiaMaintenanceSpec,
+} from '../volsync/kopia-maintenance.js';
+import { parseMoverSpec, type MoverSpec } from '../volsync/mover-spec.js';
+import {
+  privilegedMoversKey,
+  resolvePrivileged,
+  type NamespaceFacts,
+} from '../volsync/privileged.js';
+import type { ContainerReport, PodSecurityReport, Subject } from './types.js';
+import { podTemplateOf, workloadKinds } from './workloads.js';
+
+export interface ResolvedContainer {
+  report: ContainerReport;
+  resolution: Resolution;
+  pod: PodSpec;
+  built?: BuiltPod;
+}
+
+/** A subject with the internals findings need; `subject.findings` is filled in later. */
+export interface ResolvedSubject {
+  subject: Subject;
+  object: KubeObject;
+  namespaceFacts: NamespaceFacts | undefined;
+  containers: ResolvedContainer[];
+  mover?: MoverSpec;
+  maintenance?: KopiaMaintenanceSpec;
+  /** For RS/RD movers: container 0 resolved as if built unprivileged and privileged. */
+  whatIf?: { unprivileged: Resolution; privileged: Resolution };
+}
+
+export interface SubjectContext {
+  snapshot: Snapshot;
+  namespaces: Map<string, NamespaceFacts>;
+}
+
+export function namespaceFactsOf(snapshot: Snapshot): Map<string, NamespaceFacts> {
+  const m = new Map<string, NamespaceFacts>();
+  for (const o of snapshot.objects)
+    if (o.kind === 'Namespace')
+      m.set(o.metadata.name, {
+        name: o.metadata.name,
+        annotations: asStringMap(o.metadata.annotations),
+        labels: asStringMap(o.metadata.labels),
+      });
+  return m;
+}
+
+export function imageFactsFor(snapshot: Snapshot, image: string): ImageFacts {
+  return (
+    findImageFacts(snapshot.images, image) ??
+    imageUnknown(
+      image,
+      'not in the built-in table and not given with --image-user (the image registry is not read)',
+    )
+  );
+}
+
+const nsOf = (o: KubeObject) => o.metadata.namespace ?? 'default';
+
+/** Resolves a ReplicationSource/ReplicationDestination: null when VolSync builds no pod for it. */
+export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): ResolvedSubject | null {
+  const parsed = parseMoverSpec(o);
+  if (parsed.kind === 'podless') return null;
+  const m = parsed.spec;
+  const ns = nsOf(o);
+  const facts = ctx.namespaces.get(ns);
+  const decision = resolvePrivileged(m.mover, facts, ns);
+  const image = ctx.snapshot.moverImages.images[m.mover];
+  const imageFacts = imageFactsFor(ctx.snapshot, image);
+  const resolveWith = (privileged: boolean) => {
+    const built = buildMoverPod(m, privileged, image);
+    const d = decision.value === null ? { value: privileged, steps: decision.steps } : decision;
+    const container = built.pod.containers[0] as Container;
+    return {
+      built,
+      r: resolveIdentity({
+        pod: built.pod,
+        container,
+        image: imageFacts,
+        namespace: ns,
+        namespaceFacts: facts,
+        volsync: { decision: d, built },
+      }),
+    };
+  };
+  const off = resolveWith(false);
+  const on = resolveWith(true);
+  const chosen = decision.value === null ? null : decision.value ? on : off;
+  const resolution = chosen
+    ? chosen.r
+    : mergeUnknownPrivileged(off.r, on.r, `Namespace/${ns} annotation ${privilegedMoversKey}`);
+  const built = chosen ? chosen.built : off.built;
+  const podSecurity: PodSecurityReport = chosen
+    ? { ...chosen.r.podSecurity }
+    : {
+        baseline:
+          off.r.podSecurity.baseline === on.r.podSecurity.baseline
+            ? off.r.podSecurity.baseline
+            : null,
+        restricted:
+          off.r.podSecurity.restricted === on.r.podSecurity.restricted
+            ? off.r.podSecurity.restricted
+            : null,
+        violations: resolution.podSecurity.violations,
+      };
+  const rc: ResolvedContainer = {
+    report: containerReport(
+      built.pod.containers[0] as Container,
+      `${built.workload.kind}/${built.workload.name}`,
+      resolution,
+    ),
+    resolution,
+    pod: built.pod,
+    built,
+  };
+  return {
+    subject: subject(o, m.mover, decision.value, [rc], podSecurity),
+    object: o,
+    namespaceFacts: facts,
+    containers: [rc],
+    mover: m,
+    whatIf: { unprivileged: off.r, privileged: on.r },
+  };
+}
+
+/** Resolves a KopiaMaintenance: its CronJob pod and, with trigger.manual, the manual Job pod. */
+export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): ResolvedSubject {
+  const spec = parseKopiaMaintenance(o);
+  const ns = nsOf(o);
+  const facts = ctx.namespaces.get(ns);
+  const image = ctx.snapshot.moverImages.images['kopia-maintenance'];
+  const imageFacts = imageFactsFor(ctx.snapshot, image);
+  const decision = {
+    value: false,
+    steps: [
+      {
+        layer: 'volsync' as const,
+        field: `Namespace/${ns} annotation ${privilegedMoversKey}`,
+        value: null,
+        effect: 'not read: KopiaMaintenance ignores the privileged-movers annotation',
+        source: 'volsync-semantics §2.8 (F:ic/kopiamaintenance_controller.go)',
+      },
+    ],
+  };
+  const containers = buildMaintenancePods(spec, image).map((built): ResolvedContainer => {
+    const c = built.pod.containers[0] as Container;
+    const r = resolveIdentity({
+      pod: built.pod,
+      container: c,
+      image: imageFacts,
+      namespace: ns,
+      namespaceFacts: facts,
+      volsync: { decision, built },
+    });
+    return {
+      report: containerReport(c, `${built.workload.kind}/${built.workload.name}`, r),
+      resolution: r,
+      pod: built.pod,
+      built,
+    };
+  });
+  const first = containers[0]?.resolution;
+  const podSecurity: PodSecurityReport = first
+    ? { ...first.podSecurity }
+    : { baseline: null, restricted: null, violations: [] };
+  return {
+    subject: subject(o, 'kopia-maintenance', false, containers, podSecurity),
+    object: o,
+    namespaceFacts: facts,
+    containers,
+    maintenance: spec,
+  };
+}
+
+/** Resolves any pod-bearing object (Pod, Job, CronJob, Deployment, StatefulSet, DaemonSet, ReplicaSet). */
+export function resolveWorkloadSubject(ctx: SubjectContext, o: KubeObject): ResolvedSubject {
+  const ns = nsOf(o);
+  const pod = parsePodSpec(
+    podTemplateOf(o),
+    `${o.kind}/${ns}/${o.metadata.name} ${(workloadKinds[o.kind] ?? []).join('.')}`,
+  );
+  const facts = ctx.namespaces.get(ns);
+  const all = [...(pod.initContainers ?? []), ...pod.containers];
+  const containers = all.map((c): ResolvedContainer => {
+    const r = resolveIdentity({
+      pod,
+      container: c,
+      image: imageFactsFor(ctx.snapshot, c.image),
+      namespace: ns,
+      namespaceFacts: facts,
+    });
+    return { report: containerReport(c, `${o.kind}/${o.metadata.name}`, r), resolution: r, pod };
+  });
+  const ps = containers[0]?.resolution.podSecurity ?? {
+    baseline: true,
+    restricted: true,
+    violations: [],
+  };
+  return {
+    subject: subject(o, null, null, containers, { ...ps }),
+    object: o,
+    namespaceFacts: facts,
+    containers,
+  };
+}
+
+function containerReport(c: Container, workload: string, r: Resolution): ContainerReport {
+  return {
+    name: c.name,
+    image: c.image,
+    workload,
+    identity: r.identity,
+    trace: r.trace,
+    uidDecidedBy: r.uidDecidedBy,
+    groupsIncomplete: r.groupsIncomplete,
+  };
+}
+
+function subject(
+  o: KubeObject,
+  mover: string | null,
+  privileged: boolean | null,
+  containers: ResolvedContainer[],
+  podSecurity: PodSecurityReport,
+): Subject {
+  const s: Subject = {
+    kind: o.kind,
+    namespace: nsOf(o),
+    name: o.metadata.name,
+    mover,
+    privileged,
+    containers: containers.map((c) => c.report),
+    podSecurity,
+    findings: [],
+  };
+  if (o.origin) s.origin = o.origin;
+  return s;
+}

@@ -1,0 +1,62 @@
+import type { Identity } from '../identity/identity.js';
+import type { Layer, TraceStep } from '../identity/trace.js';
+import type { Unknown } from '../identity/unknown.js';
+import type { Origin } from '../k8s/object.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** Objects involved, `Kind/namespace/name`; the first is the cause. */
+  objects: string[];
+  fix: string;
+  /** Where the cause is written, for SARIF; not part of the JSON contract. */
+  origin?: Origin;
+}
+
+export interface ContainerReport {
+  name: string;
+  image: string;
+  /** The workload VolSync (or the user) runs this container in, `Kind/name`. */
+  workload: string;
+  identity: Identity;
+  trace: TraceStep[];
+  uidDecidedBy: Layer | null;
+  groupsIncomplete: boolean;
+}
+
+export interface PodSecurityReport {
+  baseline: boolean | null;
+  restricted: boolean | null;
+  violations: string[];
+}
+
+export interface Subject {
+  kind: string;
+  namespace: string;
+  name: string;
+  mover: string | null;
+  privileged: boolean | null;
+  containers: ContainerReport[];
+  podSecurity: PodSecurityReport;
+  findings: Finding[];
+  origin?: Origin;
+}
+
+export interface Report {
+  apiVersion: 'volsync-perms/v1';
+  kind: 'IdentityReport';
+  subjects: Subject[];
+  unknowns: Unknown[];
+}
+
+export const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** The most severe finding of a subject (first in code order among equals). */
+export function worstFinding(s: Subject): Finding | undefined {
+  return [...s.findings].sort(
+    (a, b) => severityRank[b.severity] - severityRank[a.severity] || a.code.localeCompare(b.code),
+  )[0];
+}

@@ -1,0 +1,51 @@
+import type { ImageFacts } from './identity/image.js';
+import type { Unknown } from './identity/unknown.js';
+import type { KubeObject } from './k8s/object.js';
+import type { MoverType } from './volsync/movers.js';
+
+export type MoverImageKey = MoverType | 'kopia-maintenance';
+
+/** Plain facts read by a source (files, demo, cluster): the single input of the core. */
+export interface Snapshot {
+  /** Namespaces, VolSync objects, PVCs, PVs and pod-bearing workloads. */
+  objects: KubeObject[];
+  /** Identity facts known about images (built-in table, --image-user, registry). */
+  images: ImageFacts[];
+  /** The image VolSync uses per mover, and how that is known. */
+  moverImages: { images: Record<MoverImageKey, string>; source: string };
+  /** Facts the source could not read. */
+  unknowns: Unknown[];
+  /** Whether every Namespace of the input is present (a cluster read), or only those in files. */
+  namespacesComplete: boolean;
+}
+
+/**
+ * The snapshot of an offline source (files, kustomize, demo): mover images from the VolSync Helm
+ * charts' defaults (the controller is not read), image facts from --image-user then the built-in table.
+ */
+export function offlineSnapshot(
+  objects: KubeObject[],
+  imageFlags: ImageFacts[],
+  builtIn: ImageFacts[],
+  charts: { upstream: string; fork: string },
+): Snapshot {
+  const images: Record<MoverImageKey, string> = {
+    restic: charts.upstream,
+    rclone: charts.upstream,
+    rsync: charts.upstream,
+    'rsync-tls': charts.upstream,
+    syncthing: charts.upstream,
+    kopia: charts.fork,
+    'kopia-maintenance': charts.fork,
+  };
+  return {
+    objects,
+    images: [...imageFlags, ...builtIn],
+    moverImages: {
+      images,
+      source: `VolSync Helm chart defaults (${charts.upstream}; kopia: ${charts.fork}); the controller's --<mover>-container-image flags are not read offline`,
+    },
+    unknowns: [],
+    namespacesComplete: false,
+  };
+}

@@ -1,0 +1,122 @@
+import type { Container, PodSpec, SecurityContext, Volume } from '../k8s/types.js';
+import { crc32Hex } from './hash.js';
+import type { MoverSpec } from './mover-spec.js';
+import { moverRules } from './movers.js';
+
+/** A container field VolSync set on container 0 because the mover is privileged. */
+export interface Override {
+  field: 'runAsUser' | 'capabilities.add' | 'runAsNonRoot';
+  value: number | boolean | string[];
+  source: string;
+}
+
+/** A pod as VolSync (or the fork's maintenance controller) would create it, with where each part came from. */
+export interface BuiltPod {
+  workload: { kind: 'Job' | 'Deployment' | 'CronJob'; name: string };
+  pod: PodSpec;
+  /** What the pod-level securityContext is, in words: "spec.kopia.moverSecurityContext", "none", ... */
+  podSecurityContextFrom: string;
+  /** Container securityContext fields VolSync always sets, before any privileged override. */
+  baseline: SecurityContext;
+  baselineSource: string;
+  overrides: Override[];
+}
+
+/** Job names longer than 63 characters use crc32 of the owner name (U:ic/utils/utils.go:371-400). */
+export function moverWorkloadName(m: Pick<MoverSpec, 'mover' | 'kind' | 'name'>): string {
+  const rule = moverRules[m.mover];
+  const prefix = m.kind === 'ReplicationSource' ? rule.prefix.source : rule.prefix.destination;
+  if (rule.workload === 'Deployment') return prefix + m.name;
+  const name = prefix + m.name;
+  return name.length > 63 ? prefix + crc32Hex(m.name) : name;
+}
+
+const hardened: SecurityContext = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  readOnlyRootFilesystem: true,
+};
+
+/**
+ * Builds the mover pod VolSync creates for an RS/RD: container baseline, pod securityContext =
+ * moverSecurityContext verbatim, moverVolumes, then the privileged override on container 0
+ * (volsync-semantics §2.2, §8).
+ */
+export function buildMoverPod(m: MoverSpec, privileged: boolean, image: string): BuiltPod {
+  const rule = moverRules[m.mover];
+  const isRsync = m.mover === 'rsync';
+  const overrides: Override[] = [];
+  const sc: SecurityContext = { ...hardened, capabilities: { drop: ['ALL'] } };
+  if (privileged || isRsync) {
+    sc.runAsUser = 0;
+    sc.capabilities = { drop: ['ALL'], add: [...rule.privilegedCaps] };
+    const why = isRsync
+      ? 'volsync-semantics §3 (legacy rsync is always root)'
+      : `volsync-semantics §2.1 (${rule.cite})`;
+    overrides.push({ field: 'runAsUser', value: 0, source: why });
+    overrides.push({ field: 'capabilities.add', value: [...rule.privilegedCaps], source: why });
+    if (m.mover === 'syncthing') {
+      sc.runAsNonRoot = false;
+      overrides.push({
+        field: 'runAsNonRoot',
+        value: false,
+        source: 'volsync-semantics §2.6 (U:ic/mover/syncthing/mover.go:556)',
+      });
+    }
+  }
+  const dir = m.kind === 'ReplicationSource' ? 'src' : 'dst';
+  const volumes: Volume[] = [dataVolume(m), { name: 'tempdir', type: 'emptyDir' }];
+  const mounts = [
+    { name: 'data', mountPath: m.mover === 'kopia' && dir === 'dst' ? '/restore/data' : '/data' },
+  ];
+  if (m.mover === 'restic' || m.mover === 'kopia') {
+    volumes.push({
+      name: 'cache',
+      type: 'persistentVolumeClaim',
+      claimName: `volsync-${dir}-${m.name}-cache`,
+    });
+    mounts.push({ name: 'cache', mountPath: '/cache' });
+  }
+  if (m.repositorySecret !== undefined && m.mover !== 'restic' && m.mover !== 'kopia')
+    volumes.push({ name: 'secret', type: 'secret' });
+  for (const mv of m.moverVolumes) {
+    volumes.push({ ...mv.volume, name: `u-${mv.mountPath.replaceAll('/', '-')}` });
+    mounts.push({ name: `u-${mv.mountPath}`, mountPath: `/mnt/${mv.mountPath}` });
+  }
+  const container: Container = {
+    name: rule.container,
+    image,
+    securityContext: sc,
+    volumeMounts: mounts,
+  };
+  if (!isRsync) container.env = [{ name: 'PRIVILEGED_MOVER', value: privileged ? '1' : '0' }];
+  const pod: PodSpec = { containers: [container], volumes };
+  if (m.moverSecurityContext) pod.securityContext = { ...m.moverSecurityContext };
+  pod.serviceAccountName = m.moverServiceAccount ?? `volsync-${dir}-${m.name}`;
+  return {
+    workload: { kind: rule.workload, name: moverWorkloadName(m) },
+    pod,
+    podSecurityContextFrom: podScFrom(m),
+    baseline: { ...hardened, capabilities: { drop: ['ALL'] } },
+    baselineSource: `volsync-semantics §2.1 (${rule.cite})`,
+    overrides,
+  };
+}
+
+function podScFrom(m: MoverSpec): string {
+  const key = moverRules[m.mover].specKey;
+  if (!moverRules[m.mover].hasMoverSecurityContext)
+    return `none: ${m.mover} has no moverSecurityContext field`;
+  return m.moverSecurityContext
+    ? `spec.${key}.moverSecurityContext`
+    : `none: spec.${key}.moverSecurityContext is not set`;
+}
+
+function dataVolume(m: MoverSpec): Volume {
+  const direct = m.copyMethod === 'Direct' || m.copyMethod === 'None';
+  if (m.dataPVC !== undefined && (direct || m.kind === 'ReplicationDestination'))
+    return { name: 'data', type: 'persistentVolumeClaim', claimName: m.dataPVC };
+  const tmp = m.kind === 'ReplicationSource' ? `volsync-${m.name}-src` : `volsync-${m.name}-dest`;
+  return { name: 'data', type: 'persistentVolumeClaim', claimName: tmp };
+}
