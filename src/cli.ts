@@ -11,7 +11,8 @@ import { CliError, exitCodes } from './errors.js';
 const scriptName = 'kubectl volsync-perms';
 
 /** Parses argv, runs one command and returns its exit code; the only place errors are printed. */
-export async function runCli(argv: string[], deps: Deps): Promise<number> {
+export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
+  const argv = joinStdinFilename(rawArgv);
   const chosen = new Chosen();
   const verbose = argv.some((a) => /^-v+$/.test(a) || a === '--v');
   let usage: string | undefined;
@@ -75,4 +76,15 @@ function report(e: unknown, deps: Deps, verbose: boolean): number {
   );
   if (verbose && e instanceof Error && e.stack) deps.stderr.write(`${e.stack}\n`);
   return exitCodes.internal;
+}
+
+/** yargs reads a lone `-` as a positional; `-f -` (stdin, as in kubectl) must stay the flag's value. */
+function joinStdinFilename(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    const prev = out[out.length - 1];
+    if (a === '-' && (prev === '-f' || prev === '--filename')) out[out.length - 1] = '--filename=-';
+    else out.push(a);
+  }
+  return out;
 }

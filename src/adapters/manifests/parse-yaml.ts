@@ -39,7 +39,7 @@ export function parseYamlText(
     if (err) {
       const line = (err.linePos?.[0].line ?? 1) + firstLine - 1;
       throw new InputError(
-        `${file}:${line}: malformed YAML: ${err.message.split('\n')[0] ?? ''}; fix the YAML at that line`,
+        `${file}:${line}: malformed YAML: ${yamlMessage(err.message)}; fix the YAML at that line`,
       );
     }
     let value: unknown;
@@ -67,7 +67,7 @@ export function parseYamlItem(text: string, file: string, line: number, out: Par
   const err = doc.errors[0];
   if (err)
     throw new InputError(
-      `${file}:${(err.linePos?.[0].line ?? 1) + line - 1}: malformed YAML: ${err.message.split('\n')[0] ?? ''}; fix the YAML at that line`,
+      `${file}:${(err.linePos?.[0].line ?? 1) + line - 1}: malformed YAML: ${yamlMessage(err.message)}; fix the YAML at that line`,
     );
   const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
   const item: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
@@ -123,4 +123,9 @@ function malformed(file: string, line: number, e: unknown): InputError {
     );
   const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
   return new InputError(`${file}:${line}: malformed YAML: ${msg ?? ''}; fix the YAML`);
+}
+
+/** The yaml library's first message line, without its own position (we print file:line). */
+function yamlMessage(msg: string): string {
+  return (msg.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
 }

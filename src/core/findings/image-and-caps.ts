@@ -19,12 +19,7 @@ export function findImageAndCapabilities(ctx: FindingContext): Emission[] {
             fix: 'run as UID 0 with exactly these capabilities, or as the owning UID with none',
           }),
         );
-      if (
-        r.imageGroupIgnored !== undefined &&
-        r.trace.some(
-          (t) => t.field === 'gid' && t.layer === 'runtime' && !t.effect.includes('runAsGroup'),
-        )
-      )
+      if (r.imageGroupIgnored !== undefined)
         out.push(
           emit('VP013', [s], {
             message: `${c.report.workload} container ${c.report.name}: image ${c.report.image} sets USER group ${r.imageGroupIgnored}, which Kubernetes ignores; the primary GID is ${r.identity.gid ?? 'that of /etc/passwd, else 0'}`,

@@ -41,7 +41,7 @@ export interface Resolution {
   runAsNonRoot: StartCheck;
   /** A named image user missing from /etc/passwd: container creation fails. */
   imageUserMissing?: string;
-  /** The `:group` of the image USER that Kubernetes ignores. */
+  /** The `:group` of the image USER that Kubernetes ignores, when no runAsGroup replaces it. */
   imageGroupIgnored?: string;
   /** /etc/group memberships could add groups that are not known. */
   groupsIncomplete: boolean;
@@ -499,7 +499,8 @@ export function resolveIdentity(input: ResolveInput): Resolution {
     ineffectiveCaps,
   };
   if (imageUserMissing !== undefined) out.imageUserMissing = imageUserMissing;
-  if (imageGroupIgnored !== undefined) out.imageGroupIgnored = imageGroupIgnored;
+  if (imageGroupIgnored !== undefined && runAsGroup === undefined)
+    out.imageGroupIgnored = imageGroupIgnored;
   if (enforce !== undefined) out.enforce = enforce;
   if (scc !== undefined) out.scc = scc;
   return out;

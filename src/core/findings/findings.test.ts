@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../k8s/object.js';
+import { resolveReport } from '../report/resolve-report.js';
+import {
+  deployment,
+  image,
+  namespace,
+  replication,
+  rs,
+  snapshotOf,
+  withSc,
+} from '../test-support/builders.js';
+
+const nfs = {
+  moverVolumes: [{ mountPath: 'repo', volumeSource: { nfs: { server: 'nas', path: '/kopia' } } }],
+};
+const km = (sc: Record<string, unknown> | undefined, ns = 'default'): KubeObject => ({
+  apiVersion: 'volsync.backube/v1alpha1',
+  kind: 'KopiaMaintenance',
+  metadata: { name: 'daily', namespace: ns },
+  spec: { repository: { repository: 's' }, ...(sc ? { podSecurityContext: sc } : {}), ...nfs },
+});
+const codes = (objs: KubeObject[], images = [] as ReturnType<typeof image>[]) =>
+  [
+    ...new Set(
+      resolveReport(snapshotOf(objs, images), { all: true }).subjects.flatMap((s) =>
+        s.findings.map((f) => f.code),
+      ),
+    ),
+  ].sort();
+const u1000 = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 };
+
+describe('findings name the problem each scenario causes', () => {
+  it.each<[string, KubeObject[], string[]]>([
+    [
+      'annotation over runAsUser (the incident)',
+      [
+        namespace('default', { 'volsync.backube/privileged-movers': 'true' }),
+        rs('a', 'kopia', { ...withSc(u1000), ...nfs }),
+        rs('b', 'kopia', { ...withSc(u1000), ...nfs }),
+      ],
+      ['VP001', 'VP002', 'VP008'],
+    ],
+    [
+      'shared repository, different UIDs',
+      [
+        namespace('default'),
+        rs('a', 'kopia', { ...withSc(u1000), ...nfs }),
+        rs('b', 'kopia', { ...withSc({ runAsUser: 2000, runAsGroup: 2000 }), ...nfs }),
+      ],
+      ['VP003', 'VP008'],
+    ],
+    [
+      'same UIDs on a shared repository are fine',
+      [
+        namespace('default'),
+        rs('a', 'restic', { ...withSc(u1000), repository: 'r' }),
+        rs('b', 'restic', { ...withSc(u1000), repository: 'r' }),
+      ],
+      [],
+    ],
+    [
+      'value " true" is read as false',
+      [
+        namespace('default', { 'volsync.backube/privileged-movers': ' true' }),
+        rs('a', 'restic', withSc(u1000)),
+      ],
+      ['VP007'],
+    ],
+    [
+      'key set as a label',
+      [
+        namespace('default', {}, { 'volsync.backube/privileged-movers': 'true' }),
+        rs('a', 'restic', withSc(u1000)),
+      ],
+      ['VP007'],
+    ],
+    [
+      'misspelled key',
+      [
+        namespace('default', { 'volsync.backube/privileged-mover': 'true' }),
+        rs('a', 'restic', withSc(u1000)),
+      ],
+      ['VP007'],
+    ],
+    [
+      'privileged mover in a restricted namespace',
+      [
+        namespace(
+          'default',
+          { 'volsync.backube/privileged-movers': 'true' },
+          { 'pod-security.kubernetes.io/enforce': 'restricted' },
+        ),
+        rs('a', 'rclone', withSc({ runAsGroup: 1 })),
+      ],
+      ['VP002', 'VP009'],
+    ],
+    [
+      'runAsNonRoot under a privileged mover',
+      [
+        namespace('default', { 'volsync.backube/privileged-movers': 'true' }),
+        rs('a', 'restic', withSc({ runAsNonRoot: true })),
+      ],
+      ['VP002', 'VP005'],
+    ],
+    [
+      'rsync-tls at UID 0 unprivileged',
+      [namespace('default'), replication('ReplicationDestination', 'a', 'rsyncTLS', {})],
+      ['VP004'],
+    ],
+    ['legacy rsync', [namespace('default'), rs('a', 'rsync', {})], ['VP006']],
+    [
+      'maintenance differs from its movers',
+      [
+        namespace('default'),
+        rs('a', 'kopia', { ...withSc({ runAsUser: 2000, runAsGroup: 2000 }), ...nfs }),
+        km(undefined),
+      ],
+      ['VP008', 'VP011'],
+    ],
+    [
+      'maintenance at another UID than 1000',
+      [namespace('default'), km({ runAsUser: 2000, runAsGroup: 2000 })],
+      ['VP014'],
+    ],
+    [
+      'mover differs from the app on the same PVC',
+      [
+        namespace('default'),
+        rs('a', 'restic', withSc({ runAsUser: 1000, runAsGroup: 1000 })),
+        deployment('app', 'default', {
+          securityContext: { runAsUser: 5984, runAsGroup: 5984 },
+          containers: [{ name: 'c', image: 'app:1' }],
+          volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'a' } }],
+        }),
+      ],
+      ['VP010'],
+    ],
+  ])('%s', (_l, objs, expected) => {
+    expect(codes(objs)).toEqual(expected);
+  });
+
+  it('the annotation finding lists every mover it changes, with before and after UIDs', () => {
+    const r = resolveReport(
+      snapshotOf([
+        namespace('default', { 'volsync.backube/privileged-movers': 'true' }),
+        rs('a', 'kopia', withSc(u1000)),
+        rs('b', 'restic', withSc({ runAsUser: 5 })),
+      ]),
+      { all: true },
+    );
+    const f = r.subjects[0]?.findings.find((x) => x.code === 'VP001');
+    expect(f?.objects).toEqual([
+      'Namespace/default',
+      'ReplicationSource/default/a',
+      'ReplicationSource/default/b',
+    ]);
+    expect(f?.message).toContain('ReplicationSource/a (1000→0), ReplicationSource/b (5→0)');
+  });
+
+  it('an image USER uid:gid whose group is ignored is flagged for workloads', async () => {
+    const { resolveSubjectReport } = await import('../report/resolve-report.js');
+    const snap = snapshotOf(
+      [
+        namespace('default'),
+        deployment('app', 'default', { containers: [{ name: 'c', image: 'reg.io/app:1' }] }),
+      ],
+      [image('reg.io/app', '1000:2000')],
+    );
+    const r = resolveSubjectReport(snap, { kind: 'Deployment', namespace: 'default', name: 'app' });
+    expect(r?.subjects[0]?.findings.map((f) => f.code)).toEqual(['VP013']);
+  });
+});

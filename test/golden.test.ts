@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { golden, runCliCaptured } from './run-cli.js';
+
+const fx = (f: string) => `test/fixtures/${f}`;
+
+/** Every command × output format, every --help, and the error cases; files under test/golden/. */
+const cases: [string, string[]][] = [
+  ['help', ['--help']],
+  ['help-explain', ['explain', '--help']],
+  ['help-effective-uid', ['effective-uid', '--help']],
+  ['help-version', ['version', '--help']],
+  ['version', ['version']],
+  ['version-json', ['version', '-o', 'json']],
+  ['version-yaml', ['version', '-o', 'yaml']],
+  ['explain-demo-default', ['explain', 'ns/default', '--demo']],
+  ['explain-demo-default-wide', ['explain', 'ns/default', '--demo', '-o', 'wide']],
+  ['explain-demo-default-json', ['explain', 'ns/default', '--demo', '-o', 'json']],
+  ['explain-demo-default-yaml', ['explain', 'default', '--demo', '-o', 'yaml']],
+  ['explain-demo-all', ['explain', '-A', '--demo']],
+  ['explain-demo-all-wide', ['explain', '-A', '--demo', '-o', 'wide']],
+  ['explain-demo-all-sarif', ['explain', '-A', '--demo', '-o', 'sarif']],
+  ['explain-demo-n-media', ['explain', '-n', 'media', '--demo']],
+  ['explain-demo-empty-namespace', ['explain', 'ns/nothing-here', '--demo']],
+  ['explain-demo-exit-code', ['explain', 'ns/sync', '--demo', '--exit-code']],
+  [
+    'explain-demo-exit-code-warning',
+    ['explain', 'ns/storage', '--demo', '--exit-code', '--fail-on', 'warning'],
+  ],
+  [
+    'explain-image-user',
+    [
+      'explain',
+      'ns/storage',
+      '--demo',
+      '--image-user',
+      'ghcr.io/perfectra1n/volsync=1000:1000',
+      '-o',
+      'wide',
+    ],
+  ],
+  ['effective-uid-rs-bookstack', ['effective-uid', 'rs/bookstack', '--demo']],
+  ['effective-uid-rs-bookstack-wide', ['effective-uid', 'rs/bookstack', '--demo', '-o', 'wide']],
+  [
+    'effective-uid-rs-bookstack-json',
+    ['effective-uid', 'replicationsource/bookstack', '--demo', '-o', 'json'],
+  ],
+  ['effective-uid-rs-bookstack-yaml', ['effective-uid', 'rs/bookstack', '--demo', '-o', 'yaml']],
+  [
+    'effective-uid-kopiamaintenance',
+    ['effective-uid', 'kopiamaintenance/daily', '-n', 'storage', '--demo'],
+  ],
+  ['effective-uid-deployment', ['effective-uid', 'deploy/bookstack', '--demo']],
+  [
+    'effective-uid-statefulset-json',
+    ['effective-uid', 'sts/jellyfin', '-n', 'media', '--demo', '-o', 'json'],
+  ],
+  ['effective-uid-rd-rsync-tls', ['effective-uid', 'rd/wiki-replica', '-n', 'sync', '--demo']],
+  ['error-no-command', []],
+  ['error-no-source', ['explain', 'ns/default']],
+  ['error-two-sources', ['explain', '--demo', '-f', 'x.yaml']],
+  ['error-unknown-flag', ['explain', '--demo', '--bogus']],
+  ['error-bad-output', ['explain', '--demo', '-o', 'xml']],
+  ['error-sarif-effective-uid', ['effective-uid', 'rs/bookstack', '--demo', '-o', 'sarif']],
+  ['error-invalid-namespace', ['explain', 'ns/Bad_NS', '--demo']],
+  ['error-explain-object', ['explain', 'rs/bookstack', '--demo']],
+  ['error-unknown-type', ['effective-uid', 'secret/x', '--demo']],
+  ['error-invalid-name', ['effective-uid', 'rs/Bad_Name', '--demo']],
+  ['error-not-found', ['effective-uid', 'rs/missing', '--demo']],
+  ['error-missing-file', ['explain', '-f', fx('does-not-exist.yaml')]],
+  ['error-malformed-yaml', ['explain', '-f', fx('malformed.yaml')]],
+  ['error-unknown-mover', ['explain', '-f', fx('unknown-mover.yaml')]],
+  ['error-bad-security-context', ['explain', '-f', fx('bad-security-context.yaml')]],
+  ['error-empty-input', ['explain', '-f', fx('empty.yaml')]],
+  ['error-bad-image-user', ['explain', '--demo', '--image-user', 'nouser']],
+];
+
+describe('golden output of every command', () => {
+  it.each(cases)('%s', async (name, argv) => {
+    await expect(golden(await runCliCaptured(argv))).toMatchFileSnapshot(`golden/${name}.txt`);
+  });
+
+  it('reads stdin with -f -', async () => {
+    const r = await runCliCaptured(
+      ['explain', '-A', '-f', '-'],
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: volsync.backube/v1alpha1\nkind: ReplicationSource\nmetadata: {name: r, namespace: a}\nspec: {sourcePVC: r, restic: {repository: s}}\n',
+    );
+    await expect(golden(r)).toMatchFileSnapshot('golden/explain-stdin.txt');
+  });
+
+  it('the demo shows default with five kopia movers at 0:1000 and names the annotation as the cause', async () => {
+    const r = await runCliCaptured(['explain', 'ns/default', '--demo', '-o', 'json']);
+    const report = JSON.parse(r.stdout) as {
+      subjects: {
+        name: string;
+        mover: string;
+        containers: { identity: { uid: number; gid: number } }[];
+        findings: { code: string; objects: string[] }[];
+      }[];
+    };
+    expect(
+      report.subjects.map((s) => [
+        s.name,
+        s.mover,
+        s.containers[0]?.identity.uid,
+        s.containers[0]?.identity.gid,
+      ]),
+    ).toEqual(
+      ['bookstack', 'immich', 'opencloud', 'pocket-id', 'structurizr'].map((n) => [
+        n,
+        'kopia',
+        0,
+        1000,
+      ]),
+    );
+    const vp001 = report.subjects[0]?.findings.find((f) => f.code === 'VP001');
+    expect(vp001?.objects[0]).toBe('Namespace/default');
+    expect(vp001?.objects).toHaveLength(6);
+  });
+});

@@ -1,0 +1,31 @@
+import { PassThrough, Readable } from 'node:stream';
+import { runCli } from '../src/cli.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process with captured streams, no colour and a fixed environment. */
+export async function runCliCaptured(argv: string[], stdin = ''): Promise<CliResult> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  out.on('data', (b: Buffer) => chunks.out.push(b));
+  err.on('data', (b: Buffer) => chunks.err.push(b));
+  const code = await runCli(argv, {
+    stdout: out,
+    stderr: err,
+    stdin: Readable.from([stdin]),
+    env: { NO_COLOR: '1' },
+  });
+  return {
+    code,
+    stdout: Buffer.concat(chunks.out).toString(),
+    stderr: Buffer.concat(chunks.err).toString(),
+  };
+}
+
+export const golden = (r: CliResult) =>
+  `exit: ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
