@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePrivileged } from './privileged.js';
+import { resolvePrivileged, type NamespaceFacts } from './privileged.js';
 
-const ns = (value?: string) => ({
+const ns = (value?: string): NamespaceFacts => ({
   name: 'x',
   annotations: value === undefined ? {} : { 'volsync.backube/privileged-movers': value },
   labels: {},
