@@ -1,3 +1,4 @@
+import { isDnsSubdomain } from '../core/k8s/names.js';
 import type { Argv, CommandModule } from 'yargs';
 import { resolveSubjectReport, type SubjectRef } from '../core/report/resolve-report.js';
 import { InputError, UsageError } from '../errors.js';
@@ -45,8 +46,6 @@ alias('Deployment', 'deploy', 'deployment', 'deployments', 'deployment.apps');
 alias('StatefulSet', 'sts', 'statefulset', 'statefulsets', 'statefulset.apps');
 alias('DaemonSet', 'ds', 'daemonset', 'daemonsets', 'daemonset.apps');
 
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 export function completeRef(a: EffectiveUidArgs): SubjectRef {
   if (a.target === undefined)
     throw new UsageError('effective-uid needs TYPE/NAME, e.g. rs/bookstack');
@@ -60,7 +59,7 @@ export function completeRef(a: EffectiveUidArgs): SubjectRef {
     throw new InputError(
       `${JSON.stringify(type)}: unknown resource type; use one of rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset`,
     );
-  if (!dns1123Subdomain.test(name) || name.length > 253)
+  if (!isDnsSubdomain(name))
     throw new InputError(
       `${kind} ${JSON.stringify(name)}: invalid name; use lower-case letters, digits, '-' and '.' (RFC 1123)`,
     );

@@ -1,3 +1,4 @@
+import { isDnsLabel } from '../core/k8s/names.js';
 import type { Argv, CommandModule } from 'yargs';
 import { resolveReport, type Scope } from '../core/report/resolve-report.js';
 import { InputError, UsageError } from '../errors.js';
@@ -15,8 +16,6 @@ interface ExplainArgs extends GlobalArgs {
   target?: string;
 }
 
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** `ns/NAME`, `namespace/NAME`, `namespaces/NAME` or `NAME`; -A wins over both. */
 export function completeScope(a: ExplainArgs): Scope {
   if (a['all-namespaces']) return { all: true };
@@ -30,7 +29,7 @@ export function completeScope(a: ExplainArgs): Scope {
       );
     ns = m?.[2] ?? '';
   }
-  if (!dns1123Label.test(ns) || ns.length > 63)
+  if (!isDnsLabel(ns))
     throw new InputError(
       `namespace ${JSON.stringify(ns)}: invalid name; use an RFC 1123 label (lower-case letters, digits, '-')`,
     );

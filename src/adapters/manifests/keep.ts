@@ -1,3 +1,4 @@
+import { isDnsLabel, isDnsSubdomain } from '../../core/k8s/names.js';
 import { InputError } from '../../errors.js';
 import type { KubeObject, Origin } from '../../core/k8s/object.js';
 import { asStringMap, field, isObject } from '../../core/k8s/json.js';
@@ -19,8 +20,6 @@ const kept = new Set([
   'ReplicaSet',
 ]);
 const clusterScoped = new Set(['Namespace', 'PersistentVolume']);
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * Reduces a raw object to what the tool needs (no managedFields, no status but containerStatuses)
@@ -35,16 +34,13 @@ export function keepObject(v: Record<string, unknown>, origin: Origin): KubeObje
   const name = meta['name'];
   if (typeof name !== 'string' || name === '')
     throw new InputError(`${where}: has no metadata.name; add a name`);
-  const nameOk =
-    kind === 'Namespace'
-      ? dns1123Label.test(name) && name.length <= 63
-      : dns1123Subdomain.test(name) && name.length <= 253;
+  const nameOk = kind === 'Namespace' ? isDnsLabel(name) : isDnsSubdomain(name);
   if (!nameOk)
     throw new InputError(
       `${where} ${JSON.stringify(name)}: invalid name; use lower-case letters, digits and '-' (RFC 1123)`,
     );
   const ns = meta['namespace'];
-  if (ns !== undefined && (typeof ns !== 'string' || !dns1123Label.test(ns) || ns.length > 63))
+  if (ns !== undefined && (typeof ns !== 'string' || !isDnsLabel(ns)))
     throw new InputError(
       `${where}/${name}: invalid namespace ${JSON.stringify(ns)}; use an RFC 1123 label`,
     );
