@@ -1,6 +1,6 @@
 import { isDnsLabel, isDnsSubdomain } from '../../core/k8s/names.js';
 import { InputError } from '../../errors.js';
-import type { KubeObject, Origin } from '../../core/k8s/object.js';
+import { clusterScopedKinds, type KubeObject, type Origin } from '../../core/k8s/object.js';
 import { asStringMap, field, isObject } from '../../core/k8s/json.js';
 
 /** Kinds whose facts decide a mover identity; everything else is dropped while reading. */
@@ -19,7 +19,6 @@ const kept = new Set([
   'CronJob',
   'ReplicaSet',
 ]);
-const clusterScoped = new Set(['Namespace', 'PersistentVolume']);
 
 /**
  * Reduces a raw object to what the tool needs (no managedFields, no status but containerStatuses)
@@ -45,7 +44,7 @@ export function keepObject(v: Record<string, unknown>, origin: Origin): KubeObje
       `${where}/${name}: invalid namespace ${JSON.stringify(ns)}; use an RFC 1123 label`,
     );
   const metadata: KubeObject['metadata'] = { name };
-  if (typeof ns === 'string' && !clusterScoped.has(kind)) metadata.namespace = ns;
+  if (typeof ns === 'string' && !clusterScopedKinds.has(kind)) metadata.namespace = ns;
   if (typeof meta['uid'] === 'string') metadata.uid = meta['uid'];
   if (isObject(meta['labels'])) metadata.labels = asStringMap(meta['labels']);
   if (isObject(meta['annotations'])) {

@@ -1,3 +1,5 @@
+import type { ResolvedSubject } from '../report/subjects.js';
+import { pushTo } from '../multimap.js';
 import { moverRules } from '../volsync/movers.js';
 import { privilegedMoversKey } from '../volsync/privileged.js';
 import { emit, subjectRef, type Emission, type FindingContext } from './context.js';
@@ -16,7 +18,7 @@ export function findAnnotationOverrides(ctx: FindingContext): Emission[] {
       moverRules[s.mover.mover].alwaysPrivileged
     )
       continue;
-    byNs.set(s.subject.namespace, [...(byNs.get(s.subject.namespace) ?? []), s]);
+    pushTo(byNs, s.subject.namespace, s);
   }
   for (const [ns, movers] of byNs) {
     const overridden = movers.filter((s) => (s.mover?.moverSecurityContext?.runAsUser ?? 0) !== 0);
@@ -25,9 +27,7 @@ export function findAnnotationOverrides(ctx: FindingContext): Emission[] {
       const before = s.whatIf?.unprivileged.identity.uid ?? null;
       return `${s.subject.kind}/${s.subject.name} (${before === null ? '?' : before}→0)`;
     });
-    const nsObj = ctx.snapshot.objects.find(
-      (o) => o.kind === 'Namespace' && o.metadata.name === ns,
-    );
+    const nsObj = ctx.index.get('Namespace', ns, ns);
     out.push(
       emit('VP001', movers, {
         message: `Namespace ${ns} annotation ${privilegedMoversKey}="${ctx.namespaces.get(ns)?.annotations[privilegedMoversKey] ?? ''}" makes VolSync set container runAsUser 0, which beats moverSecurityContext.runAsUser: ${movers.length} mover${movers.length > 1 ? 's' : ''} run as UID 0 with CHOWN, DAC_OVERRIDE, FOWNER: ${changes.join(', ')}`,
@@ -76,12 +76,13 @@ export function looksLikePrivilegedKey(k: string): boolean {
  */
 export function findAnnotationMistakes(ctx: FindingContext): Emission[] {
   const out: Emission[] = [];
+  const moversByNs = new Map<string, ResolvedSubject[]>();
+  for (const s of ctx.subjects)
+    if (s.mover !== undefined) pushTo(moversByNs, s.subject.namespace, s);
   for (const [ns, facts] of ctx.namespaces) {
-    const movers = ctx.subjects.filter((s) => s.subject.namespace === ns && s.mover !== undefined);
-    if (movers.length === 0) continue;
-    const nsObj = ctx.snapshot.objects.find(
-      (o) => o.kind === 'Namespace' && o.metadata.name === ns,
-    );
+    const movers = moversByNs.get(ns);
+    if (movers === undefined) continue;
+    const nsObj = ctx.index.get('Namespace', ns, ns);
     const origin = nsObj?.origin ? { origin: nsObj.origin } : {};
     const objects = [`Namespace/${ns}`, ...movers.map(subjectRef)];
     const value = facts.annotations[privilegedMoversKey];

@@ -1,15 +1,11 @@
 import type { Identity } from '../identity/identity.js';
-import type { ResolvedSubject } from '../report/subjects.js';
+import type { ResolvedSubject, SubjectContext } from '../report/subjects.js';
 import type { Finding } from '../report/types.js';
-import type { Snapshot } from '../snapshot.js';
-import type { NamespaceFacts } from '../volsync/privileged.js';
 import { findingCodes } from './catalogue.js';
 
-export interface FindingContext {
+export interface FindingContext extends SubjectContext {
   /** Every mover and KopiaMaintenance of the snapshot: repository sharing crosses namespaces. */
   subjects: ResolvedSubject[];
-  snapshot: Snapshot;
-  namespaces: Map<string, NamespaceFacts>;
 }
 
 /** A finding and the subjects it is reported on. */

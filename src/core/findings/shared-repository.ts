@@ -1,3 +1,4 @@
+import { pushTo } from '../multimap.js';
 import type { ResolvedSubject } from '../report/subjects.js';
 import type { MoverVolume } from '../volsync/mover-spec.js';
 import { emit, subjectRef, uidGid, type Emission, type FindingContext } from './context.js';
@@ -28,7 +29,7 @@ function groupByRepository(
   const byKey = new Map<string, ResolvedSubject[]>();
   for (const s of subjects) {
     if (s.mover && !['restic', 'kopia', 'rclone'].includes(s.mover.mover)) continue;
-    for (const k of repositoryKeys(s)) byKey.set(k, [...(byKey.get(k) ?? []), s]);
+    for (const k of repositoryKeys(s)) pushTo(byKey, k, s);
   }
   return [...byKey].filter(([, m]) => m.length > 1).map(([key, members]) => ({ key, members }));
 }

@@ -1,27 +1,15 @@
 import { asString, path } from '../k8s/json.js';
-import type { KubeObject } from '../k8s/object.js';
 import type { Volume } from '../k8s/types.js';
 import { resolveWorkloadSubject, type ResolvedSubject } from '../report/subjects.js';
-import { podTemplateOf } from '../report/workloads.js';
 import { emit, subjectRef, uidGid, type Emission, type FindingContext } from './context.js';
 
 /** The in-tree NFS plugin never applies fsGroup: inline nfs, or a PVC bound to a PV with spec.nfs (k8s-identity §4.1). */
 function inTreeNfs(ctx: FindingContext, ns: string, v: Volume): string | undefined {
   if (v.nfs) return `nfs ${v.nfs.server}:${v.nfs.path}`;
   if (v.claimName === undefined) return undefined;
-  const pvc = ctx.snapshot.objects.find(
-    (o) =>
-      o.kind === 'PersistentVolumeClaim' &&
-      o.metadata.namespace === ns &&
-      o.metadata.name === v.claimName,
-  );
+  const pvc = ctx.index.get('PersistentVolumeClaim', ns, v.claimName);
   const pvName = asString(path(pvc?.spec, 'volumeName'));
-  const pv =
-    pvName === undefined
-      ? undefined
-      : ctx.snapshot.objects.find(
-          (o) => o.kind === 'PersistentVolume' && o.metadata.name === pvName,
-        );
+  const pv = pvName === undefined ? undefined : ctx.index.get('PersistentVolume', '', pvName);
   const server = asString(path(pv?.spec, 'nfs', 'server'));
   return server === undefined
     ? undefined
@@ -53,35 +41,20 @@ export function findNfsFsGroup(ctx: FindingContext): Emission[] {
   return out;
 }
 
-function mountsClaim(o: KubeObject, claim: string): boolean {
-  const vols = path(podTemplateOf(o), 'volumes');
-  return (
-    Array.isArray(vols) && vols.some((v) => path(v, 'persistentVolumeClaim', 'claimName') === claim)
-  );
-}
-
 /**
  * VP010: the mover should run as the workload that owns the data (VolSync docs advise matching);
  * otherwise backups miss files or restores are unreadable by the app.
  */
 export function findWorkloadMismatch(ctx: FindingContext): Emission[] {
   const out: Emission[] = [];
-  const ctrlKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'Job', 'CronJob']);
   for (const s of ctx.subjects) {
     const claim = s.mover?.dataPVC;
     const mover = s.containers[0]?.resolution.identity;
     if (claim === undefined || !mover || mover.uid === null) continue;
-    const owners = ctx.snapshot.objects.filter(
-      (o) =>
-        ctrlKinds.has(o.kind) &&
-        (o.metadata.namespace ?? 'default') === s.subject.namespace &&
-        !o.metadata.labels?.['app.kubernetes.io/created-by']?.includes('volsync') &&
-        mountsClaim(o, claim),
-    );
-    for (const w of owners) {
+    for (const w of ctx.index.claimUsers(s.subject.namespace, claim)) {
       let ws: ResolvedSubject;
       try {
-        ws = resolveWorkloadSubject({ snapshot: ctx.snapshot, namespaces: ctx.namespaces }, w);
+        ws = resolveWorkloadSubject(ctx, w);
       } catch {
         continue; // a malformed workload is reported when it is the subject itself
       }

@@ -31,3 +31,11 @@ export function objectKey(o: {
   const ns = o.metadata.namespace;
   return ns === undefined ? `${o.kind}/${o.metadata.name}` : `${o.kind}/${ns}/${o.metadata.name}`;
 }
+
+/** Kinds without a namespace among those the tool reads. */
+export const clusterScopedKinds: ReadonlySet<string> = new Set(['Namespace', 'PersistentVolume']);
+
+/** The namespace of a namespaced object; a manifest without one lands in `default`, as kubectl applies it. */
+export function namespaceOf(o: { metadata: { namespace?: string } }): string {
+  return o.metadata.namespace ?? 'default';
+}

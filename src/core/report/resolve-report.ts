@@ -4,11 +4,11 @@ import type { Unknown } from '../identity/unknown.js';
 import type { KubeObject } from '../k8s/object.js';
 import type { Snapshot } from '../snapshot.js';
 import {
-  namespaceFactsOf,
   resolveMaintenanceSubject,
   resolveMoverSubject,
   resolveWorkloadSubject,
   type ResolvedSubject,
+  subjectContext,
   type SubjectContext,
 } from './subjects.js';
 import type { Report, Subject } from './types.js';
@@ -24,7 +24,6 @@ export const moverKinds = new Set([
 export type Scope = { all: true } | { all: false; namespace: string };
 
 const inScope = (scope: Scope, ns: string) => scope.all || scope.namespace === ns;
-const nsOf = (o: KubeObject) => o.metadata.namespace ?? 'default';
 
 function resolveAllMovers(ctx: SubjectContext): ResolvedSubject[] {
   const out: ResolvedSubject[] = [];
@@ -56,7 +55,7 @@ function withOrigin<T>(o: KubeObject, f: () => T): T {
  * kind, name.
  */
 export function resolveReport(snapshot: Snapshot, scope: Scope): Report {
-  const ctx = { snapshot, namespaces: namespaceFactsOf(snapshot) };
+  const ctx = subjectContext(snapshot);
   const all = resolveAllMovers(ctx);
   attachFindings({ ...ctx, subjects: all });
   return assemble(
@@ -73,11 +72,9 @@ export interface SubjectRef {
 
 /** Resolves one subject (a mover or any pod-bearing object) with its findings; undefined when absent. */
 export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Report | undefined {
-  const obj = snapshot.objects.find(
-    (o) => o.kind === ref.kind && o.metadata.name === ref.name && nsOf(o) === ref.namespace,
-  );
+  const ctx = subjectContext(snapshot);
+  const obj = ctx.index.get(ref.kind, ref.namespace, ref.name);
   if (!obj) return undefined;
-  const ctx = { snapshot, namespaces: namespaceFactsOf(snapshot) };
   if (moverKinds.has(ref.kind)) {
     const all = resolveAllMovers(ctx);
     attachFindings({ ...ctx, subjects: all });

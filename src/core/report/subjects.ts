@@ -3,9 +3,10 @@ import { imageUnknown, type ImageFacts } from '../identity/image.js';
 import { mergeUnknownPrivileged } from '../identity/merge.js';
 import { resolveIdentity, type Resolution } from '../identity/resolve.js';
 import { asStringMap } from '../k8s/json.js';
-import type { KubeObject } from '../k8s/object.js';
+import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
 import type { Container, PodSpec } from '../k8s/types.js';
+import { indexSnapshot, type SnapshotIndex } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
 import { buildMoverPod, type BuiltPod } from '../volsync/build-mover-pod.js';
 import {
@@ -44,6 +45,11 @@ export interface ResolvedSubject {
 export interface SubjectContext {
   snapshot: Snapshot;
   namespaces: Map<string, NamespaceFacts>;
+  index: SnapshotIndex;
+}
+
+export function subjectContext(snapshot: Snapshot): SubjectContext {
+  return { snapshot, namespaces: namespaceFactsOf(snapshot), index: indexSnapshot(snapshot) };
 }
 
 export function namespaceFactsOf(snapshot: Snapshot): Map<string, NamespaceFacts> {
@@ -68,14 +74,12 @@ export function imageFactsFor(snapshot: Snapshot, image: string): ImageFacts {
   );
 }
 
-const nsOf = (o: KubeObject) => o.metadata.namespace ?? 'default';
-
 /** Resolves a ReplicationSource/ReplicationDestination: null when VolSync builds no pod for it. */
 export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): ResolvedSubject | null {
   const parsed = parseMoverSpec(o);
   if (parsed.kind === 'podless') return null;
   const m = parsed.spec;
-  const ns = nsOf(o);
+  const ns = namespaceOf(o);
   const facts = ctx.namespaces.get(ns);
   const decision = resolvePrivileged(m.mover, facts, ns);
   const image = ctx.snapshot.moverImages.images[m.mover];
@@ -139,7 +143,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
 /** Resolves a KopiaMaintenance: its CronJob pod and, with trigger.manual, the manual Job pod. */
 export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): ResolvedSubject {
   const spec = parseKopiaMaintenance(o);
-  const ns = nsOf(o);
+  const ns = namespaceOf(o);
   const facts = ctx.namespaces.get(ns);
   const image = ctx.snapshot.moverImages.images['kopia-maintenance'];
   const imageFacts = imageFactsFor(ctx.snapshot, image);
@@ -187,7 +191,7 @@ export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): R
 
 /** Resolves any pod-bearing object (Pod, Job, CronJob, Deployment, StatefulSet, DaemonSet, ReplicaSet). */
 export function resolveWorkloadSubject(ctx: SubjectContext, o: KubeObject): ResolvedSubject {
-  const ns = nsOf(o);
+  const ns = namespaceOf(o);
   const pod = parsePodSpec(
     podTemplateOf(o),
     `${o.kind}/${ns}/${o.metadata.name} ${(workloadKinds[o.kind] ?? []).join('.')}`,
@@ -238,7 +242,7 @@ function subject(
 ): Subject {
   const s: Subject = {
     kind: o.kind,
-    namespace: nsOf(o),
+    namespace: namespaceOf(o),
     name: o.metadata.name,
     mover,
     privileged,

@@ -1,6 +1,6 @@
 import { InvalidSpecError } from '../errors.js';
 import { asArray, asString, isObject, path } from '../k8s/json.js';
-import type { KubeObject } from '../k8s/object.js';
+import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSecurityContext, parseSecurityContext } from '../k8s/parse-pod.js';
 import type { PodSecurityContext, SecurityContext, Volume } from '../k8s/types.js';
 import type { BuiltPod } from './build-mover-pod.js';
@@ -20,7 +20,7 @@ export interface KopiaMaintenanceSpec {
 }
 
 export function parseKopiaMaintenance(obj: KubeObject): KopiaMaintenanceSpec {
-  const ns = obj.metadata.namespace ?? 'default';
+  const ns = namespaceOf(obj);
   const where = `KopiaMaintenance/${ns}/${obj.metadata.name}`;
   const spec = obj.spec;
   if (!isObject(spec)) throw new InvalidSpecError(where, 'has no spec', 'add spec.repository');

@@ -1,6 +1,6 @@
 import { InvalidSpecError } from '../errors.js';
 import { asArray, asString, field, isObject, path } from '../k8s/json.js';
-import type { KubeObject } from '../k8s/object.js';
+import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSecurityContext, volumeFromSource } from '../k8s/parse-pod.js';
 import type { PodSecurityContext, Volume } from '../k8s/types.js';
 import { moverRules, moverTypes, podlessSpecKeys, type MoverType } from './movers.js';
@@ -37,7 +37,7 @@ export type ParsedReplication =
 /** Reads the mover of a ReplicationSource/ReplicationDestination; rejects what VolSync cannot run. */
 export function parseMoverSpec(obj: KubeObject): ParsedReplication {
   const kind = obj.kind as ReplicationKind;
-  const ns = obj.metadata.namespace ?? 'default';
+  const ns = namespaceOf(obj);
   const where = `${kind}/${ns}/${obj.metadata.name}`;
   const spec = obj.spec;
   if (!isObject(spec))
