@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 
 /** Everything a command touches outside itself, injected so tests run commands in-process. */
@@ -12,4 +13,16 @@ export interface Deps {
 
 export function write(s: Writable, text: string): void {
   if (text !== '') s.write(text);
+}
+
+/** Writes chunks in batches, waiting for the stream to drain, so large reports stay out of memory. */
+export async function writeChunks(s: Writable, chunks: Iterable<string>): Promise<void> {
+  let batch = '';
+  for (const c of chunks) {
+    batch += c;
+    if (batch.length < 1 << 16) continue;
+    if (!s.write(batch)) await once(s, 'drain');
+    batch = '';
+  }
+  write(s, batch);
 }

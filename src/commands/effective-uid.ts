@@ -2,10 +2,10 @@ import { isDnsSubdomain } from '../core/k8s/names.js';
 import type { Argv, CommandModule } from 'yargs';
 import { resolveSubjectReport, type SubjectRef } from '../core/report/resolve-report.js';
 import { InputError, UsageError } from '../errors.js';
-import { renderJson, renderYaml } from '../render/json.js';
+import { jsonChunks, yamlChunks } from '../render/json.js';
 import { renderTrace } from '../render/trace-table.js';
 import type { Chosen } from './chosen.js';
-import { write, type Deps } from './deps.js';
+import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
 import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { readSnapshot, validateSource } from './source.js';
@@ -82,8 +82,8 @@ export async function runEffectiveUid(a: EffectiveUidArgs, deps: Deps): Promise<
     throw new InputError(
       `${ref.kind} ${ref.namespace}/${ref.name}: VolSync builds no mover pod for it (external or unsupported mover)`,
     );
-  if (a.output === 'json') write(deps.stdout, renderJson(report));
-  else if (a.output === 'yaml') write(deps.stdout, renderYaml(report));
+  if (a.output === 'json') await writeChunks(deps.stdout, jsonChunks(report));
+  else if (a.output === 'yaml') await writeChunks(deps.stdout, yamlChunks(report));
   else
     write(
       deps.stdout,

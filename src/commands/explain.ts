@@ -3,11 +3,11 @@ import type { Argv, CommandModule } from 'yargs';
 import { resolveReport, type Scope } from '../core/report/resolve-report.js';
 import { InputError, UsageError } from '../errors.js';
 import { renderExplainTable } from '../render/explain-table.js';
-import { renderJson, renderYaml } from '../render/json.js';
+import { jsonChunks, yamlChunks } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
 import { version } from '../version.js';
 import type { Chosen } from './chosen.js';
-import { write, type Deps } from './deps.js';
+import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
 import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { readSnapshot, validateSource } from './source.js';
@@ -43,8 +43,8 @@ export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
   const snapshot = await readSnapshot(a, deps);
   const report = resolveReport(snapshot, scope);
   const paint = resolvePaint(a, deps);
-  if (a.output === 'json') write(deps.stdout, renderJson(report));
-  else if (a.output === 'yaml') write(deps.stdout, renderYaml(report));
+  if (a.output === 'json') await writeChunks(deps.stdout, jsonChunks(report));
+  else if (a.output === 'yaml') await writeChunks(deps.stdout, yamlChunks(report));
   else if (a.output === 'sarif') write(deps.stdout, renderSarif(report, version));
   else {
     if (report.subjects.length === 0)

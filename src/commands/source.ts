@@ -1,12 +1,10 @@
-import { Readable } from 'node:stream';
 import { InvalidSpecError } from '../core/errors.js';
 import { parseImageUserFlag } from '../core/identity/image-user-flag.js';
 import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
 import { offlineSnapshot, type Snapshot } from '../core/snapshot.js';
 import { demoFile, demoManifests } from '../adapters/manifests/demo-manifests.js';
-import type { ParseResult } from '../adapters/manifests/parse-yaml.js';
+import { parseYamlText, type ParseResult } from '../adapters/manifests/parse-yaml.js';
 import { readFilenames, readKustomize } from '../adapters/manifests/read-sources.js';
-import { readManifestStream } from '../adapters/manifests/read-stream.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
@@ -25,7 +23,7 @@ export function validateSource(a: GlobalArgs): void {
 /** Reads the chosen offline source into a Snapshot; warnings go to stderr. */
 export async function readSnapshot(a: GlobalArgs, deps: Deps): Promise<Snapshot> {
   const out: ParseResult = { objects: [], skipped: [], ignored: 0 };
-  if (a.demo) await readManifestStream(Readable.from([demoManifests]), demoFile, out);
+  if (a.demo) parseYamlText(demoManifests, demoFile, 1, out);
   else if (a.kustomize !== undefined) await readKustomize(a.kustomize, out, deps.kubectl);
   else await readFilenames(a.filename, deps.stdin, out);
   for (const s of out.skipped.slice(0, 5))

@@ -1,43 +1,81 @@
-import { stringify } from 'yaml';
-import type { Report } from '../core/report/types.js';
+import { dump } from 'js-yaml';
+import type { Report, Subject } from '../core/report/types.js';
+
+type ContractSubject = ReturnType<typeof subjectContract>;
+
+function subjectContract(s: Subject) {
+  return {
+    kind: s.kind,
+    namespace: s.namespace,
+    name: s.name,
+    mover: s.mover,
+    privileged: s.privileged,
+    containers: s.containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      workload: c.workload,
+      identity: c.identity,
+      trace: c.trace.map((t) => ({
+        layer: t.layer,
+        field: t.field,
+        value: t.value,
+        effect: t.effect,
+        source: t.source,
+      })),
+    })),
+    podSecurity: s.podSecurity,
+    findings: s.findings.map((f) => ({
+      code: f.code,
+      severity: f.severity,
+      message: f.message,
+      objects: f.objects,
+      fix: f.fix,
+    })),
+  };
+}
 
 /** The machine-readable contract of DESIGN.md §5: only its fields, in its order. */
-export function toContract(report: Report): object {
+export function toContract(report: Report): {
+  apiVersion: string;
+  kind: string;
+  subjects: ContractSubject[];
+  unknowns: Report['unknowns'];
+} {
   return {
     apiVersion: report.apiVersion,
     kind: report.kind,
-    subjects: report.subjects.map((s) => ({
-      kind: s.kind,
-      namespace: s.namespace,
-      name: s.name,
-      mover: s.mover,
-      privileged: s.privileged,
-      containers: s.containers.map((c) => ({
-        name: c.name,
-        image: c.image,
-        workload: c.workload,
-        identity: c.identity,
-        trace: c.trace.map((t) => ({
-          layer: t.layer,
-          field: t.field,
-          value: t.value,
-          effect: t.effect,
-          source: t.source,
-        })),
-      })),
-      podSecurity: s.podSecurity,
-      findings: s.findings.map((f) => ({
-        code: f.code,
-        severity: f.severity,
-        message: f.message,
-        objects: f.objects,
-        fix: f.fix,
-      })),
-    })),
+    subjects: report.subjects.map(subjectContract),
     unknowns: report.unknowns,
   };
 }
 
-export const renderJson = (r: Report) => JSON.stringify(toContract(r), null, 2) + '\n';
-export const renderYaml = (r: Report) =>
-  stringify(toContract(r), { lineWidth: 0, aliasDuplicateObjects: false });
+const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
+
+/**
+ * `JSON.stringify(toContract(report), null, 2)` one subject at a time: a cluster-wide report is
+ * written without ever holding its whole text (JSON strings never hold a raw newline).
+ */
+export function* jsonChunks(report: Report): Generator<string> {
+  yield `{\n  "apiVersion": ${JSON.stringify(report.apiVersion)},\n  "kind": ${JSON.stringify(report.kind)},\n  "subjects": [`;
+  let first = true;
+  for (const s of report.subjects) {
+    yield `${first ? '' : ','}\n    ${indent(JSON.stringify(subjectContract(s), null, 2), '    ')}`;
+    first = false;
+  }
+  const unknowns = indent(JSON.stringify(report.unknowns, null, 2), '  ');
+  yield `${first ? '' : '\n  '}],\n  "unknowns": ${unknowns}\n}\n`;
+}
+
+/** Laid out as `kubectl get -o yaml` prints: sequences not indented under their key, no folding. */
+const yamlOptions = { noRefs: true, lineWidth: -1, seqNoIndent: true } as const;
+
+/** The YAML form of the contract, one subject at a time (a sequence item dumps alone the same). */
+export function* yamlChunks(report: Report): Generator<string> {
+  yield dump({ apiVersion: report.apiVersion, kind: report.kind }, yamlOptions);
+  if (report.subjects.length === 0) yield 'subjects: []\n';
+  else {
+    yield 'subjects:\n';
+    for (const s of report.subjects) yield dump([subjectContract(s)], yamlOptions);
+  }
+  yield dump({ unknowns: report.unknowns }, yamlOptions);
+}

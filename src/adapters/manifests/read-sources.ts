@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
-import type { ParseResult } from './parse-yaml.js';
+import { parseYamlText, type ParseResult } from './parse-yaml.js';
 import { readManifestStream } from './read-stream.js';
 
 const manifestFile = /\.(ya?ml|json)$/i;
@@ -19,6 +19,31 @@ async function walk(dir: string): Promise<string[]> {
     else if (e.isFile() && manifestFile.test(e.name)) out.push(p);
   }
   return out;
+}
+
+/**
+ * Files up to this size are parsed whole (one parser call, no line splitting); larger ones, such as
+ * a saved `kubectl get -A -o yaml`, are streamed so memory stays bounded.
+ */
+const wholeFileBytes = 8 * 1024 * 1024;
+
+// Synchronous on purpose: thousands of small files read one by one would otherwise wait on the
+// thread pool for each stat and read, longer than parsing them takes.
+async function readManifestFile(f: string, out: ParseResult): Promise<void> {
+  let text;
+  try {
+    if (statSync(f).size > wholeFileBytes) {
+      await readManifestStream(createReadStream(f), f, out);
+      return;
+    }
+    text = readFileSync(f, 'utf8');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(
+      `${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}); check the path and permissions`,
+    );
+  }
+  parseYamlText(text, f, 1, out);
 }
 
 /** Reads `-f` arguments: files, directories (recursive, *.yaml|*.yml|*.json) and `-` for stdin. */
@@ -39,7 +64,7 @@ export async function readFilenames(
       throw new InputError(`${name}: no such file or directory; check the -f path`);
     }
     const files = st.isDirectory() ? await walk(name) : [name];
-    for (const f of files) await readManifestStream(createReadStream(f), f, out);
+    for (const f of files) await readManifestFile(f, out);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
-import { parseYamlItem, parseYamlText, type ParseResult } from './parse-yaml.js';
+import { addJsonValue, parseYamlItem, parseYamlText, type ParseResult } from './parse-yaml.js';
 
 /**
  * Reads YAML (multi-document) or JSON from a stream. A `kubectl get -A -o yaml` dump is one huge
@@ -99,7 +99,8 @@ export async function readManifestStream(
       // JSON is YAML: the YAML parser reports the line of the problem
       return parseYamlText(text, file, 1, out);
     }
-    return parseYamlText(JSON.stringify(value), file, 1, out);
+    addJsonValue(value, file, out);
+    return out;
   }
   flushDoc();
   return out;

@@ -24,7 +24,7 @@ export function findAnnotationOverrides(ctx: FindingContext): Emission[] {
     const overridden = movers.filter((s) => (s.mover?.moverSecurityContext?.runAsUser ?? 0) !== 0);
     if (overridden.length === 0) continue;
     const changes = movers.map((s) => {
-      const before = s.whatIf?.unprivileged.identity.uid ?? null;
+      const before = s.whatIf?.unprivileged.uid ?? null;
       return `${s.subject.kind}/${s.subject.name} (${before === null ? '?' : before}→0)`;
     });
     const nsObj = ctx.index.get('Namespace', ns, ns);

@@ -1,3 +1,4 @@
+import type { Identity } from '../identity/identity.js';
 import { findImageFacts } from '../identity/known-images.js';
 import { imageUnknown, type ImageFacts } from '../identity/image.js';
 import { mergeUnknownPrivileged } from '../identity/merge.js';
@@ -38,8 +39,8 @@ export interface ResolvedSubject {
   containers: ResolvedContainer[];
   mover?: MoverSpec;
   maintenance?: KopiaMaintenanceSpec;
-  /** For RS/RD movers: container 0 resolved as if built unprivileged and privileged. */
-  whatIf?: { unprivileged: Resolution; privileged: Resolution };
+  /** For RS/RD movers: the identity of container 0 if built unprivileged and privileged. */
+  whatIf?: { unprivileged: Identity; privileged: Identity };
 }
 
 export interface SubjectContext {
@@ -136,7 +137,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     namespaceFacts: facts,
     containers: [rc],
     mover: m,
-    whatIf: { unprivileged: off.r, privileged: on.r },
+    whatIf: { unprivileged: off.r.identity, privileged: on.r.identity },
   };
 }
 
