@@ -1,3 +1,4 @@
+import { fieldLocator } from '../adapters/manifests/locate.js';
 import { isDnsLabel } from '../core/k8s/names.js';
 import type { Argv, CommandModule } from 'yargs';
 import { resolveReport, type Scope } from '../core/report/resolve-report.js';
@@ -10,7 +11,7 @@ import type { Chosen } from './chosen.js';
 import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
 import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
-import { readSnapshot, validateSource } from './source.js';
+import { readSnapshot, rereadManifest, validateSource } from './source.js';
 
 interface ExplainArgs extends GlobalArgs {
   target?: string;
@@ -45,7 +46,8 @@ export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
   const paint = resolvePaint(a, deps);
   if (a.output === 'json') await writeChunks(deps.stdout, jsonChunks(report));
   else if (a.output === 'yaml') await writeChunks(deps.stdout, yamlChunks(report));
-  else if (a.output === 'sarif') write(deps.stdout, renderSarif(report, version));
+  else if (a.output === 'sarif')
+    write(deps.stdout, renderSarif(report, version, fieldLocator(rereadManifest)));
   else {
     if (report.subjects.length === 0)
       deps.stderr.write(

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { InvalidSpecError } from '../core/errors.js';
 import { parseImageUserFlag } from '../core/identity/image-user-flag.js';
 import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
@@ -43,6 +44,20 @@ export async function readSnapshot(a: GlobalArgs, deps: Deps): Promise<Snapshot>
     }
   });
   return offlineSnapshot(out.objects, flags, knownImages, defaultMoverImages);
+}
+
+/**
+ * A manifest's text read again to locate fields (SARIF): the demo is embedded, files are on disk;
+ * stdin and kustomize output are gone, so their findings keep the object's line.
+ */
+export function rereadManifest(file: string): string | undefined {
+  if (file === demoFile) return demoManifests;
+  if (file.startsWith('<') || file.startsWith('kustomize:')) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 const sourceName = (a: GlobalArgs) =>

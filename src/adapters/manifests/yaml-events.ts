@@ -67,11 +67,14 @@ function skipNode(events: Event[], i: number): number {
   return events.length;
 }
 
-/** Where a path leads: the node's event index, and the offset of its key (or its start). */
+/**
+ * How far a path leads: the event index of the deepest node found, the offset of its key (or its
+ * start), and whether the whole path was found.
+ */
 function walk(
   doc: YamlDoc,
   path: readonly (string | number)[],
-): { node: number; at: number } | undefined {
+): { node: number; at: number; complete: boolean } {
   let node = 1; // events[0] is the document
   let at = startOf(doc.events[node]);
   for (const seg of path) {
@@ -97,23 +100,26 @@ function walk(
         i = skipNode(doc.events, i);
       }
     }
-    if (!found) return undefined;
+    if (!found) return { node, at, complete: false };
   }
-  return { node, at };
+  return { node, at, complete: true };
 }
 
 /** Offset of the document's root node, -1 for an empty document. */
 export const docStart = (doc: YamlDoc): number => startOf(doc.events[1]);
 
-/** Offset of the key that holds `path` (the node itself for a sequence item), when present. */
-export function offsetOf(doc: YamlDoc, path: readonly (string | number)[]): number | undefined {
-  return walk(doc, path)?.at;
+/**
+ * Offset of the key that holds `path` (the item itself in a sequence); when the path is only
+ * partly there, of its deepest part: a missing moverSecurityContext points at its mover.
+ */
+export function offsetOf(doc: YamlDoc, path: readonly (string | number)[]): number {
+  return walk(doc, path).at;
 }
 
 /** Offsets of the items of the sequence at `path` (a List's `items`). */
 export function itemOffsets(doc: YamlDoc, path: readonly string[]): number[] {
   const hit = walk(doc, path);
-  if (doc.events[hit?.node ?? -1]?.type !== EVENT_ID.SEQUENCE || hit === undefined) return [];
+  if (!hit.complete || doc.events[hit.node]?.type !== EVENT_ID.SEQUENCE) return [];
   const out: number[] = [];
   for (let i = hit.node + 1; i < doc.events.length && doc.events[i]?.type !== EVENT_ID.POP;) {
     out.push(startOf(doc.events[i]));

@@ -2,7 +2,14 @@ import type { ResolvedSubject } from '../report/subjects.js';
 import { pushTo } from '../multimap.js';
 import { moverRules } from '../volsync/movers.js';
 import { privilegedMoversKey } from '../volsync/privileged.js';
-import { emit, subjectRef, type Emission, type FindingContext } from './context.js';
+import {
+  annotationAt,
+  at,
+  emit,
+  subjectRef,
+  type Emission,
+  type FindingContext,
+} from './context.js';
 
 /**
  * VP001: the annotation makes VolSync set container runAsUser 0, which beats every
@@ -27,13 +34,12 @@ export function findAnnotationOverrides(ctx: FindingContext): Emission[] {
       const before = s.whatIf?.unprivileged.uid ?? null;
       return `${s.subject.kind}/${s.subject.name} (${before === null ? '?' : before}→0)`;
     });
-    const nsObj = ctx.index.get('Namespace', ns, ns);
     out.push(
       emit('VP001', movers, {
         message: `Namespace ${ns} annotation ${privilegedMoversKey}="${ctx.namespaces.get(ns)?.annotations[privilegedMoversKey] ?? ''}" makes VolSync set container runAsUser 0, which beats moverSecurityContext.runAsUser: ${movers.length} mover${movers.length > 1 ? 's' : ''} run as UID 0 with CHOWN, DAC_OVERRIDE, FOWNER: ${changes.join(', ')}`,
         objects: [`Namespace/${ns}`, ...movers.map(subjectRef)],
         fix: `remove the annotation (kubectl annotate namespace ${ns} ${privilegedMoversKey}-) and give root only to the mover that needs it (kubectl volsync-perms annotate ns/${ns} --privileged --scoped KIND/NAME), then repair ownership (kubectl volsync-perms fix-job)`,
-        ...(nsObj?.origin ? { origin: nsObj.origin } : {}),
+        ...annotationAt(ctx, ns),
       }),
     );
   }
@@ -83,7 +89,6 @@ export function findAnnotationMistakes(ctx: FindingContext): Emission[] {
     const movers = moversByNs.get(ns);
     if (movers === undefined) continue;
     const nsObj = ctx.index.get('Namespace', ns, ns);
-    const origin = nsObj?.origin ? { origin: nsObj.origin } : {};
     const objects = [`Namespace/${ns}`, ...movers.map(subjectRef)];
     const value = facts.annotations[privilegedMoversKey];
     if (
@@ -97,7 +102,7 @@ export function findAnnotationMistakes(ctx: FindingContext): Emission[] {
           message: `Namespace ${ns} annotation ${privilegedMoversKey}=${JSON.stringify(value)} is not "true" (VolSync compares the lower-cased value with "true" and trims nothing): the movers run unprivileged`,
           objects,
           fix: `set the value to "true" if privileged movers are intended (kubectl annotate --overwrite namespace ${ns} ${privilegedMoversKey}=true), else remove it`,
-          ...origin,
+          ...annotationAt(ctx, ns),
         }),
       );
     if (facts.labels[privilegedMoversKey] !== undefined && value === undefined)
@@ -106,12 +111,12 @@ export function findAnnotationMistakes(ctx: FindingContext): Emission[] {
           message: `Namespace ${ns} has ${privilegedMoversKey} as a label; VolSync reads only the annotation, so the movers run unprivileged`,
           objects,
           fix: `move it to an annotation: kubectl label namespace ${ns} ${privilegedMoversKey}- && kubectl annotate namespace ${ns} ${privilegedMoversKey}=true`,
-          ...origin,
+          ...at(nsObj, 'metadata', 'labels', privilegedMoversKey),
         }),
       );
-    for (const [where, map] of [
-      ['annotation', facts.annotations],
-      ['label', facts.labels],
+    for (const [where, map, field] of [
+      ['annotation', facts.annotations, 'annotations'],
+      ['label', facts.labels, 'labels'],
     ] as const)
       for (const k of Object.keys(map).filter(looksLikePrivilegedKey))
         out.push(
@@ -119,7 +124,7 @@ export function findAnnotationMistakes(ctx: FindingContext): Emission[] {
             message: `Namespace ${ns} ${where} ${JSON.stringify(k)} looks like a misspelling of ${privilegedMoversKey}; VolSync ignores it`,
             objects,
             fix: `use the exact annotation key ${privilegedMoversKey}`,
-            ...origin,
+            ...at(nsObj, 'metadata', field, k),
           }),
         );
   }

@@ -1,6 +1,9 @@
 import type { Identity } from '../identity/identity.js';
 import type { ResolvedSubject, SubjectContext } from '../report/subjects.js';
+import type { KubeObject } from '../k8s/object.js';
 import type { Finding } from '../report/types.js';
+import { moverRules } from '../volsync/movers.js';
+import { privilegedMoversKey } from '../volsync/privileged.js';
 import { findingCodes } from './catalogue.js';
 
 export interface FindingContext extends SubjectContext {
@@ -21,6 +24,27 @@ export function emit(
 ): Emission {
   const severity = f.severity ?? findingCodes[code]?.severity ?? 'warning';
   return { to, finding: { ...f, code, severity } };
+}
+
+type Location = Pick<Finding, 'origin' | 'field'>;
+
+/** A field of an object, located at the object's manifest when it has one. */
+export function at(o: KubeObject | undefined, ...field: (string | number)[]): Location {
+  return o?.origin ? { origin: o.origin, field } : {};
+}
+
+/** Where a subject's own identity is written: moverSecurityContext, or KopiaMaintenance podSecurityContext. */
+export function identityAt(s: ResolvedSubject, leaf?: string): Location {
+  const tail = leaf === undefined ? [] : [leaf];
+  if (s.mover)
+    return at(s.object, 'spec', moverRules[s.mover.mover].specKey, 'moverSecurityContext', ...tail);
+  if (s.maintenance) return at(s.object, 'spec', 'podSecurityContext', ...tail);
+  return {};
+}
+
+/** Where the privileged-movers annotation of a namespace is (or would be) written. */
+export function annotationAt(ctx: FindingContext, ns: string): Location {
+  return at(ctx.index.get('Namespace', ns, ns), 'metadata', 'annotations', privilegedMoversKey);
 }
 
 export const subjectRef = (s: ResolvedSubject) =>

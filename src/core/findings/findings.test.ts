@@ -170,4 +170,36 @@ describe('findings name the problem each scenario causes', () => {
     const r = resolveSubjectReport(snap, { kind: 'Deployment', namespace: 'default', name: 'app' });
     expect(r?.subjects[0]?.findings.map((f) => f.code)).toEqual(['VP013']);
   });
+
+  it.each([
+    ['without a manual trigger: a latent trap, info', undefined, 'info'],
+    ['with spec.trigger.manual: the Job runs as 1000 now, warning', 'now', 'warning'],
+  ])('maintenance off UID 1000 %s', (_l, manual, severity) => {
+    const obj = km({ runAsUser: 2000, runAsGroup: 2000 });
+    if (manual) obj.spec = { ...(obj.spec as object), trigger: { manual } };
+    const r = resolveReport(snapshotOf([namespace('default'), obj]), { all: true });
+    const f = r.subjects[0]?.findings.find((x) => x.code === 'VP014');
+    expect(f?.severity).toBe(severity);
+  });
+
+  it('each finding names the field that causes it, in the object that holds it', () => {
+    const at = (o: KubeObject) => ({ ...o, origin: { file: 'f.yaml', line: 1 } });
+    const r = resolveReport(
+      snapshotOf([
+        at(namespace('default', { 'volsync.backube/privileged-movers': 'true' })),
+        at(rs('a', 'kopia', { ...withSc(u1000), ...nfs })),
+        at(rs('b', 'rsyncTLS', withSc({ runAsNonRoot: true }))),
+      ]),
+      { all: true },
+    );
+    const fields = Object.fromEntries(
+      r.subjects.flatMap((s) => s.findings.map((f) => [`${f.code} ${s.name}`, f.field])),
+    );
+    expect(fields).toMatchObject({
+      'VP001 a': ['metadata', 'annotations', 'volsync.backube/privileged-movers'],
+      'VP002 a': ['metadata', 'annotations', 'volsync.backube/privileged-movers'],
+      'VP008 a': ['spec', 'kopia', 'moverSecurityContext', 'fsGroup'],
+      'VP005 b': ['metadata', 'annotations', 'volsync.backube/privileged-movers'],
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { emit, subjectRef, type Emission, type FindingContext } from './context.js';
+import { at, emit, subjectRef, type Emission, type FindingContext } from './context.js';
 
 /**
  * VP012: added capabilities do nothing for a non-zero UID (no ambient capabilities, k8s-identity §5.3).
@@ -29,12 +29,16 @@ export function findImageAndCapabilities(ctx: FindingContext): Emission[] {
         );
     }
     const cron = s.maintenance ? s.containers[0]?.resolution.identity : undefined;
+    // a latent trap until spec.trigger.manual is set: then the manual Job really runs as 1000
+    const manual = s.maintenance?.manualTag !== undefined;
     if (cron && cron.uid !== null && cron.uid !== 1000)
       out.push(
         emit('VP014', [s], {
-          message: `KopiaMaintenance ${s.subject.name} runs as UID ${cron.uid} from its CronJob, but a manual trigger (spec.trigger.manual) creates a Job whose container hard-codes runAsUser 1000 and ignores containerSecurityContext`,
+          severity: manual ? 'warning' : 'info',
+          message: `KopiaMaintenance ${s.subject.name} runs as UID ${cron.uid} from its CronJob, but ${manual ? 'its manual trigger (spec.trigger.manual) creates' : 'a manual trigger (spec.trigger.manual), once set, creates'} a Job whose container hard-codes runAsUser 1000 and ignores containerSecurityContext`,
           objects: [ref],
           fix: 'use UID 1000 for the repository, or avoid manual maintenance triggers until the fork honours podSecurityContext there',
+          ...at(s.object, 'spec', 'trigger', 'manual'),
         }),
       );
   }

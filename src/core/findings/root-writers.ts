@@ -1,4 +1,13 @@
-import { emit, subjectRef, uidGid, type Emission, type FindingContext } from './context.js';
+import {
+  annotationAt,
+  at,
+  emit,
+  identityAt,
+  subjectRef,
+  uidGid,
+  type Emission,
+  type FindingContext,
+} from './context.js';
 
 /** Movers that write a repository (or synced files) with their own UID (volsync-semantics §2.3-2.8). */
 const writesRepository = new Set(['restic', 'kopia', 'rclone', 'syncthing']);
@@ -18,6 +27,7 @@ export function findRootWriters(ctx: FindingContext): Emission[] {
           message: `${s.subject.kind} ${s.subject.name} uses the legacy rsync (ssh) mover, which always runs as UID 0 with 7 capabilities and an SCC grant, whatever the namespace annotation says`,
           objects: [subjectRef(s)],
           fix: 'switch to spec.rsyncTLS, which honours moverSecurityContext and runs unprivileged unless the namespace allows privileged movers',
+          ...at(s.object, 'spec', 'rsync'),
         }),
       );
       continue;
@@ -39,6 +49,9 @@ export function findRootWriters(ctx: FindingContext): Emission[] {
         fix: s.subject.privileged
           ? 'run it unprivileged with moverSecurityContext.runAsUser/runAsGroup set to the repository owner (remove the namespace annotation or scope it)'
           : 'set moverSecurityContext.runAsUser and runAsGroup to the owner of the data and the repository',
+        ...(s.subject.privileged
+          ? annotationAt(ctx, s.subject.namespace)
+          : identityAt(s, 'runAsUser')),
       }),
     );
   }

@@ -1,7 +1,14 @@
 import { pushTo } from '../multimap.js';
 import type { ResolvedSubject } from '../report/subjects.js';
 import type { MoverVolume } from '../volsync/mover-spec.js';
-import { emit, subjectRef, uidGid, type Emission, type FindingContext } from './context.js';
+import {
+  emit,
+  identityAt,
+  subjectRef,
+  uidGid,
+  type Emission,
+  type FindingContext,
+} from './context.js';
 
 /** Keys that identify the storage a mover's repository lives on: Secret, PVC or NFS export. */
 export function repositoryKeys(s: ResolvedSubject): string[] {
@@ -58,6 +65,7 @@ export function findSharedRepositories(ctx: FindingContext): Emission[] {
           message: `${movers.length} movers share repository ${key} but run as different UID:GID: ${describe(movers)}`,
           objects: movers.map(subjectRef),
           fix: 'give every mover of this repository the same moverSecurityContext.runAsUser/runAsGroup (and no privileged annotation), then repair ownership with kubectl volsync-perms fix-job',
+          ...(movers[0] ? identityAt(movers[0]) : {}),
         }),
       );
     }
@@ -72,6 +80,7 @@ export function findSharedRepositories(ctx: FindingContext): Emission[] {
           message: `KopiaMaintenance ${m.subject.namespace}/${m.subject.name} runs as ${[...mIds].join(', ') || '?'} but maintains repository ${key} written by ${describe(differing)}`,
           objects: [subjectRef(m), ...differing.map(subjectRef)],
           fix: 'use one UID:GID for all kopia movers of the repository and set KopiaMaintenance spec.podSecurityContext to it',
+          ...identityAt(m),
         }),
       );
     }

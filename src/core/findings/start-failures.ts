@@ -1,5 +1,13 @@
 import { moverRules } from '../volsync/movers.js';
-import { emit, subjectRef, type Emission, type FindingContext } from './context.js';
+import {
+  annotationAt,
+  at,
+  emit,
+  identityAt,
+  subjectRef,
+  type Emission,
+  type FindingContext,
+} from './context.js';
 
 /**
  * Pods that will not run: rsync-tls at UID 0 unprivileged (VP004, volsync-semantics §3),
@@ -18,6 +26,7 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
             message: `${s.subject.kind} ${s.subject.name}: rsync-tls runs as UID 0 without privileges, which VolSync does not support (rsync cannot drop to its unprivileged user without SETUID/SETGID)`,
             objects: [ref],
             fix: `set spec.rsyncTLS.moverSecurityContext.runAsUser to a non-zero UID (the data owner), or allow privileged movers in Namespace ${s.subject.namespace}`,
+            ...identityAt(s, 'runAsUser'),
           }),
         );
       if (r.runAsNonRoot.refused === true) {
@@ -32,6 +41,9 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
             fix: privileged
               ? 'a privileged mover is always UID 0: drop runAsNonRoot from moverSecurityContext or remove the privileged annotation'
               : 'set a numeric non-zero runAsUser next to runAsNonRoot',
+            ...(privileged
+              ? annotationAt(ctx, s.subject.namespace)
+              : identityAt(s, 'runAsNonRoot')),
           }),
         );
       }
@@ -58,6 +70,14 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
           fix: privileged
             ? `privileged movers need Pod Security baseline: label Namespace ${s.subject.namespace} pod-security.kubernetes.io/enforce=baseline, or run the mover unprivileged`
             : 'add runAsNonRoot: true, a non-zero runAsUser and seccompProfile: {type: RuntimeDefault} to the moverSecurityContext',
+          ...(privileged
+            ? at(
+                ctx.index.get('Namespace', s.subject.namespace, s.subject.namespace),
+                'metadata',
+                'labels',
+                'pod-security.kubernetes.io/enforce',
+              )
+            : identityAt(s)),
         }),
       );
     }

@@ -1,7 +1,14 @@
 import { asString, path } from '../k8s/json.js';
 import type { Volume } from '../k8s/types.js';
 import { resolveWorkloadSubject, type ResolvedSubject } from '../report/subjects.js';
-import { emit, subjectRef, uidGid, type Emission, type FindingContext } from './context.js';
+import {
+  emit,
+  identityAt,
+  subjectRef,
+  uidGid,
+  type Emission,
+  type FindingContext,
+} from './context.js';
 
 /** The in-tree NFS plugin never applies fsGroup: inline nfs, or a PVC bound to a PV with spec.nfs (k8s-identity §4.1). */
 function inTreeNfs(ctx: FindingContext, ns: string, v: Volume): string | undefined {
@@ -35,6 +42,7 @@ export function findNfsFsGroup(ctx: FindingContext): Emission[] {
         message: `${s.subject.kind} ${s.subject.name} sets fsGroup ${id.fsGroup ?? ''}, but the kubelet never applies fsGroup to ${nfs.join(', ')}: new files there are owned ${uidGid(id)} (UID and primary GID of the process)`,
         objects: [subjectRef(s)],
         fix: 'set runAsUser and runAsGroup to the owner the NFS export expects (fsGroup does not help there), or use a CSI NFS driver with fsGroupPolicy File',
+        ...identityAt(s, 'fsGroup'),
       }),
     );
   }
@@ -72,6 +80,7 @@ export function findWorkloadMismatch(ctx: FindingContext): Emission[] {
           message: `${s.subject.kind} ${s.subject.name} runs as ${uidGid(mover)}${none}, but ${w.kind} ${w.metadata.name}, which mounts PVC ${claim}, runs as ${uidGid(app)}: ${s.subject.kind === 'ReplicationDestination' ? 'restored files may be unreadable by the app' : 'the backup may miss files the app keeps private'}`,
           objects: [subjectRef(s), `${w.kind}/${s.subject.namespace}/${w.metadata.name}`],
           fix: `set moverSecurityContext runAsUser: ${app.uid}${app.gid === null ? '' : `, runAsGroup: ${app.gid}`}${app.fsGroup === null ? '' : `, fsGroup: ${app.fsGroup}`} to match the workload`,
+          ...identityAt(s),
         }),
       );
     }

@@ -5,6 +5,9 @@ export interface Origin {
   line: number;
 }
 
+/** The line a field of the object at `origin` is written on (its first line when not found). */
+export type LocateField = (origin: Origin, field: readonly (string | number)[]) => number;
+
 export interface ObjectMeta {
   name: string;
   namespace?: string;

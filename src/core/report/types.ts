@@ -12,8 +12,10 @@ export interface Finding {
   /** Objects involved, `Kind/namespace/name`; the first is the cause. */
   objects: string[];
   fix: string;
-  /** Where the cause is written, for SARIF; not part of the JSON contract. */
+  /** The manifest object that causes it, for SARIF; not part of the JSON contract. */
   origin?: Origin;
+  /** The field of that object that causes it (its deepest existing part is pointed at). */
+  field?: readonly (string | number)[];
 }
 
 export interface ContainerReport {
