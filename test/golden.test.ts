@@ -68,6 +68,8 @@ const cases: [string, string[]][] = [
   ['error-not-found', ['effective-uid', 'rs/missing', '--demo']],
   ['error-missing-file', ['explain', '-f', fx('does-not-exist.yaml')]],
   ['error-malformed-yaml', ['explain', '-f', fx('malformed.yaml')]],
+  ['error-binary-input', ['explain', '-f', fx('binary.yaml')]],
+  ['error-deeply-nested', ['explain', '-f', fx('deeply-nested.yaml')]],
   ['error-unknown-mover', ['explain', '-f', fx('unknown-mover.yaml')]],
   ['error-bad-security-context', ['explain', '-f', fx('bad-security-context.yaml')]],
   ['error-empty-input', ['explain', '-f', fx('empty.yaml')]],

@@ -87,16 +87,15 @@ function addValue(
 }
 
 function malformed(file: string, firstLine: number, e: unknown): InputError {
+  const line = e instanceof YAMLException ? (e.mark?.line ?? 0) + firstLine : firstLine;
   if (e instanceof RangeError || (e instanceof YAMLException && /maxDepth/.test(e.reason)))
     return new InputError(
-      `${file}:${firstLine}: YAML is nested too deeply to read; pass Kubernetes manifests`,
+      `${file}:${line}: YAML is nested too deeply to read; pass Kubernetes manifests`,
     );
-  if (e instanceof YAMLException) {
-    const line = (e.mark?.line ?? 0) + firstLine;
+  if (e instanceof YAMLException)
     return new InputError(
       `${file}:${line}: malformed YAML: ${e.reason}; fix the YAML at that line`,
     );
-  }
   const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  return new InputError(`${file}:${firstLine}: malformed YAML: ${msg ?? ''}; fix the YAML`);
+  return new InputError(`${file}:${line}: malformed YAML: ${msg ?? ''}; fix the YAML`);
 }
