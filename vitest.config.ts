@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -7,6 +7,8 @@ export default defineConfig({
   define: { __VERSION__: JSON.stringify(pkg.version) },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // against a real API server: npm run test:integration (vitest.integration.config.ts)
+    exclude: [...configDefaults.exclude, 'test/integration/**'],
     testTimeout: 60_000,
   },
 });

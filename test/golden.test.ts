@@ -56,7 +56,7 @@ const cases: [string, string[]][] = [
   ],
   ['effective-uid-rd-rsync-tls', ['effective-uid', 'rd/wiki-replica', '-n', 'sync', '--demo']],
   ['error-no-command', []],
-  ['error-no-source', ['explain', 'ns/default']],
+  ['error-no-kubeconfig', ['explain', 'ns/default']],
   ['error-two-sources', ['explain', '--demo', '-f', 'x.yaml']],
   ['error-unknown-flag', ['explain', '--demo', '--bogus']],
   ['error-bad-output', ['explain', '--demo', '-o', 'xml']],

@@ -8,7 +8,11 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured streams, no colour and a fixed environment. */
-export async function runCliCaptured(argv: string[], stdin = ''): Promise<CliResult> {
+export async function runCliCaptured(
+  argv: string[],
+  stdin = '',
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const out = new PassThrough();
   const err = new PassThrough();
   const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
@@ -18,7 +22,7 @@ export async function runCliCaptured(argv: string[], stdin = ''): Promise<CliRes
     stdout: out,
     stderr: err,
     stdin: Readable.from([stdin]),
-    env: { NO_COLOR: '1' },
+    env: { NO_COLOR: '1', ...env },
   });
   return {
     code,

@@ -8,7 +8,7 @@ import type { Chosen } from './chosen.js';
 import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
 import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
-import { readSnapshot, validateSource } from './source.js';
+import { openSource, validateSource } from './source.js';
 
 interface EffectiveUidArgs extends GlobalArgs {
   target?: string;
@@ -46,7 +46,7 @@ alias('Deployment', 'deploy', 'deployment', 'deployments', 'deployment.apps');
 alias('StatefulSet', 'sts', 'statefulset', 'statefulsets', 'statefulset.apps');
 alias('DaemonSet', 'ds', 'daemonset', 'daemonsets', 'daemonset.apps');
 
-export function completeRef(a: EffectiveUidArgs): SubjectRef {
+export function completeRef(a: EffectiveUidArgs, defaultNamespace: string): SubjectRef {
   if (a.target === undefined)
     throw new UsageError('effective-uid needs TYPE/NAME, e.g. rs/bookstack');
   const slash = a.target.indexOf('/');
@@ -63,7 +63,7 @@ export function completeRef(a: EffectiveUidArgs): SubjectRef {
     throw new InputError(
       `${kind} ${JSON.stringify(name)}: invalid name; use lower-case letters, digits, '-' and '.' (RFC 1123)`,
     );
-  return { kind, name, namespace: a.namespace ?? 'default' };
+  return { kind, name, namespace: defaultNamespace };
 }
 
 export async function runEffectiveUid(a: EffectiveUidArgs, deps: Deps): Promise<number> {
@@ -71,8 +71,10 @@ export async function runEffectiveUid(a: EffectiveUidArgs, deps: Deps): Promise<
   validateSource(a);
   if (a['all-namespaces'])
     throw new UsageError('effective-uid takes one object; -A does not apply (use -n NAMESPACE)');
-  const ref = completeRef(a);
-  const snapshot = await readSnapshot(a, deps);
+  completeRef(a, 'default'); // a malformed target is a usage error before any read
+  const source = await openSource(a, deps);
+  const ref = completeRef(a, source.defaultNamespace);
+  const snapshot = await source.read({ all: false, namespace: ref.namespace });
   const report = resolveSubjectReport(snapshot, ref);
   if (!report)
     throw new InputError(
@@ -107,6 +109,10 @@ export function effectiveUidCommand(
           describe:
             'TYPE/NAME: rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset',
         })
+        .example(
+          'kubectl volsync-perms effective-uid rd/bookstack-dst -n default',
+          'One mover of the current cluster, layer by layer',
+        )
         .example(
           'kubectl volsync-perms effective-uid rs/bookstack --demo',
           'Why the bookstack mover runs as UID 0',

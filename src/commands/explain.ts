@@ -11,16 +11,16 @@ import type { Chosen } from './chosen.js';
 import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
 import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
-import { readSnapshot, rereadManifest, validateSource } from './source.js';
+import { openSource, rereadManifest, validateSource } from './source.js';
 
 interface ExplainArgs extends GlobalArgs {
   target?: string;
 }
 
 /** `ns/NAME`, `namespace/NAME`, `namespaces/NAME` or `NAME`; -A wins over both. */
-export function completeScope(a: ExplainArgs): Scope {
+export function completeScope(a: ExplainArgs, defaultNamespace: string): Scope {
   if (a['all-namespaces']) return { all: true };
-  let ns = a.namespace ?? 'default';
+  let ns = defaultNamespace;
   if (a.target !== undefined) {
     const m = /^(?:(ns|namespace|namespaces)\/)?(.*)$/.exec(a.target);
     const prefix = a.target.includes('/') && !m?.[1];
@@ -40,8 +40,10 @@ export function completeScope(a: ExplainArgs): Scope {
 export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
   validateOutput(a.output, ['table', 'wide', 'json', 'yaml', 'sarif']);
   validateSource(a);
-  const scope = completeScope(a);
-  const snapshot = await readSnapshot(a, deps);
+  completeScope(a, 'default'); // a malformed target is a usage error before any read
+  const source = await openSource(a, deps);
+  const scope = completeScope(a, source.defaultNamespace);
+  const snapshot = await source.read(scope);
   const report = resolveReport(snapshot, scope);
   const paint = resolvePaint(a, deps);
   if (a.output === 'json') await writeChunks(deps.stdout, jsonChunks(report));
@@ -73,6 +75,10 @@ export function explainCommand(chosen: Chosen, deps: Deps): CommandModule<Global
           type: 'string',
           describe: 'ns/NAME or NAME (default: -n, else "default")',
         })
+        .example(
+          'kubectl volsync-perms explain ns/default',
+          "The movers of namespace default in the current context's cluster",
+        )
         .example(
           'kubectl volsync-perms explain ns/default --demo',
           'The incident: five kopia movers at UID 0',

@@ -6,6 +6,11 @@ import type { Deps } from './deps.js';
 export interface GlobalArgs {
   kubeconfig?: string;
   context?: string;
+  cluster?: string;
+  user?: string;
+  as?: string;
+  'request-timeout': string;
+  'volsync-namespace'?: string;
   namespace?: string;
   'all-namespaces': boolean;
   output: string;
@@ -25,18 +30,46 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
   return y
     .option('kubeconfig', {
       type: 'string',
-      describe: 'Path to the kubeconfig file (live cluster reads: not available yet)',
+      describe:
+        'Path to the kubeconfig file (default: KUBECONFIG, merged as kubectl does, else ~/.kube/config)',
       group: 'Cluster:',
     })
     .option('context', {
       type: 'string',
-      describe: 'The kubeconfig context to use (live cluster reads: not available yet)',
+      describe: 'The kubeconfig context to use',
+      group: 'Cluster:',
+    })
+    .option('cluster', {
+      type: 'string',
+      describe: "The kubeconfig cluster to use instead of the context's",
+      group: 'Cluster:',
+    })
+    .option('user', {
+      type: 'string',
+      describe: "The kubeconfig user to use instead of the context's",
+      group: 'Cluster:',
+    })
+    .option('as', {
+      type: 'string',
+      describe: 'Username to impersonate for every request',
+      group: 'Cluster:',
+    })
+    .option('request-timeout', {
+      type: 'string',
+      default: '30s',
+      describe: 'Per request, after retries end the run with exit 4 (30s, 1m; 0 = no timeout)',
+      group: 'Cluster:',
+    })
+    .option('volsync-namespace', {
+      type: 'string',
+      describe:
+        'Namespace of the VolSync controller (default: found by its labels in any namespace)',
       group: 'Cluster:',
     })
     .option('namespace', {
       alias: 'n',
       type: 'string',
-      describe: 'Namespace scope (default: "default")',
+      describe: 'Namespace scope (default: the context\'s namespace, else "default")',
       group: 'Scope:',
     })
     .option('all-namespaces', {
@@ -109,7 +142,7 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     })
     .option('v', {
       type: 'count',
-      describe: 'More detail on errors (the cause chain)',
+      describe: 'More detail on stderr: the cause chain of errors, requests per resource',
       group: 'Output:',
     });
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { InvalidSpecError } from '../core/errors.js';
+import type { ImageFacts } from '../core/identity/image.js';
 import { parseImageUserFlag } from '../core/identity/image-user-flag.js';
 import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
+import type { Scope } from '../core/report/resolve-report.js';
 import { offlineSnapshot, type Snapshot } from '../core/snapshot.js';
 import { demoFile, demoManifests } from '../adapters/manifests/demo-manifests.js';
 import { parseYamlText, type ParseResult } from '../adapters/manifests/parse-yaml.js';
@@ -10,19 +12,49 @@ import { InputError, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
 
-/** Checks that exactly the sources that can be read now were asked for. */
+/** Where a command reads from: manifests, the demo, or the live cluster of the kubeconfig. */
+export interface Source {
+  /** `-n`, else the kubeconfig context's namespace (cluster), else `default`. */
+  defaultNamespace: string;
+  /** Reads the snapshot; a cluster source reads only what the scope needs. */
+  read(scope: Scope): Promise<Snapshot>;
+}
+
+/** Checks that at most one offline source was asked for; none means the live cluster. */
 export function validateSource(a: GlobalArgs): void {
   const n =
     (a.filename.length > 0 ? 1 : 0) + (a.kustomize !== undefined ? 1 : 0) + (a.demo ? 1 : 0);
   if (n > 1) throw new UsageError('-f, -k and --demo are exclusive; pass one source');
-  if (n === 0)
-    throw new UsageError(
-      'no source: pass -f FILE|DIR|-, -k DIR or --demo (reading a live cluster is not available yet)',
-    );
+}
+
+const isOffline = (a: GlobalArgs) => a.filename.length > 0 || a.kustomize !== undefined || a.demo;
+
+/** Completes the source from the flags (and the kubeconfig for a cluster); reads nothing yet. */
+export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
+  const imageFacts = imageUserFlags(a);
+  if (isOffline(a))
+    return {
+      defaultNamespace: a.namespace ?? 'default',
+      read: () => readOffline(a, deps, imageFacts),
+    };
+  // client-node is heavy: loaded only when a cluster is read (STYLE.md, Commands)
+  const { openClusterSource } = await import('./cluster-source.js');
+  return openClusterSource(a, deps, imageFacts);
+}
+
+function imageUserFlags(a: GlobalArgs): ImageFacts[] {
+  return a['image-user'].map((v) => {
+    try {
+      return parseImageUserFlag(v);
+    } catch (e) {
+      if (e instanceof InvalidSpecError) throw new UsageError(`${e.where}: ${e.problem}; ${e.fix}`);
+      throw e;
+    }
+  });
 }
 
 /** Reads the chosen offline source into a Snapshot; warnings go to stderr. */
-export async function readSnapshot(a: GlobalArgs, deps: Deps): Promise<Snapshot> {
+async function readOffline(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]): Promise<Snapshot> {
   const out: ParseResult = { objects: [], skipped: [], ignored: 0 };
   if (a.demo) parseYamlText(demoManifests, demoFile, 1, out);
   else if (a.kustomize !== undefined) await readKustomize(a.kustomize, out, deps.kubectl);
@@ -35,15 +67,7 @@ export async function readSnapshot(a: GlobalArgs, deps: Deps): Promise<Snapshot>
     throw new InputError(
       `${sourceName(a)}: no Kubernetes objects in the input; pass manifests with apiVersion and kind`,
     );
-  const flags = a['image-user'].map((v) => {
-    try {
-      return parseImageUserFlag(v);
-    } catch (e) {
-      if (e instanceof InvalidSpecError) throw new UsageError(`${e.where}: ${e.problem}; ${e.fix}`);
-      throw e;
-    }
-  });
-  return offlineSnapshot(out.objects, flags, knownImages, defaultMoverImages);
+  return offlineSnapshot(out.objects, imageFacts, knownImages, defaultMoverImages);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { YAMLException } from 'js-yaml';
 import { InputError } from '../../errors.js';
 import type { KubeObject } from '../../core/k8s/object.js';
-import { keepObject } from './keep.js';
+import { keepObject } from '../keep-object.js';
 import { docStart, itemOffsets, lineCounter, readYamlDocs, type YamlDoc } from './yaml-events.js';
 
 export interface ParseResult {

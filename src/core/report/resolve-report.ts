@@ -88,19 +88,19 @@ export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Repor
 }
 
 function assemble(subjects: ResolvedSubject[], snapshot: Snapshot): Report {
-  const sorted: Subject[] = subjects
-    .map((s) => s.subject)
-    .sort(
-      (a, b) =>
-        a.namespace.localeCompare(b.namespace) ||
-        a.kind.localeCompare(b.kind) ||
-        a.name.localeCompare(b.name),
-    );
+  // unknowns follow the sorted subjects, so the report does not depend on the input's order
+  const ordered = [...subjects].sort(
+    ({ subject: a }, { subject: b }) =>
+      a.namespace.localeCompare(b.namespace) ||
+      a.kind.localeCompare(b.kind) ||
+      a.name.localeCompare(b.name),
+  );
+  const sorted: Subject[] = ordered.map((s) => s.subject);
   const seen = new Set<string>();
   const unknowns: Unknown[] = [];
   for (const u of [
     ...snapshot.unknowns,
-    ...subjects.flatMap((s) => s.containers.flatMap((c) => c.resolution.unknowns)),
+    ...ordered.flatMap((s) => s.containers.flatMap((c) => c.resolution.unknowns)),
   ]) {
     const k = `${u.what}\u0000${u.dependsOn}`;
     if (seen.has(k)) continue;

@@ -1,7 +1,7 @@
-import { isDnsLabel, isDnsSubdomain } from '../../core/k8s/names.js';
-import { InputError } from '../../errors.js';
-import { clusterScopedKinds, type KubeObject, type Origin } from '../../core/k8s/object.js';
-import { asStringMap, field, isObject } from '../../core/k8s/json.js';
+import { isDnsLabel, isDnsSubdomain } from '../core/k8s/names.js';
+import { InputError } from '../errors.js';
+import { clusterScopedKinds, type KubeObject, type Origin } from '../core/k8s/object.js';
+import { asStringMap, field, isObject } from '../core/k8s/json.js';
 
 /** Kinds whose facts decide a mover identity; everything else is dropped while reading. */
 const kept = new Set([
@@ -24,11 +24,14 @@ const kept = new Set([
  * Reduces a raw object to what the tool needs (no managedFields, no status but containerStatuses)
  * so that large inputs stay small in memory; rejects names the API server would reject.
  */
-export function keepObject(v: Record<string, unknown>, origin: Origin): KubeObject | undefined {
+export function keepObject(
+  v: Record<string, unknown>,
+  origin: Origin | undefined,
+): KubeObject | undefined {
   const kind = v['kind'] as string;
   if (!kept.has(kind)) return undefined;
   const meta = v['metadata'];
-  const where = `${origin.file}:${origin.line}: ${kind}`;
+  const where = origin ? `${origin.file}:${origin.line}: ${kind}` : kind;
   if (!isObject(meta)) throw new InputError(`${where}: has no metadata; add metadata.name`);
   const name = meta['name'];
   if (typeof name !== 'string' || name === '')
@@ -57,8 +60,8 @@ export function keepObject(v: Record<string, unknown>, origin: Origin): KubeObje
     kind,
     metadata,
     spec: v['spec'],
-    origin,
   };
+  if (origin) o.origin = origin;
   const statuses = field(v['status'], 'containerStatuses');
   if (kind === 'Pod' && statuses !== undefined) o.status = { containerStatuses: statuses };
   return o;

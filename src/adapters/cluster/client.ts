@@ -1,0 +1,213 @@
+import http from 'node:http';
+import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ClusterError, ForbiddenError } from './errors.js';
+import type { ClusterTarget } from './kubeconfig.js';
+
+/** A resource type as the API serves it: `{group: '', version: 'v1', plural: 'pods'}`. */
+export interface ResourceType {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+export interface ClientOptions {
+  /** Per request, kubectl's --request-timeout; 0 = none. */
+  timeoutMs: number;
+  /** Attempts for 429, 5xx, resets and timeouts before giving up. */
+  attempts?: number;
+  /** Base of the exponential backoff (doubled per attempt), when the server gives no Retry-After. */
+  backoffMs?: number;
+  /** Items per page of a list (the API server's `limit`). */
+  pageSize?: number;
+}
+
+/** Requests made per resource, for `-v` and the benchmark. */
+export interface RequestStat {
+  requests: number;
+  ms: number;
+  items: number;
+}
+
+const resourceName = (r: ResourceType) => (r.group === '' ? r.plural : `${r.plural}.${r.group}`);
+
+function basePath(r: ResourceType, namespace: string | undefined): string {
+  const root = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
+  return namespace === undefined
+    ? `${root}/${r.plural}`
+    : `${root}/namespaces/${namespace}/${r.plural}`;
+}
+
+interface Response {
+  status: number;
+  body: string;
+  retryAfter: string | undefined;
+}
+
+const retriable = new Set([429, 500, 502, 503, 504]);
+const retriableCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+/**
+ * The API server over HTTP(S), authenticated by client-node from the kubeconfig (certificates,
+ * tokens, exec plugins, impersonation). Lists are paginated; 429, 5xx, resets and timeouts are
+ * retried with backoff (Retry-After honoured); errors leave as ClusterError or ForbiddenError.
+ */
+export class KubeClient {
+  readonly stats = new Map<string, RequestStat>();
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+  private readonly pageSize: number;
+
+  constructor(
+    readonly target: ClusterTarget,
+    private readonly options: ClientOptions,
+  ) {
+    this.attempts = options.attempts ?? 4;
+    this.backoffMs = options.backoffMs ?? 250;
+    this.pageSize = options.pageSize ?? 500;
+  }
+
+  /** Every object of a type, in one namespace or all, following `continue` tokens. */
+  async list(
+    r: ResourceType,
+    opts: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let token: string | undefined;
+    do {
+      const query = new URLSearchParams({ limit: String(this.pageSize) });
+      if (opts.labelSelector) query.set('labelSelector', opts.labelSelector);
+      if (token) query.set('continue', token);
+      const path = `${basePath(r, opts.namespace)}?${query.toString()}`;
+      const res = await this.send('GET', path, undefined, `list ${resourceName(r)}`);
+      if (res.status === 403)
+        throw new ForbiddenError('list', resourceName(r), opts.namespace, statusMessage(res.body));
+      if (res.status !== 200) throw this.failure('list', resourceName(r), path, res);
+      const page = parseJson(res.body, path) as {
+        items?: Record<string, unknown>[];
+        metadata?: { continue?: string };
+      };
+      items.push(...(page.items ?? []));
+      token = page.metadata?.continue || undefined;
+    } while (token);
+    const stat = this.stats.get(`list ${resourceName(r)}`);
+    if (stat) stat.items += items.length;
+    return items;
+  }
+
+  /** One object, or undefined when the server says 404. */
+  async get(path: string, what: string): Promise<Record<string, unknown> | undefined> {
+    const res = await this.send('GET', path, undefined, `get ${what}`);
+    if (res.status === 404) return undefined;
+    if (res.status === 403)
+      throw new ForbiddenError('get', what, undefined, statusMessage(res.body));
+    if (res.status !== 200) throw this.failure('get', what, path, res);
+    return parseJson(res.body, path) as Record<string, unknown>;
+  }
+
+  /** `cluster URL (context NAME)`: the object of every cluster error line. */
+  private get where(): string {
+    return `cluster ${this.target.server} (context ${this.target.context})`;
+  }
+
+  private failure(verb: string, what: string, path: string, res: Response): ClusterError {
+    const why = statusMessage(res.body) || `HTTP ${res.status}`;
+    const fix =
+      res.status === 401
+        ? 'log in again or fix the credentials of the kubeconfig user'
+        : retriable.has(res.status)
+          ? `the server kept failing after ${this.attempts} attempts; retry later`
+          : 'check the server and retry';
+    return new ClusterError(`${this.where}: ${verb} ${what} (${path}): ${why}; ${fix}`);
+  }
+
+  private async send(method: string, path: string, body: string | undefined, what: string) {
+    const started = performance.now();
+    const stat = this.stats.get(what) ?? { requests: 0, ms: 0, items: 0 };
+    this.stats.set(what, stat);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        stat.requests++;
+        let res: Response;
+        try {
+          res = await this.once(method, path, body);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code ?? '';
+          if (attempt < this.attempts && retriableCodes.has(code)) {
+            await sleep(this.delay(attempt, undefined));
+            continue;
+          }
+          const tries = `after ${attempt} attempt${attempt > 1 ? 's' : ''}`;
+          throw new ClusterError(
+            code === 'ETIMEDOUT'
+              ? `${this.where}: ${what}: no answer within ${this.options.timeoutMs} ms ${tries}; raise --request-timeout or check the server`
+              : `${this.where}: ${what}: ${code || (e as Error).message} ${tries}; check that the server is up and that --context/--kubeconfig point at it`,
+          );
+        }
+        if (retriable.has(res.status) && attempt < this.attempts) {
+          await sleep(this.delay(attempt, res.retryAfter));
+          continue;
+        }
+        return res;
+      }
+    } finally {
+      stat.ms += performance.now() - started;
+    }
+  }
+
+  /** Retry-After in seconds when the server sends it (capped), else exponential backoff. */
+  private delay(attempt: number, retryAfter: string | undefined): number {
+    const seconds = retryAfter === undefined ? NaN : Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 30) * 1000;
+    return this.backoffMs * 2 ** (attempt - 1);
+  }
+
+  private async once(method: string, path: string, body: string | undefined): Promise<Response> {
+    const opts: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
+    await this.target.kc.applyToHTTPSOptions(opts);
+    // the server URL may carry a path prefix (API proxies): append, never resolve
+    const url = new URL(this.target.server.replace(/\/$/, '') + path);
+    const transport = url.protocol === 'http:' ? http : https;
+    if (url.protocol === 'http:') delete opts.agent;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(url, opts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const ra: string | string[] | undefined = res.headers['retry-after'];
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            retryAfter: typeof ra === 'string' ? ra : ra?.[0],
+          });
+        });
+      });
+      if (this.options.timeoutMs > 0)
+        req.setTimeout(this.options.timeoutMs, () => {
+          req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+        });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}
+
+function parseJson(body: string, path: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new ClusterError(`GET ${path}: the server answered with non-JSON; check the server URL`);
+  }
+}
+
+/** The `message` of a Kubernetes Status body, else its first line. */
+function statusMessage(body: string): string {
+  try {
+    const s = JSON.parse(body) as { message?: unknown };
+    if (typeof s.message === 'string') return s.message;
+  } catch {
+    // not a Status object
+  }
+  return body.split('\n')[0]?.slice(0, 200) ?? '';
+}

@@ -1,0 +1,268 @@
+import type { ImageFacts } from '../../core/identity/image.js';
+import type { Unknown } from '../../core/identity/unknown.js';
+import type { KubeObject } from '../../core/k8s/object.js';
+import type { Scope } from '../../core/report/resolve-report.js';
+import { offlineSnapshot, type Snapshot } from '../../core/snapshot.js';
+import {
+  isVolSyncController,
+  resolveControllerImages,
+} from '../../core/volsync/controller-images.js';
+import { keepObject } from '../keep-object.js';
+import type { KubeClient, ResourceType } from './client.js';
+import { ClusterError, ForbiddenError } from './errors.js';
+
+interface Kind extends ResourceType {
+  kind: string;
+  /** What the report loses without it, for the notice of a 403. */
+  purpose: string;
+}
+
+const volsyncGroup = { group: 'volsync.backube', version: 'v1alpha1' };
+const kinds = {
+  namespaces: {
+    group: '',
+    version: 'v1',
+    plural: 'namespaces',
+    kind: 'Namespace',
+    purpose: 'the privileged-movers annotation and Pod Security labels',
+  },
+  replicationsources: {
+    ...volsyncGroup,
+    plural: 'replicationsources',
+    kind: 'ReplicationSource',
+    purpose: 'the movers',
+  },
+  replicationdestinations: {
+    ...volsyncGroup,
+    plural: 'replicationdestinations',
+    kind: 'ReplicationDestination',
+    purpose: 'the movers',
+  },
+  kopiamaintenances: {
+    ...volsyncGroup,
+    plural: 'kopiamaintenances',
+    kind: 'KopiaMaintenance',
+    purpose: 'repository maintenance',
+  },
+  persistentvolumes: {
+    group: '',
+    version: 'v1',
+    plural: 'persistentvolumes',
+    kind: 'PersistentVolume',
+    purpose: 'volume types (in-tree NFS ignores fsGroup)',
+  },
+  persistentvolumeclaims: {
+    group: '',
+    version: 'v1',
+    plural: 'persistentvolumeclaims',
+    kind: 'PersistentVolumeClaim',
+    purpose: 'the volume bound to each claim',
+  },
+} satisfies Record<string, Kind>;
+
+/** Workloads whose pods may mount a mover's PVC; ReplicaSets are seen through Deployments. */
+const workloads: Kind[] = [
+  ['', 'v1', 'pods', 'Pod'],
+  ['apps', 'v1', 'deployments', 'Deployment'],
+  ['apps', 'v1', 'statefulsets', 'StatefulSet'],
+  ['apps', 'v1', 'daemonsets', 'DaemonSet'],
+  ['batch', 'v1', 'jobs', 'Job'],
+  ['batch', 'v1', 'cronjobs', 'CronJob'],
+].map(([group = '', version = '', plural = '', kind = '']) => ({
+  group,
+  version,
+  plural,
+  kind,
+  purpose: 'the workloads that mount a mover PVC, and the mover pods',
+}));
+const deployments = workloads[1] as Kind;
+
+export interface ClusterReadOptions {
+  /** `--volsync-namespace`: where the controller runs, instead of searching every namespace. */
+  volsyncNamespace?: string;
+  imageFacts: ImageFacts[];
+  builtInImages: ImageFacts[];
+  chartImages: { upstream: string; fork: string };
+}
+
+export interface ClusterRead {
+  snapshot: Snapshot;
+  /** Requests the server refused: the report says what is missing and which permission fixes it. */
+  forbidden: ForbiddenError[];
+}
+
+/**
+ * Reads what decides mover identities from a live cluster into the Snapshot the manifest sources
+ * produce. Every kind is listed once (all namespaces, or the scope's), paginated, at most
+ * `concurrency` requests at a time; a 403 becomes a gap in the report, never the end of it.
+ */
+export async function readClusterSnapshot(
+  client: KubeClient,
+  scope: Scope,
+  opts: ClusterReadOptions,
+  concurrency = 6,
+): Promise<ClusterRead> {
+  const forbidden: ForbiddenError[] = [];
+  const unknowns: Unknown[] = [];
+  const objects: KubeObject[] = [];
+  const refused = (k: Kind, e: ForbiddenError, what = `${k.kind} objects`) => {
+    forbidden.push(e);
+    unknowns.push({
+      what: `${what}, needed for ${k.purpose}`,
+      reason: `the server refused: ${e.serverMessage}`,
+      dependsOn: `RBAC: ${e.permission}`,
+    });
+  };
+  const keep = (k: Kind, items: Record<string, unknown>[]) => {
+    for (const item of items) {
+      const o = keepObject({ ...item, apiVersion: apiVersionOf(k), kind: k.kind }, undefined);
+      if (o) objects.push(o);
+    }
+  };
+  const hasMaintenance = await volsyncInstalled(client);
+  const ns = scope.all ? undefined : scope.namespace;
+  let namespacesComplete = false;
+
+  const tasks: (() => Promise<void>)[] = [
+    async () => {
+      try {
+        keep(kinds.namespaces, await client.list(kinds.namespaces));
+        namespacesComplete = true;
+      } catch (e) {
+        if (!(e instanceof ForbiddenError)) throw e;
+        if (ns === undefined) {
+          refused(kinds.namespaces, e);
+          return;
+        }
+        const one = await attempt(() => client.get(`/api/v1/namespaces/${ns}`, `namespace ${ns}`));
+        if (one instanceof ForbiddenError) refused(kinds.namespaces, one, `Namespace ${ns}`);
+        else if (one) keep(kinds.namespaces, [one]);
+      }
+    },
+    // Movers of every namespace: a repository is shared across namespaces (VP003, VP011).
+    ...[
+      kinds.replicationsources,
+      kinds.replicationdestinations,
+      ...(hasMaintenance ? [kinds.kopiamaintenances] : []),
+    ].map((k) => async () => {
+      const all = await attempt(() => client.list(k));
+      if (!(all instanceof ForbiddenError)) {
+        keep(k, all);
+        return;
+      }
+      if (ns === undefined) {
+        refused(k, all);
+        return;
+      }
+      refused(k, all, `${k.kind} objects of other namespaces`);
+      const mine = await attempt(() => client.list(k, { namespace: ns }));
+      if (mine instanceof ForbiddenError) refused(k, mine);
+      else keep(k, mine);
+    }),
+    async () => {
+      const pvs = await attempt(() => client.list(kinds.persistentvolumes));
+      if (pvs instanceof ForbiddenError) refused(kinds.persistentvolumes, pvs);
+      else keep(kinds.persistentvolumes, pvs);
+    },
+    ...[kinds.persistentvolumeclaims, ...workloads].map((k) => async () => {
+      const items = await attempt(() => client.list(k, ns === undefined ? {} : { namespace: ns }));
+      if (items instanceof ForbiddenError) refused(k, items);
+      else keep(k, items);
+    }),
+  ];
+  await runBounded(tasks, concurrency);
+  // requests finish in any order; the report must not
+  const byPermission = (a: string, b: string) => a.localeCompare(b);
+  forbidden.sort((a, b) => byPermission(a.permission, b.permission));
+  unknowns.sort((a, b) => byPermission(a.dependsOn, b.dependsOn));
+
+  const controller = await findController(
+    client,
+    objects,
+    opts.volsyncNamespace,
+    ns === undefined && !forbidden.some((f) => f.resource === 'deployments.apps'),
+  );
+  const snapshot = offlineSnapshot(objects, opts.imageFacts, opts.builtInImages, opts.chartImages);
+  if (controller instanceof ForbiddenError) {
+    forbidden.push(controller);
+    unknowns.push({
+      what: 'the mover images the VolSync controller is configured with',
+      reason: `the server refused: ${controller.serverMessage}; the Helm charts' defaults are assumed`,
+      dependsOn: `RBAC: ${controller.permission}, or --volsync-namespace where you may list Deployments`,
+    });
+  } else if (controller) snapshot.moverImages = resolveControllerImages(controller);
+  else
+    unknowns.push({
+      what: 'the VolSync controller Deployment',
+      reason: `no Deployment with a --<mover>-container-image flag or RELATED_IMAGE_* env ${opts.volsyncNamespace ? `in namespace ${opts.volsyncNamespace}` : 'labelled app.kubernetes.io/name=volsync'}; the Helm charts' defaults are assumed`,
+      dependsOn: '--volsync-namespace NAMESPACE of the controller',
+    });
+  snapshot.unknowns = unknowns;
+  snapshot.namespacesComplete = namespacesComplete;
+  return { snapshot, forbidden };
+}
+
+/** The volsync.backube API (and whether it serves KopiaMaintenance, the fork's kind). */
+async function volsyncInstalled(client: KubeClient): Promise<boolean> {
+  const api = await attempt(() =>
+    client.get('/apis/volsync.backube/v1alpha1', 'API volsync.backube/v1alpha1'),
+  );
+  if (api instanceof ForbiddenError) return true; // discovery refused: try the lists, they say more
+  if (api === undefined)
+    throw new ClusterError(
+      `cluster ${client.target.server}: VolSync is not installed (the API serves no volsync.backube/v1alpha1); install VolSync, or use --context for the right cluster, or -f to read manifests`,
+    );
+  const resources = (api['resources'] ?? []) as { name?: string }[];
+  return resources.some((r) => r.name === 'kopiamaintenances');
+}
+
+async function findController(
+  client: KubeClient,
+  objects: KubeObject[],
+  volsyncNamespace: string | undefined,
+  allDeploymentsRead: boolean,
+): Promise<KubeObject | ForbiddenError | undefined> {
+  const inNamespace = (o: KubeObject) =>
+    volsyncNamespace === undefined || o.metadata.namespace === volsyncNamespace;
+  if (allDeploymentsRead) return objects.find((o) => inNamespace(o) && isVolSyncController(o));
+  const candidates = await attempt(() =>
+    client.list(
+      deployments,
+      volsyncNamespace === undefined
+        ? { labelSelector: 'app.kubernetes.io/name=volsync' }
+        : { namespace: volsyncNamespace },
+    ),
+  );
+  if (candidates instanceof ForbiddenError) {
+    // the deployments already read (the scope's) may hold it
+    return objects.find(isVolSyncController) ?? candidates;
+  }
+  for (const item of candidates) {
+    const o = keepObject({ ...item, apiVersion: 'apps/v1', kind: 'Deployment' }, undefined);
+    if (o && isVolSyncController(o)) return o;
+  }
+  return objects.find(isVolSyncController);
+}
+
+const apiVersionOf = (k: ResourceType) => (k.group === '' ? k.version : `${k.group}/${k.version}`);
+
+/** The value, or the ForbiddenError the request ended with; other errors propagate. */
+async function attempt<T>(f: () => Promise<T>): Promise<T | ForbiddenError> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof ForbiddenError) return e;
+    throw e;
+  }
+}
+
+async function runBounded(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++];
+      if (task) await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}

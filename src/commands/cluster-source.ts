@@ -1,0 +1,49 @@
+import { KubeClient } from '../adapters/cluster/client.js';
+import { loadTarget } from '../adapters/cluster/kubeconfig.js';
+import { readClusterSnapshot } from '../adapters/cluster/read-cluster.js';
+import type { ImageFacts } from '../core/identity/image.js';
+import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
+import type { Deps } from './deps.js';
+import type { GlobalArgs } from './global-options.js';
+import { parseRequestTimeout } from './request-timeout.js';
+import type { Source } from './source.js';
+
+/** The live cluster of the kubeconfig as a source; warnings and `-v` figures go to stderr. */
+export function openClusterSource(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]): Source {
+  const target = loadTarget(
+    {
+      ...(a.kubeconfig !== undefined && { kubeconfig: a.kubeconfig }),
+      ...(a.context !== undefined && { context: a.context }),
+      ...(a.cluster !== undefined && { cluster: a.cluster }),
+      ...(a.user !== undefined && { user: a.user }),
+      ...(a.as !== undefined && { as: a.as }),
+      ...(a.namespace !== undefined && { namespace: a.namespace }),
+    },
+    deps.env,
+  );
+  const client = new KubeClient(target, { timeoutMs: parseRequestTimeout(a['request-timeout']) });
+  return {
+    defaultNamespace: target.namespace,
+    read: async (scope) => {
+      const { snapshot, forbidden } = await readClusterSnapshot(client, scope, {
+        ...(a['volsync-namespace'] !== undefined && { volsyncNamespace: a['volsync-namespace'] }),
+        imageFacts,
+        builtInImages: knownImages,
+        chartImages: defaultMoverImages,
+      });
+      if (forbidden.length > 0) {
+        const named = forbidden.slice(0, 3).map((f) => f.permission);
+        const more = forbidden.length > 3 ? `, and ${forbidden.length - 3} more` : '';
+        deps.stderr.write(
+          `warning: RBAC forbids ${forbidden.length} read${forbidden.length === 1 ? '' : 's'} (${named.join('; ')}${more}): what depends on them is reported as unknown, with the permission that fixes it\n`,
+        );
+      }
+      if (a.v > 0)
+        for (const [what, s] of [...client.stats].sort(([x], [y]) => x.localeCompare(y)))
+          deps.stderr.write(
+            `I ${what}: ${s.requests} request${s.requests === 1 ? '' : 's'}, ${s.items} items, ${Math.round(s.ms)} ms\n`,
+          );
+      return snapshot;
+    },
+  };
+}
