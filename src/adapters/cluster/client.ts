@@ -128,9 +128,10 @@ export class KubeClient {
     try {
       for (let attempt = 1; ; attempt++) {
         stat.requests++;
+        const opts = await this.requestOptions(method);
         let res: Response;
         try {
-          res = await this.once(method, path, body);
+          res = await this.once(opts, path, body);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code ?? '';
           if (attempt < this.attempts && retriableCodes.has(code)) {
@@ -162,9 +163,25 @@ export class KubeClient {
     return this.backoffMs * 2 ** (attempt - 1);
   }
 
-  private async once(method: string, path: string, body: string | undefined): Promise<Response> {
+  /** Credentials and TLS for one request; exec plugins run here (client-node caches their tokens). */
+  private async requestOptions(method: string): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
-    await this.target.kc.applyToHTTPSOptions(opts);
+    try {
+      await this.target.kc.applyToHTTPSOptions(opts);
+    } catch (e) {
+      const why = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
+      throw new ClusterError(
+        `${this.where}: cannot authenticate: ${why}; fix the user or cluster of context ${this.target.context} in the kubeconfig`,
+      );
+    }
+    return opts;
+  }
+
+  private async once(
+    opts: https.RequestOptions,
+    path: string,
+    body: string | undefined,
+  ): Promise<Response> {
     // the server URL may carry a path prefix (API proxies): append, never resolve
     const url = new URL(this.target.server.replace(/\/$/, '') + path);
     const transport = url.protocol === 'http:' ? http : https;
