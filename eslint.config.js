@@ -83,4 +83,6 @@ export default tseslint.config(
     rules: { 'no-console': 'off', 'no-restricted-syntax': 'off' },
   },
   { files: ['vitest*.config.ts'], rules: { 'no-restricted-syntax': 'off' } },
+  // benchmarks report on stdout
+  { files: ['bench/**/*.ts'], rules: { 'no-console': 'off' } },
 );
