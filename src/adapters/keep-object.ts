@@ -49,6 +49,8 @@ export function keepObject(
   const metadata: KubeObject['metadata'] = { name };
   if (typeof ns === 'string' && !clusterScopedKinds.has(kind)) metadata.namespace = ns;
   if (typeof meta['uid'] === 'string') metadata.uid = meta['uid'];
+  if (typeof meta['creationTimestamp'] === 'string')
+    metadata.creationTimestamp = meta['creationTimestamp'];
   if (isObject(meta['labels'])) metadata.labels = asStringMap(meta['labels']);
   if (isObject(meta['annotations'])) {
     const a = asStringMap(meta['annotations']);

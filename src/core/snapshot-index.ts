@@ -16,6 +16,15 @@ export interface SnapshotIndex {
   get(kind: string, namespace: string, name: string): KubeObject | undefined;
   /** Workloads (not created by VolSync) whose pod template mounts the PVC `claim` of `namespace`. */
   claimUsers(namespace: string, claim: string): readonly KubeObject[];
+  /**
+   * The newest Pod of a mover workload VolSync created: a Job's by its `job-name` label, the
+   * syncthing Deployment's by the labels VolSync puts on it (volsync-semantics §6.1).
+   */
+  moverPod(
+    namespace: string,
+    workload: { kind: string; name: string },
+    mover: string,
+  ): KubeObject | undefined;
 }
 
 const keyOf = (kind: string, namespace: string, name: string) =>
@@ -32,11 +41,33 @@ function claimsOf(o: KubeObject): string[] {
     .filter((c): c is string => typeof c === 'string');
 }
 
+const jobOf = (pod: KubeObject) =>
+  pod.metadata.labels?.['batch.kubernetes.io/job-name'] ?? pod.metadata.labels?.['job-name'];
+
+function syncthingOf(pod: KubeObject): string | undefined {
+  const l = pod.metadata.labels;
+  return l?.['app.kubernetes.io/component'] === 'syncthing-mover'
+    ? l['app.kubernetes.io/name']
+    : undefined;
+}
+
+const newest = (pods: KubeObject[] | undefined) =>
+  pods?.reduce((a, b) =>
+    (b.metadata.creationTimestamp ?? '') > (a.metadata.creationTimestamp ?? '') ? b : a,
+  );
+
 export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   const objects = new Map<string, KubeObject>();
   const users = new Map<string, KubeObject[]>();
+  const moverPods = new Map<string, KubeObject[]>();
   for (const o of snapshot.objects) {
     const ns = namespaceOf(o);
+    if (o.kind === 'Pod' && createdByVolSync(o)) {
+      const job = jobOf(o);
+      const syncthing = syncthingOf(o);
+      if (job !== undefined) pushTo(moverPods, `${ns}\u0000Job\u0000${job}`, o);
+      if (syncthing !== undefined) pushTo(moverPods, `${ns}\u0000Deployment\u0000${syncthing}`, o);
+    }
     const key = keyOf(o.kind, ns, o.metadata.name);
     // a duplicate (a tree read twice) resolves to its first copy, the same for every rule
     if (!objects.has(key)) objects.set(key, o);
@@ -48,5 +79,11 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
   return {
     get: (kind, namespace, name) => objects.get(keyOf(kind, namespace, name)),
     claimUsers: (namespace, claim) => users.get(`${namespace}\u0000${claim}`) ?? [],
+    moverPod: (namespace, workload, mover) =>
+      newest(
+        moverPods.get(
+          `${namespace}\u0000${workload.kind}\u0000${workload.kind === 'Deployment' ? mover : workload.name}`,
+        ),
+      ),
   };
 }

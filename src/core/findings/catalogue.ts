@@ -32,4 +32,9 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
   VP013: { severity: 'warning', title: 'image USER group is ignored by Kubernetes' },
   VP014: { severity: 'warning', title: 'KopiaMaintenance manual trigger runs as UID 1000' },
   VP015: { severity: 'error', title: 'image user has no /etc/passwd entry' },
+  VP016: {
+    severity: 'warning',
+    title:
+      'the running mover pod differs from what VolSync builds (a webhook or policy changed it)',
+  },
 };

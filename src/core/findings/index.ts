@@ -2,6 +2,7 @@ import type { Finding } from '../report/types.js';
 import { findAnnotationMistakes, findAnnotationOverrides } from './annotation.js';
 import type { Emission, FindingContext } from './context.js';
 import { findImageAndCapabilities } from './image-and-caps.js';
+import { findObservedDifferences } from './observed.js';
 import { findRootWriters } from './root-writers.js';
 import { findSharedRepositories } from './shared-repository.js';
 import { findStartFailures } from './start-failures.js';
@@ -16,6 +17,7 @@ const rules: ((ctx: FindingContext) => Emission[])[] = [
   findNfsFsGroup,
   findWorkloadMismatch,
   findImageAndCapabilities,
+  findObservedDifferences,
 ];
 
 /** Runs every rule and attaches each finding to its subjects, in code order, without duplicates. */

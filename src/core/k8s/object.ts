@@ -12,6 +12,7 @@ export interface ObjectMeta {
   name: string;
   namespace?: string;
   uid?: string;
+  creationTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }

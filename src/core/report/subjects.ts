@@ -2,6 +2,7 @@ import type { Identity } from '../identity/identity.js';
 import { findImageFacts } from '../identity/known-images.js';
 import { imageUnknown, type ImageFacts } from '../identity/image.js';
 import { mergeUnknownPrivileged } from '../identity/merge.js';
+import { observedUserOf, reconcileObserved } from '../identity/observed.js';
 import { resolveIdentity, type Resolution } from '../identity/resolve.js';
 import { asStringMap } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
@@ -39,6 +40,8 @@ export interface ResolvedSubject {
   containers: ResolvedContainer[];
   mover?: MoverSpec;
   maintenance?: KopiaMaintenanceSpec;
+  /** The mover pod VolSync already created, and how it differs from the prediction. */
+  observed?: { pod: string; differences: string[] };
   /** For RS/RD movers: the identity of container 0 if built unprivileged and privileged. */
   whatIf?: { unprivileged: Identity; privileged: Identity };
 }
@@ -104,10 +107,12 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
   const off = resolveWith(false);
   const on = resolveWith(true);
   const chosen = decision.value === null ? null : decision.value ? on : off;
-  const resolution = chosen
+  const predicted = chosen
     ? chosen.r
     : mergeUnknownPrivileged(off.r, on.r, `Namespace/${ns} annotation ${privilegedMoversKey}`);
   const built = chosen ? chosen.built : off.built;
+  const seen = observeMoverPod(ctx, ns, built, m.name, predicted, facts);
+  const resolution = seen?.resolution ?? predicted;
   const podSecurity: PodSecurityReport = chosen
     ? { ...chosen.r.podSecurity }
     : {
@@ -137,8 +142,36 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     namespaceFacts: facts,
     containers: [rc],
     mover: m,
+    ...(seen && { observed: seen.observed }),
     whatIf: { unprivileged: off.r.identity, privileged: on.r.identity },
   };
+}
+
+/** The real pod VolSync created for the mover, when the cluster has one (k8s-identity §2.3). */
+function observeMoverPod(
+  ctx: SubjectContext,
+  ns: string,
+  built: BuiltPod,
+  mover: string,
+  predicted: Resolution,
+  facts: NamespaceFacts | undefined,
+): { resolution: Resolution; observed: { pod: string; differences: string[] } } | undefined {
+  const pod = ctx.index.moverPod(ns, built.workload, mover);
+  if (!pod) return undefined;
+  const ref = `Pod/${ns}/${pod.metadata.name}`;
+  const spec = parsePodSpec(pod.spec, `${ref} spec`);
+  const name = built.pod.containers[0]?.name;
+  const c = spec.containers.find((x) => x.name === name) ?? spec.containers[0];
+  if (!c) return undefined;
+  const fromSpec = resolveIdentity({
+    pod: spec,
+    container: c,
+    image: imageFactsFor(ctx.snapshot, c.image),
+    namespace: ns,
+    namespaceFacts: facts,
+  });
+  const r = reconcileObserved(predicted, fromSpec, ref, observedUserOf(pod, c.name));
+  return { resolution: r.resolution, observed: { pod: ref, differences: r.differences } };
 }
 
 /** Resolves a KopiaMaintenance: its CronJob pod and, with trigger.manual, the manual Job pod. */

@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCliCaptured } from '../run-cli.js';
+import { applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
+
+const cp = inject('controlPlane');
+const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'observed'), [cp.users.admin], 'admin');
+
+// A mover whose pod exists: the restic Job's pod as a mutating webhook left it (container
+// runAsUser 0 forced over moverSecurityContext 1000). No kubelet runs it; the spec is the fact.
+const seed = `apiVersion: v1
+kind: Namespace
+metadata: {name: observed}
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata: {name: photos, namespace: observed}
+spec:
+  sourcePVC: photos
+  restic:
+    repository: photos-restic
+    moverSecurityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: volsync-src-photos-x7k2p
+  namespace: observed
+  labels: {app.kubernetes.io/created-by: volsync, job-name: volsync-src-photos}
+spec:
+  securityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000}
+  containers:
+    - name: restic
+      image: quay.io/backube/volsync:0.17.0
+      securityContext: {runAsUser: 0}
+`;
+
+describe('the mover pod the cluster really runs', () => {
+  beforeAll(async () => {
+    await applyYaml(cp, seed);
+  });
+
+  it('wins over the prediction and is reported as VP016 naming the pod and the difference', async () => {
+    const r = await runCliCaptured(
+      ['effective-uid', 'rs/photos', '-n', 'observed', '-o', 'json'],
+      '',
+      {
+        KUBECONFIG: kubeconfig,
+      },
+    );
+    expect(r.code).toBe(0);
+    const s = (
+      JSON.parse(r.stdout) as {
+        subjects: {
+          containers: { identity: { uid: number }; trace: { layer: string; value: unknown }[] }[];
+          findings: { code: string; message: string }[];
+        }[];
+      }
+    ).subjects[0];
+    expect(s?.containers[0]?.identity.uid).toBe(0);
+    expect(s?.containers[0]?.trace.at(-1)).toMatchObject({
+      layer: 'runtime',
+      value: 'Pod/observed/volsync-src-photos-x7k2p',
+    });
+    expect(s?.findings.find((f) => f.code === 'VP016')?.message).toContain('uid 1000 → 0');
+  });
+});
