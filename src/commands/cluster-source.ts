@@ -1,6 +1,8 @@
 import { KubeClient } from '../adapters/cluster/client.js';
 import { loadTarget } from '../adapters/cluster/kubeconfig.js';
+import { readServerDryRuns } from '../adapters/cluster/dry-run.js';
 import { readClusterSnapshot } from '../adapters/cluster/read-cluster.js';
+import { predictMoverPods } from '../core/report/predicted-pods.js';
 import type { ImageFacts } from '../core/identity/image.js';
 import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
 import type { Deps } from './deps.js';
@@ -31,6 +33,12 @@ export function openClusterSource(a: GlobalArgs, deps: Deps, imageFacts: ImageFa
         builtInImages: knownImages,
         chartImages: defaultMoverImages,
       });
+      if (a['server-dry-run']) {
+        const dry = await readServerDryRuns(client, predictMoverPods(snapshot, scope));
+        snapshot.serverDryRun = dry.results;
+        snapshot.unknowns.push(...dry.unknowns);
+        forbidden.push(...dry.forbidden);
+      }
       if (forbidden.length > 0) {
         const named = forbidden.slice(0, 3).map((f) => f.permission);
         const more = forbidden.length > 3 ? `, and ${forbidden.length - 3} more` : '';

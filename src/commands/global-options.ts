@@ -11,6 +11,7 @@ export interface GlobalArgs {
   as?: string;
   'request-timeout': string;
   'volsync-namespace'?: string;
+  'server-dry-run': boolean;
   namespace?: string;
   'all-namespaces': boolean;
   output: string;
@@ -58,6 +59,13 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
       type: 'string',
       default: '30s',
       describe: 'Per request, after retries end the run with exit 4 (30s, 1m; 0 = no timeout)',
+      group: 'Cluster:',
+    })
+    .option('server-dry-run', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Create each predicted mover pod with dryRun=All: what the API server admits (Pod Security, SCC, webhooks, policies) becomes the admission layer',
       group: 'Cluster:',
     })
     .option('volsync-namespace', {

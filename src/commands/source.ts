@@ -25,6 +25,10 @@ export function validateSource(a: GlobalArgs): void {
   const n =
     (a.filename.length > 0 ? 1 : 0) + (a.kustomize !== undefined ? 1 : 0) + (a.demo ? 1 : 0);
   if (n > 1) throw new UsageError('-f, -k and --demo are exclusive; pass one source');
+  if (n > 0 && a['server-dry-run'])
+    throw new UsageError(
+      '--server-dry-run asks a live API server: drop -f/-k/--demo to read the cluster of the kubeconfig',
+    );
 }
 
 const isOffline = (a: GlobalArgs) => a.filename.length > 0 || a.kustomize !== undefined || a.demo;

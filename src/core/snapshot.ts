@@ -17,7 +17,15 @@ export interface Snapshot {
   unknowns: Unknown[];
   /** Whether every Namespace of the input is present (a cluster read), or only those in files. */
   namespacesComplete: boolean;
+  /**
+   * `--server-dry-run`: what the API server answered to creating each mover's predicted pod with
+   * dryRun=All, by `Kind/namespace/name` (see report/predicted-pods.ts).
+   */
+  serverDryRun?: Record<string, ServerDryRun>;
 }
+
+/** The admitted pod (after mutating admission), or the server's rejection message. */
+export type ServerDryRun = { admitted: true; spec: unknown } | { admitted: false; message: string };
 
 /**
  * The snapshot of an offline source (files, kustomize, demo): mover images from the VolSync Helm

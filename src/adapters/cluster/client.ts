@@ -105,6 +105,26 @@ export class KubeClient {
     return parseJson(res.body, path) as Record<string, unknown>;
   }
 
+  /**
+   * Creates a pod with dryRun=All: every admission plugin, webhook and policy runs, nothing is
+   * stored. The admitted pod (after mutation) or the server's rejection; RBAC refusing the create
+   * itself is a ForbiddenError.
+   */
+  async dryRunPod(
+    namespace: string,
+    manifest: Record<string, unknown>,
+  ): Promise<{ admitted: true; spec: unknown } | { admitted: false; message: string }> {
+    const path = `/api/v1/namespaces/${namespace}/pods?dryRun=All`;
+    const res = await this.send('POST', path, JSON.stringify(manifest), 'create pods (dry run)');
+    if (res.status === 200 || res.status === 201)
+      return { admitted: true, spec: (parseJson(res.body, path) as { spec?: unknown }).spec };
+    const message = statusMessage(res.body);
+    if (res.status === 403 && /cannot create resource "pods"/.test(message))
+      throw new ForbiddenError('create', 'pods', namespace, message);
+    if (res.status >= 400 && res.status < 500) return { admitted: false, message };
+    throw this.failure('create', 'pods (dry run)', path, res);
+  }
+
   /** `cluster URL (context NAME)`: the object of every cluster error line. */
   private get where(): string {
     return `cluster ${this.target.server} (context ${this.target.context})`;
@@ -165,7 +185,10 @@ export class KubeClient {
 
   /** Credentials and TLS for one request; exec plugins run here (client-node caches their tokens). */
   private async requestOptions(method: string): Promise<https.RequestOptions> {
-    const opts: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
+    const opts: https.RequestOptions = {
+      method,
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    };
     try {
       await this.target.kc.applyToHTTPSOptions(opts);
     } catch (e) {

@@ -11,9 +11,15 @@ export function findObservedDifferences(ctx: FindingContext): Emission[] {
     if (!seen || seen.differences.length === 0) return [];
     return [
       emit('VP016', [s], {
-        message: `${s.subject.kind} ${s.subject.name}: ${seen.pod} runs with ${seen.differences.join(', ')} (predicted → observed): something changed the pod after VolSync built it`,
+        message:
+          seen.via === 'pod'
+            ? `${s.subject.kind} ${s.subject.name}: ${seen.pod} runs with ${seen.differences.join(', ')} (predicted → observed): something changed the pod after VolSync built it`
+            : `${s.subject.kind} ${s.subject.name}: admission changes the pod VolSync builds (server-side dry run): ${seen.differences.join(', ')} (predicted → admitted)`,
         objects: [subjectRef(s), seen.pod],
-        fix: `find what mutates mover pods (kubectl get mutatingwebhookconfigurations; kubectl get pod -n ${s.subject.namespace} ${seen.pod.split('/').pop() ?? ''} -o yaml) and exempt the movers, or set the identity it forces in moverSecurityContext`,
+        fix:
+          seen.via === 'pod'
+            ? `find what mutates mover pods (kubectl get mutatingwebhookconfigurations; kubectl get pod -n ${s.subject.namespace} ${seen.pod.split('/').pop() ?? ''} -o yaml) and exempt the movers, or set the identity it forces in moverSecurityContext`
+            : 'find the mutating webhook or policy that changes pods in this namespace (kubectl get mutatingwebhookconfigurations) and exempt the movers, or set the identity it forces in moverSecurityContext',
       }),
     ];
   });

@@ -60,6 +60,8 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
     if (rejected) {
       const r = rejected.resolution;
       const reason =
+        (r.serverRejection &&
+          `the API server rejects it (server-side dry run): ${r.serverRejection}`) ??
         r.scc?.rejected ??
         `Pod Security "${r.enforce ?? '?'}" rejects it: ${r.podSecurity.violations.join('; ')}`;
       const privileged = s.subject.privileged === true;

@@ -7,6 +7,18 @@ import type { TraceStep } from './trace.js';
 
 const source = 'k8s-identity §2.3 (K:pkg/kubelet/kubelet_pods.go convertContainerStatusUser)';
 
+/** Where the real pod comes from: the cluster runs it, or the API server admitted it in a dry run. */
+export interface Observation {
+  via: 'pod' | 'dry-run';
+  /** `Pod/ns/name`, or for a dry run `Pod/ns/(server-side dry run)`. */
+  pod: string;
+}
+
+const viaText = {
+  pod: 'the mover pod exists',
+  'dry-run': 'the API server admits the predicted pod (server-side dry run)',
+} as const;
+
 /** What the kubelet reports for a container: the first process's real uid, gid and groups. */
 export function observedUserOf(pod: KubeObject, container: string): ObservedUser | undefined {
   const st = asArray(path(pod.status, 'containerStatuses')).find(
@@ -63,7 +75,7 @@ export function identityDifferences(
 export function reconcileObserved(
   predicted: Resolution,
   fromSpec: Resolution,
-  podRef: string,
+  seen: Observation,
   user: ObservedUser | undefined,
 ): { resolution: Resolution; differences: string[] } {
   const observed: Identity = user
@@ -82,14 +94,18 @@ export function reconcileObserved(
   ) as Partial<Identity>;
   const steps: TraceStep[] = [
     {
-      layer: 'runtime',
+      layer: seen.via === 'dry-run' ? 'admission' : 'runtime',
       field: 'pod',
-      value: podRef,
+      value: seen.pod,
       effect:
         differences.length === 0
-          ? `the mover pod exists and its ${user ? 'kubelet-reported identity' : 'spec'} agrees with the prediction`
-          : `the mover pod exists and differs from the prediction (${differences.join('; ')}): the observed identity is reported`,
-      source: user ? source : 'the pod spec the API server stored (observed, not predicted)',
+          ? `${viaText[seen.via]}, and its ${user ? 'kubelet-reported identity' : 'spec'} agrees with the prediction`
+          : `${viaText[seen.via]}, and it differs from the prediction (${differences.join('; ')}): the observed identity is reported`,
+      source: user
+        ? source
+        : seen.via === 'dry-run'
+          ? 'the pod the API server returned from create with dryRun=All (after mutating admission)'
+          : 'the pod spec the API server stored (observed, not predicted)',
     },
   ];
   if (user)

@@ -48,6 +48,8 @@ export interface Resolution {
   podSecurity: PodSecurityVerdict;
   enforce?: PodSecurityLevel;
   admitted: boolean | null;
+  /** The API server's own rejection of the pod (server-side dry run), which wins over the model. */
+  serverRejection?: string;
   scc?: SccOutcome;
   /** Capabilities in add that never become effective because the UID is not 0. */
   ineffectiveCaps: string[];

@@ -2,7 +2,7 @@ import type { Identity } from '../identity/identity.js';
 import { findImageFacts } from '../identity/known-images.js';
 import { imageUnknown, type ImageFacts } from '../identity/image.js';
 import { mergeUnknownPrivileged } from '../identity/merge.js';
-import { observedUserOf, reconcileObserved } from '../identity/observed.js';
+import { observedUserOf, reconcileObserved, type Observation } from '../identity/observed.js';
 import { resolveIdentity, type Resolution } from '../identity/resolve.js';
 import { asStringMap } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
@@ -40,8 +40,8 @@ export interface ResolvedSubject {
   containers: ResolvedContainer[];
   mover?: MoverSpec;
   maintenance?: KopiaMaintenanceSpec;
-  /** The mover pod VolSync already created, and how it differs from the prediction. */
-  observed?: { pod: string; differences: string[] };
+  /** The mover pod the cluster runs or admits, and how it differs from the prediction. */
+  observed?: Observation & { differences: string[] };
   /** For RS/RD movers: the identity of container 0 if built unprivileged and privileged. */
   whatIf?: { unprivileged: Identity; privileged: Identity };
 }
@@ -111,7 +111,9 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     ? chosen.r
     : mergeUnknownPrivileged(off.r, on.r, `Namespace/${ns} annotation ${privilegedMoversKey}`);
   const built = chosen ? chosen.built : off.built;
-  const seen = observeMoverPod(ctx, ns, built, m.name, predicted, facts);
+  const seen =
+    observeMoverPod(ctx, ns, built, m.name, predicted, facts) ??
+    observeDryRun(ctx, `${o.kind}/${ns}/${o.metadata.name}`, ns, built, predicted, facts);
   const resolution = seen?.resolution ?? predicted;
   const podSecurity: PodSecurityReport = chosen
     ? { ...chosen.r.podSecurity }
@@ -147,6 +149,57 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
   };
 }
 
+type Seen = { resolution: Resolution; observed: Observation & { differences: string[] } };
+
+/** What the API server did with the predicted pod in a dry run (--server-dry-run). */
+function observeDryRun(
+  ctx: SubjectContext,
+  key: string,
+  ns: string,
+  built: BuiltPod,
+  predicted: Resolution,
+  facts: NamespaceFacts | undefined,
+): Seen | undefined {
+  const result = ctx.snapshot.serverDryRun?.[key];
+  if (!result) return undefined;
+  const seen = { via: 'dry-run', pod: `Pod/${ns}/(server-side dry run)` } as const;
+  if (!result.admitted)
+    return {
+      resolution: {
+        ...predicted,
+        admitted: false,
+        serverRejection: result.message,
+        trace: [
+          ...predicted.trace,
+          {
+            layer: 'admission',
+            field: 'pod',
+            value: seen.pod,
+            effect: `the API server rejects the predicted pod: ${result.message}`,
+            source: 'create with dryRun=All (every admission plugin, webhook and policy ran)',
+          },
+        ],
+      },
+      observed: { ...seen, differences: [] },
+    };
+  const spec = parsePodSpec(result.spec, `${key} dry-run pod spec`);
+  const name = built.pod.containers[0]?.name;
+  const c = spec.containers.find((x) => x.name === name) ?? spec.containers[0];
+  if (!c) return undefined;
+  const fromSpec = resolveIdentity({
+    pod: spec,
+    container: c,
+    image: imageFactsFor(ctx.snapshot, c.image),
+    namespace: ns,
+    namespaceFacts: facts,
+  });
+  const r = reconcileObserved(predicted, fromSpec, seen, undefined);
+  return {
+    resolution: { ...r.resolution, admitted: true },
+    observed: { ...seen, differences: r.differences },
+  };
+}
+
 /** The real pod VolSync created for the mover, when the cluster has one (k8s-identity §2.3). */
 function observeMoverPod(
   ctx: SubjectContext,
@@ -155,7 +208,7 @@ function observeMoverPod(
   mover: string,
   predicted: Resolution,
   facts: NamespaceFacts | undefined,
-): { resolution: Resolution; observed: { pod: string; differences: string[] } } | undefined {
+): Seen | undefined {
   const pod = ctx.index.moverPod(ns, built.workload, mover);
   if (!pod) return undefined;
   const ref = `Pod/${ns}/${pod.metadata.name}`;
@@ -170,8 +223,9 @@ function observeMoverPod(
     namespace: ns,
     namespaceFacts: facts,
   });
-  const r = reconcileObserved(predicted, fromSpec, ref, observedUserOf(pod, c.name));
-  return { resolution: r.resolution, observed: { pod: ref, differences: r.differences } };
+  const seen = { via: 'pod', pod: ref } as const;
+  const r = reconcileObserved(predicted, fromSpec, seen, observedUserOf(pod, c.name));
+  return { resolution: r.resolution, observed: { ...seen, differences: r.differences } };
 }
 
 /** Resolves a KopiaMaintenance: its CronJob pod and, with trigger.manual, the manual Job pod. */

@@ -1,0 +1,55 @@
+import type { Volume } from '../k8s/types.js';
+import type { BuiltPod } from './build-mover-pod.js';
+
+/**
+ * A volume source the API server accepts for a predicted pod. Only the type matters to admission
+ * (Pod Security restricts types, not names), so names the model does not keep get placeholders.
+ */
+function volumeSource(v: Volume): Record<string, unknown> {
+  switch (v.type) {
+    case 'persistentVolumeClaim':
+      return { persistentVolumeClaim: { claimName: v.claimName ?? 'volsync-dry-run' } };
+    case 'nfs':
+      return { nfs: v.nfs ?? { server: 'unknown', path: '/' } };
+    case 'secret':
+      return { secret: { secretName: 'volsync-dry-run' } };
+    case 'hostPath':
+      return { hostPath: { path: '/volsync-dry-run' } };
+    default:
+      return { [v.type]: {} };
+  }
+}
+
+/**
+ * The Pod VolSync would create for a mover, as Kubernetes JSON, for a server-side dry run: what the
+ * API server admits or rejects (Pod Security, SCC, webhooks, policies) is then a fact, not a model.
+ */
+export function podManifest(
+  built: BuiltPod,
+  namespace: string,
+  labels: Record<string, string>,
+): Record<string, unknown> {
+  const { pod } = built;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: `${built.workload.name.slice(0, 50)}-`,
+      namespace,
+      labels: { 'app.kubernetes.io/created-by': 'volsync', ...labels },
+    },
+    spec: {
+      restartPolicy: 'Never',
+      ...(pod.serviceAccountName !== undefined && { serviceAccountName: pod.serviceAccountName }),
+      ...(pod.securityContext && { securityContext: pod.securityContext }),
+      containers: pod.containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        ...(c.securityContext && { securityContext: c.securityContext }),
+        ...(c.env && { env: c.env }),
+        ...(c.volumeMounts && { volumeMounts: c.volumeMounts }),
+      })),
+      volumes: (pod.volumes ?? []).map((v) => ({ name: v.name, ...volumeSource(v) })),
+    },
+  };
+}
