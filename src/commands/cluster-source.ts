@@ -11,11 +11,18 @@ import { parseRequestTimeout } from './request-timeout.js';
 import type { Source } from './source.js';
 
 /** The live cluster of the kubeconfig as a source; warnings and `-v` figures go to stderr. */
-export function openClusterSource(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]): Source {
+export function openClusterSource(
+  a: GlobalArgs,
+  deps: Deps,
+  imageFacts: ImageFacts[],
+  /** Prefixes stderr lines when several clusters are read at once. */
+  label?: string,
+): Source {
+  const prefix = label === undefined ? '' : `context ${label}: `;
   const target = loadTarget(
     {
       ...(a.kubeconfig !== undefined && { kubeconfig: a.kubeconfig }),
-      ...(a.context !== undefined && { context: a.context }),
+      ...(a.context[0] !== undefined && { context: a.context[0] }),
       ...(a.cluster !== undefined && { cluster: a.cluster }),
       ...(a.user !== undefined && { user: a.user }),
       ...(a.as !== undefined && { as: a.as }),
@@ -43,13 +50,13 @@ export function openClusterSource(a: GlobalArgs, deps: Deps, imageFacts: ImageFa
         const named = forbidden.slice(0, 3).map((f) => f.permission);
         const more = forbidden.length > 3 ? `, and ${forbidden.length - 3} more` : '';
         deps.stderr.write(
-          `warning: RBAC forbids ${forbidden.length} read${forbidden.length === 1 ? '' : 's'} (${named.join('; ')}${more}): what depends on them is reported as unknown, with the permission that fixes it\n`,
+          `warning: ${prefix}RBAC forbids ${forbidden.length} read${forbidden.length === 1 ? '' : 's'} (${named.join('; ')}${more}): what depends on them is reported as unknown, with the permission that fixes it\n`,
         );
       }
       if (a.v > 0)
         for (const [what, s] of [...client.stats].sort(([x], [y]) => x.localeCompare(y)))
           deps.stderr.write(
-            `I ${what}: ${s.requests} request${s.requests === 1 ? '' : 's'}, ${s.items} items, ${Math.round(s.ms)} ms\n`,
+            `I ${prefix}${what}: ${s.requests} request${s.requests === 1 ? '' : 's'}, ${s.items} items, ${Math.round(s.ms)} ms\n`,
           );
       return snapshot;
     },

@@ -69,6 +69,10 @@ export function completeRef(a: EffectiveUidArgs, defaultNamespace: string): Subj
 export async function runEffectiveUid(a: EffectiveUidArgs, deps: Deps): Promise<number> {
   validateOutput(a.output, ['table', 'wide', 'json', 'yaml']);
   validateSource(a);
+  if (a['all-contexts'] || a.context.length > 1)
+    throw new UsageError(
+      'effective-uid reads one cluster: pass one --context (explain scans several)',
+    );
   if (a['all-namespaces'])
     throw new UsageError('effective-uid takes one object; -A does not apply (use -n NAMESPACE)');
   completeRef(a, 'default'); // a malformed target is a usage error before any read

@@ -11,7 +11,7 @@ import type { Chosen } from './chosen.js';
 import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
 import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
-import { openSource, rereadManifest, validateSource } from './source.js';
+import { imageUserFlags, isOffline, openSource, rereadManifest, validateSource } from './source.js';
 
 interface ExplainArgs extends GlobalArgs {
   target?: string;
@@ -41,6 +41,12 @@ export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
   validateOutput(a.output, ['table', 'wide', 'json', 'yaml', 'sarif']);
   validateSource(a);
   completeScope(a, 'default'); // a malformed target is a usage error before any read
+  if (!isOffline(a)) {
+    const { fleetContexts, runExplainFleet } = await import('./fleet.js');
+    const contexts = fleetContexts(a, deps);
+    if (contexts)
+      return runExplainFleet(a, deps, contexts, imageUserFlags(a), (ns) => completeScope(a, ns));
+  }
   const source = await openSource(a, deps);
   const scope = completeScope(a, source.defaultNamespace);
   const snapshot = await source.read(scope);

@@ -5,7 +5,8 @@ import type { Deps } from './deps.js';
 
 export interface GlobalArgs {
   kubeconfig?: string;
-  context?: string;
+  context: string[];
+  'all-contexts': boolean;
   cluster?: string;
   user?: string;
   as?: string;
@@ -37,7 +38,15 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     })
     .option('context', {
       type: 'string',
-      describe: 'The kubeconfig context to use',
+      array: true,
+      default: [] as string[],
+      describe: 'The kubeconfig context to use; repeat it to scan several clusters (explain)',
+      group: 'Cluster:',
+    })
+    .option('all-contexts', {
+      type: 'boolean',
+      default: false,
+      describe: 'Scan every context of the kubeconfig concurrently (explain)',
       group: 'Cluster:',
     })
     .option('cluster', {

@@ -25,13 +25,18 @@ export function validateSource(a: GlobalArgs): void {
   const n =
     (a.filename.length > 0 ? 1 : 0) + (a.kustomize !== undefined ? 1 : 0) + (a.demo ? 1 : 0);
   if (n > 1) throw new UsageError('-f, -k and --demo are exclusive; pass one source');
+  if (n > 0 && (a['all-contexts'] || a.context.length > 1))
+    throw new UsageError(
+      'several contexts scan live clusters: drop -f/-k/--demo, or pass one --context',
+    );
   if (n > 0 && a['server-dry-run'])
     throw new UsageError(
       '--server-dry-run asks a live API server: drop -f/-k/--demo to read the cluster of the kubeconfig',
     );
 }
 
-const isOffline = (a: GlobalArgs) => a.filename.length > 0 || a.kustomize !== undefined || a.demo;
+export const isOffline = (a: GlobalArgs) =>
+  a.filename.length > 0 || a.kustomize !== undefined || a.demo;
 
 /** Completes the source from the flags (and the kubeconfig for a cluster); reads nothing yet. */
 export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
@@ -46,7 +51,7 @@ export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
   return openClusterSource(a, deps, imageFacts);
 }
 
-function imageUserFlags(a: GlobalArgs): ImageFacts[] {
+export function imageUserFlags(a: GlobalArgs): ImageFacts[] {
   return a['image-user'].map((v) => {
     try {
       return parseImageUserFlag(v);

@@ -8,12 +8,15 @@ export interface TableOptions {
   wide: boolean;
   allNamespaces: boolean;
   paint: Paint;
+  /** A CLUSTER column first: subjects of several clusters (fleet scans). */
+  clusters?: boolean;
 }
 
 /** The `explain` table: one row per mover, then each finding once, then what is unknown. */
 export function renderExplainTable(report: Report, o: TableOptions): string {
   if (report.subjects.length === 0) return '';
   const headers = [
+    ...(o.clusters ? ['CLUSTER'] : []),
     ...(o.allNamespaces ? ['NAMESPACE'] : []),
     'NAME',
     'MOVER',
@@ -29,6 +32,7 @@ export function renderExplainTable(report: Report, o: TableOptions): string {
     const worst = worstFinding(s);
     const more = s.findings.length > 1 ? ` (+${s.findings.length - 1})` : '';
     return [
+      ...(o.clusters ? [s.cluster ?? '-'] : []),
       ...(o.allNamespaces ? [s.namespace] : []),
       subjectName(s),
       s.mover ?? '-',

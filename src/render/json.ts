@@ -79,3 +79,30 @@ export function* yamlChunks(report: Report): Generator<string> {
   }
   yield dump({ unknowns: report.unknowns }, yamlOptions);
 }
+
+/** One cluster of a fleet scan: its report, or why it could not be read. */
+export interface FleetItem {
+  cluster: string;
+  report?: Report;
+  error?: string;
+}
+
+/**
+ * Several clusters: `kind: IdentityReportList` whose items are IdentityReports (unchanged
+ * contract) with their `cluster`, or `{cluster, error}` for a cluster that could not be read.
+ */
+function fleetContract(items: FleetItem[]) {
+  return {
+    apiVersion: 'volsync-perms/v1',
+    kind: 'IdentityReportList',
+    items: items.map((i) =>
+      i.report
+        ? { cluster: i.cluster, ...toContract(i.report) }
+        : { cluster: i.cluster, error: i.error },
+    ),
+  };
+}
+
+export const renderFleetJson = (items: FleetItem[]) =>
+  JSON.stringify(fleetContract(items), null, 2) + '\n';
+export const renderFleetYaml = (items: FleetItem[]) => dump(fleetContract(items), yamlOptions);

@@ -45,9 +45,7 @@ export function loadTarget(
   const files = kubeconfigFiles(flags, env);
   if (files.length === 0) {
     if (env['KUBERNETES_SERVICE_HOST'] && existsSync(inClusterToken)) return inCluster(flags);
-    throw new ClusterError(
-      'kubeconfig: none found (no --kubeconfig, KUBECONFIG or ~/.kube/config); point --kubeconfig at one, or pass -f/-k/--demo to read manifests',
-    );
+    throw noKubeconfig();
   }
   const merged = mergeFiles(files);
   const contextName = flags.context ?? merged['current-context'];
@@ -95,6 +93,21 @@ export function loadTarget(
   const ns = typeof body['namespace'] === 'string' ? body['namespace'] : undefined;
   return { kc, context: contextName, server, namespace: flags.namespace ?? ns ?? 'default' };
 }
+
+/** The context names of the kubeconfig kubectl would load, in file order (--all-contexts). */
+export function kubeconfigContexts(
+  flags: ConnectionFlags,
+  env: Record<string, string | undefined>,
+): string[] {
+  const files = kubeconfigFiles(flags, env);
+  if (files.length === 0) throw noKubeconfig();
+  return mergeFiles(files).contexts.map((c) => String(c.name));
+}
+
+const noKubeconfig = () =>
+  new ClusterError(
+    'kubeconfig: none found (no --kubeconfig, KUBECONFIG or ~/.kube/config); point --kubeconfig at one, or pass -f/-k/--demo to read manifests',
+  );
 
 function kubeconfigFiles(flags: ConnectionFlags, env: Record<string, string | undefined>) {
   if (flags.kubeconfig !== undefined) {

@@ -45,6 +45,8 @@ export interface Subject {
   podSecurity: PodSecurityReport;
   findings: Finding[];
   origin?: Origin;
+  /** The kubeconfig context it was read from, when several clusters are scanned (--context x2). */
+  cluster?: string;
 }
 
 export interface Report {

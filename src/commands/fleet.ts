@@ -1,0 +1,100 @@
+import { kubeconfigContexts } from '../adapters/cluster/kubeconfig.js';
+import type { ImageFacts } from '../core/identity/image.js';
+import { resolveReport, type Scope } from '../core/report/resolve-report.js';
+import type { Report } from '../core/report/types.js';
+import { CliError, exitCodes } from '../errors.js';
+import { renderExplainTable } from '../render/explain-table.js';
+import { renderFleetJson, renderFleetYaml, type FleetItem } from '../render/json.js';
+import { renderSarif } from '../render/sarif.js';
+import { version } from '../version.js';
+import { openClusterSource } from './cluster-source.js';
+import { write, type Deps } from './deps.js';
+import { exitCodeFor } from './exit-code.js';
+import { resolvePaint, type GlobalArgs } from './global-options.js';
+
+/** `--context` given more than once, or `--all-contexts`: the contexts to scan, else undefined. */
+export function fleetContexts(a: GlobalArgs, deps: Deps): string[] | undefined {
+  if (a['all-contexts'])
+    return kubeconfigContexts(
+      a.kubeconfig === undefined ? {} : { kubeconfig: a.kubeconfig },
+      deps.env,
+    );
+  return a.context.length > 1 ? [...new Set(a.context)] : undefined;
+}
+
+/**
+ * explain over several clusters, 4 at a time: each cluster is read and resolved on its own (a
+ * repository is not shared across clusters); one that fails is reported and does not stop the
+ * others, and the run then ends with exit 4.
+ */
+export async function runExplainFleet(
+  a: GlobalArgs,
+  deps: Deps,
+  contexts: string[],
+  imageFacts: ImageFacts[],
+  scopeFor: (defaultNamespace: string) => Scope,
+): Promise<number> {
+  const items: FleetItem[] = contexts.map((cluster) => ({ cluster }));
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      if (!item) continue;
+      try {
+        const source = openClusterSource(
+          { ...a, context: [item.cluster] },
+          deps,
+          imageFacts,
+          item.cluster,
+        );
+        const report = resolveReport(
+          await source.read(scopeFor(source.defaultNamespace)),
+          scopeFor(source.defaultNamespace),
+        );
+        for (const s of report.subjects) s.cluster = item.cluster;
+        item.report = report;
+      } catch (e) {
+        if (!(e instanceof CliError)) throw e;
+        item.error = e.message;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, items.length) }, worker));
+
+  for (const i of items)
+    if (i.error !== undefined) deps.stderr.write(`warning: context ${i.cluster}: ${i.error}\n`);
+  const merged = mergeReports(items);
+  if (a.output === 'json') write(deps.stdout, renderFleetJson(items));
+  else if (a.output === 'yaml') write(deps.stdout, renderFleetYaml(items));
+  else if (a.output === 'sarif') write(deps.stdout, renderSarif(merged, version));
+  else
+    write(
+      deps.stdout,
+      renderExplainTable(merged, {
+        wide: a.output === 'wide',
+        allNamespaces: a['all-namespaces'],
+        paint: resolvePaint(a, deps),
+        clusters: true,
+      }),
+    );
+  if (items.some((i) => i.error !== undefined)) return exitCodes.cluster;
+  return exitCodeFor(merged, a);
+}
+
+function mergeReports(items: FleetItem[]): Report {
+  const reports = items.flatMap((i) => (i.report ? [i.report] : []));
+  const seen = new Set<string>();
+  return {
+    apiVersion: 'volsync-perms/v1',
+    kind: 'IdentityReport',
+    subjects: reports.flatMap((r) => r.subjects),
+    unknowns: reports
+      .flatMap((r) => r.unknowns)
+      .filter((u) => {
+        const k = `${u.what}\u0000${u.dependsOn}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      }),
+  };
+}
