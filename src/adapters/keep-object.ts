@@ -18,6 +18,7 @@ const kept = new Set([
   'Job',
   'CronJob',
   'ReplicaSet',
+  'Role',
 ]);
 
 /**
@@ -61,7 +62,8 @@ export function keepObject(
     apiVersion: v['apiVersion'] as string,
     kind,
     metadata,
-    spec: v['spec'],
+    // a Role has no spec: its rules are what the tool reads (stale SCC grants)
+    spec: kind === 'Role' ? { rules: v['rules'] } : v['spec'],
   };
   if (origin) o.origin = origin;
   const statuses = field(v['status'], 'containerStatuses');

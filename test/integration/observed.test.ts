@@ -32,6 +32,19 @@ spec:
     - name: restic
       image: quay.io/backube/volsync:0.17.0
       securityContext: {runAsUser: 0}
+---
+# Left from when the namespace allowed privileged movers: VolSync never removes the rule.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: volsync-src-photos
+  namespace: observed
+  labels: {app.kubernetes.io/created-by: volsync}
+rules:
+  - apiGroups: [security.openshift.io]
+    resources: [securitycontextconstraints]
+    resourceNames: [volsync-privileged-mover]
+    verbs: [use]
 `;
 
 describe('the mover pod the cluster really runs', () => {
@@ -62,5 +75,12 @@ describe('the mover pod the cluster really runs', () => {
       value: 'Pod/observed/volsync-src-photos-x7k2p',
     });
     expect(s?.findings.find((f) => f.code === 'VP016')?.message).toContain('uid 1000 → 0');
+  });
+
+  it('reports the SCC grant VolSync left in the per-mover Role of an unprivileged mover (VP017)', async () => {
+    const r = await runCliCaptured(['explain', 'ns/observed'], '', { KUBECONFIG: kubeconfig });
+    expect(r.stdout).toMatch(
+      /VP017 warning: ReplicationSource photos runs unprivileged, but Role volsync-src-photos still grants "use"/,
+    );
   });
 });

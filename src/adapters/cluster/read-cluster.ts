@@ -77,6 +77,15 @@ const workloads: Kind[] = [
 }));
 const deployments = workloads[1] as Kind;
 
+/** The per-mover Roles VolSync creates (volsync-semantics §4.1), for stale SCC grants. */
+const roles: Kind = {
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  plural: 'roles',
+  kind: 'Role',
+  purpose: 'the SCC grants of the per-mover Roles',
+};
+
 export interface ClusterReadOptions {
   /** `--volsync-namespace`: where the controller runs, instead of searching every namespace. */
   volsyncNamespace?: string;
@@ -163,6 +172,14 @@ export async function readClusterSnapshot(
       const pvs = await attempt(() => client.list(kinds.persistentvolumes));
       if (pvs instanceof ForbiddenError) refused(kinds.persistentvolumes, pvs);
       else keep(kinds.persistentvolumes, pvs);
+    },
+    async () => {
+      const selector = { labelSelector: 'app.kubernetes.io/created-by=volsync' };
+      const items = await attempt(() =>
+        client.list(roles, ns === undefined ? selector : { ...selector, namespace: ns }),
+      );
+      if (items instanceof ForbiddenError) refused(roles, items);
+      else keep(roles, items);
     },
     ...[kinds.persistentvolumeclaims, ...workloads].map((k) => async () => {
       const items = await attempt(() => client.list(k, ns === undefined ? {} : { namespace: ns }));

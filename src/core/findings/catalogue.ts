@@ -37,4 +37,8 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
     title:
       'the running mover pod differs from what VolSync builds (a webhook or policy changed it)',
   },
+  VP017: {
+    severity: 'warning',
+    title: 'a per-mover Role keeps the SCC grant after the mover stopped being privileged',
+  },
 };

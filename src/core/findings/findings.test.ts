@@ -140,6 +140,36 @@ describe('findings name the problem each scenario causes', () => {
     expect(codes(objs)).toEqual(expected);
   });
 
+  it.each([
+    ['an unprivileged mover whose Role still grants the SCC', 'default', true, ['VP017']],
+    ['a privileged mover, whose Role needs the grant', 'priv', true, []],
+    ['a Role without the SCC rule', 'default', false, []],
+  ])('stale SCC grants: %s', (_l, ns, withRule, expected) => {
+    const role: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'volsync-src-a', namespace: ns },
+      spec: {
+        rules: withRule
+          ? [
+              {
+                apiGroups: ['security.openshift.io'],
+                resources: ['securitycontextconstraints'],
+                resourceNames: ['volsync-privileged-mover'],
+                verbs: ['use'],
+              },
+            ]
+          : [],
+      },
+    };
+    const objs = [
+      namespace(ns, ns === 'priv' ? { 'volsync.backube/privileged-movers': 'true' } : {}),
+      rs('a', 'restic', withSc({ runAsUser: 0 }), ns),
+      role,
+    ];
+    expect(codes(objs).filter((c) => c === 'VP017')).toEqual(expected);
+  });
+
   it('the annotation finding lists every mover it changes, with before and after UIDs', () => {
     const r = resolveReport(
       snapshotOf([

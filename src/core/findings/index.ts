@@ -3,6 +3,7 @@ import { findAnnotationMistakes, findAnnotationOverrides } from './annotation.js
 import type { Emission, FindingContext } from './context.js';
 import { findImageAndCapabilities } from './image-and-caps.js';
 import { findObservedDifferences } from './observed.js';
+import { findStaleGrants } from './stale-grants.js';
 import { findRootWriters } from './root-writers.js';
 import { findSharedRepositories } from './shared-repository.js';
 import { findStartFailures } from './start-failures.js';
@@ -18,6 +19,7 @@ const rules: ((ctx: FindingContext) => Emission[])[] = [
   findWorkloadMismatch,
   findImageAndCapabilities,
   findObservedDifferences,
+  findStaleGrants,
 ];
 
 /** Runs every rule and attaches each finding to its subjects, in code order, without duplicates. */
