@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Credentials for one registry; never printed, never cached on disk. */
+export type Credential =
+  { kind: 'basic'; username: string; password: string } | { kind: 'identity-token'; token: string };
+
+/** `Bearer realm="...",service="...",scope="..."` or `Basic realm="..."`. */
+export interface Challenge {
+  scheme: 'bearer' | 'basic';
+  params: Record<string, string>;
+}
+
+export function parseChallenge(header: string | null): Challenge | undefined {
+  if (!header) return undefined;
+  const m = /^\s*(\w+)\s*(.*)$/.exec(header);
+  const scheme = m?.[1]?.toLowerCase();
+  if (scheme !== 'bearer' && scheme !== 'basic') return undefined;
+  const params: Record<string, string> = {};
+  for (const p of (m?.[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+    if (p[1] !== undefined && p[2] !== undefined) params[p[1].toLowerCase()] = p[2];
+  return { scheme, params };
+}
+
+interface DockerConfig {
+  auths?: Record<
+    string,
+    { auth?: string; username?: string; password?: string; identitytoken?: string }
+  >;
+}
+
+/** Docker's config keys for Docker Hub are historical URLs; any of them means docker.io. */
+const hubKeys = [
+  'https://index.docker.io/v1/',
+  'index.docker.io',
+  'docker.io',
+  'registry-1.docker.io',
+];
+
+/**
+ * Credentials for a registry from `$DOCKER_CONFIG/config.json` (default ~/.docker) `auths`, as
+ * `docker login` writes them. Credential helpers (credHelpers/credsStore) are not run here.
+ */
+export function dockerConfigCredential(
+  registry: string,
+  env: Record<string, string | undefined>,
+): Credential | undefined {
+  const dir = env['DOCKER_CONFIG'] ?? (env['HOME'] ? join(env['HOME'], '.docker') : undefined);
+  if (dir === undefined) return undefined;
+  let config: DockerConfig;
+  try {
+    config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as DockerConfig;
+  } catch {
+    return undefined; // no config, or not JSON: anonymous, as docker does
+  }
+  const auths = config.auths ?? {};
+  const keys =
+    registry === 'docker.io' ? hubKeys : [registry, `https://${registry}`, `http://${registry}`];
+  const entry = keys.map((k) => auths[k]).find((e) => e !== undefined);
+  if (!entry) return undefined;
+  if (entry.identitytoken) return { kind: 'identity-token', token: entry.identitytoken };
+  if (entry.auth) {
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0)
+      return {
+        kind: 'basic',
+        username: decoded.slice(0, colon),
+        password: decoded.slice(colon + 1),
+      };
+  }
+  if (entry.username !== undefined && entry.password !== undefined)
+    return { kind: 'basic', username: entry.username, password: entry.password };
+  return undefined;
+}
+
+export const basicHeader = (c: { username: string; password: string }) =>
+  `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;

@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { registryApiHost, type ImageRef } from '../../core/identity/image-ref.js';
+import { basicHeader, parseChallenge, type Challenge, type Credential } from './auth.js';
+
+export interface RegistryClientOptions {
+  /** `--insecure-registry` hosts: plain HTTP besides loopback. */
+  insecure: string[];
+  timeoutMs: number;
+  attempts?: number;
+  backoffMs?: number;
+  credential: (registry: string) => Credential | undefined;
+}
+
+/** Why an image fact could not be read; becomes the reason of an unknown (never fatal alone). */
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+}
+
+const loopback = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/;
+const retriable = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * The OCI distribution API of every registry an image names: HTTPS, plain HTTP only on loopback
+ * (as Docker allows) or for --insecure-registry; the bearer-token challenge (anonymous or with
+ * docker-config credentials) and basic auth; 429, 5xx, resets and timeouts retried with backoff.
+ */
+export class RegistryClient {
+  requests = 0;
+  bytes = 0;
+  private readonly tokens = new Map<string, string>();
+
+  constructor(private readonly o: RegistryClientOptions) {}
+
+  private base(ref: ImageRef): string {
+    const host = registryApiHost(ref.registry);
+    const plain = loopback.test(host) || this.o.insecure.includes(ref.registry);
+    return `${plain ? 'http' : 'https'}://${host}/v2/${ref.repository}`;
+  }
+
+  /** GET `/v2/<repository>/<path>`, authenticated as the registry asks. */
+  async get(ref: ImageRef, path: string, accept?: string[]): Promise<Response> {
+    const url = `${this.base(ref)}/${path}`;
+    const key = `${ref.registry}\u0000${ref.repository}`;
+    const headers = (auth?: string): Record<string, string> => ({
+      ...(accept && { Accept: accept.join(', ') }),
+      ...(auth && { Authorization: auth }),
+    });
+    let res = await this.send(url, headers(this.tokens.get(key)));
+    if (res.status === 401) {
+      const auth = await this.authorize(ref, parseChallenge(res.headers.get('www-authenticate')));
+      await res.body?.cancel();
+      this.tokens.set(key, auth);
+      res = await this.send(url, headers(auth));
+    }
+    if (res.ok) return res;
+    await res.body?.cancel();
+    const what = `${ref.registry}/${ref.repository} ${path.split('/')[0] ?? ''}`;
+    if (res.status === 401 || res.status === 403)
+      throw new RegistryError(
+        `${what}: ${res.status === 401 ? 'unauthorized' : 'denied'} (HTTP ${res.status}); docker login ${ref.registry}, or pass the pull secret with --use-pull-secrets`,
+      );
+    if (res.status === 404) throw new RegistryError(`${what}: not found (HTTP 404)`);
+    throw new RegistryError(`${what}: HTTP ${res.status} after ${this.o.attempts ?? 4} attempts`);
+  }
+
+  /** The Authorization header the challenge asks for. */
+  private async authorize(ref: ImageRef, c: Challenge | undefined): Promise<string> {
+    const cred = this.o.credential(ref.registry);
+    if (c?.scheme === 'basic') {
+      if (cred?.kind !== 'basic')
+        throw new RegistryError(
+          `${ref.registry}: asks for a username and password; docker login ${ref.registry}`,
+        );
+      return basicHeader(cred);
+    }
+    const realm = c?.params['realm'];
+    if (!realm)
+      throw new RegistryError(`${ref.registry}: 401 without a usable WWW-Authenticate challenge`);
+    const q = new URLSearchParams();
+    if (c.params['service']) q.set('service', c.params['service']);
+    q.set('scope', c.params['scope'] ?? `repository:${ref.repository}:pull`);
+    const res = await this.send(
+      `${realm}${realm.includes('?') ? '&' : '?'}${q.toString()}`,
+      cred?.kind === 'basic' ? { Authorization: basicHeader(cred) } : {},
+    );
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new RegistryError(
+        `${ref.registry}: the token service (${new URL(realm).host}) refused a pull token (HTTP ${res.status}); docker login ${ref.registry}`,
+      );
+    }
+    const body = (await res.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new RegistryError(`${ref.registry}: the token service sent no token`);
+    return `Bearer ${token}`;
+  }
+
+  private async send(url: string, headers: Record<string, string>): Promise<Response> {
+    const attempts = this.o.attempts ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      this.requests++;
+      let res: Response;
+      try {
+        res = await fetch(url, { headers, signal: AbortSignal.timeout(this.o.timeoutMs) });
+      } catch (e) {
+        if (attempt < attempts) {
+          await sleep((this.o.backoffMs ?? 250) * 2 ** (attempt - 1));
+          continue;
+        }
+        throw new RegistryError(
+          `${new URL(url).host}: ${networkReason(e)} after ${attempt} attempts`,
+        );
+      }
+      if (retriable.has(res.status) && attempt < attempts) {
+        await res.body?.cancel();
+        const after = Number(res.headers.get('retry-after'));
+        await sleep(
+          Number.isFinite(after) && after >= 0
+            ? Math.min(after, 30) * 1000
+            : (this.o.backoffMs ?? 250) * 2 ** (attempt - 1),
+        );
+        continue;
+      }
+      return res;
+    }
+  }
+}
+
+/** fetch's "fetch failed" hides the cause: name the timeout, TLS or connection error. */
+function networkReason(e: unknown): string {
+  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
+    return 'no answer in time';
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e));
+}
