@@ -41,9 +41,13 @@ describe('the built kubectl-volsync_perms executable', () => {
   });
 
   it('renders a kustomization with the real kubectl (-k)', () => {
-    const r = spawnSync(process.execPath, [bin, 'explain', '-A', '-k', 'test/fixtures/kustomize'], {
-      env: { NO_COLOR: '1', PATH: process.env['PATH'] ?? '' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'explain', '-A', '-k', 'test/fixtures/kustomize', '--offline'],
+      {
+        env: { NO_COLOR: '1', PATH: process.env['PATH'] ?? '' },
+      },
+    );
     expect(r.stderr.toString()).toBe('');
     expect(r.stdout.toString()).toMatch(/apps\s+rs\/db\s+restic\s+no\s+999:999/);
   });

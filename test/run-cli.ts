@@ -7,18 +7,23 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured streams, no colour and a fixed environment. */
+/**
+ * Runs the CLI in-process with captured streams, no colour and a fixed environment; `--offline`
+ * is added so that output never depends on reaching a public registry (registry tests pass
+ * `online`).
+ */
 export async function runCliCaptured(
   argv: string[],
   stdin = '',
   env: Record<string, string> = {},
+  online = false,
 ): Promise<CliResult> {
   const out = new PassThrough();
   const err = new PassThrough();
   const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
   out.on('data', (b: Buffer) => chunks.out.push(b));
   err.on('data', (b: Buffer) => chunks.err.push(b));
-  const code = await runCli(argv, {
+  const code = await runCli(online ? argv : [...argv, '--offline'], {
     stdout: out,
     stderr: err,
     stdin: Readable.from([stdin]),

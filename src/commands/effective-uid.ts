@@ -78,7 +78,7 @@ export async function runEffectiveUid(a: EffectiveUidArgs, deps: Deps): Promise<
   completeRef(a, 'default'); // a malformed target is a usage error before any read
   const source = await openSource(a, deps);
   const ref = completeRef(a, source.defaultNamespace);
-  const snapshot = await source.read({ all: false, namespace: ref.namespace });
+  const snapshot = await source.read({ all: false, namespace: ref.namespace }, ref);
   const report = resolveSubjectReport(snapshot, ref);
   if (!report)
     throw new InputError(

@@ -8,6 +8,7 @@ import { renderFleetJson, renderFleetYaml, type FleetItem } from '../render/json
 import { renderSarif } from '../render/sarif.js';
 import { version } from '../version.js';
 import { openClusterSource } from './cluster-source.js';
+import { withRegistryFacts } from './image-facts.js';
 import { write, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
 import { resolvePaint, type GlobalArgs } from './global-options.js';
@@ -47,10 +48,9 @@ export async function runExplainFleet(
           imageFacts,
           item.cluster,
         );
-        const report = resolveReport(
-          await source.read(scopeFor(source.defaultNamespace)),
-          scopeFor(source.defaultNamespace),
-        );
+        const scope = scopeFor(source.defaultNamespace);
+        const snapshot = await withRegistryFacts(a, deps, await source.read(scope), imageFacts);
+        const report = resolveReport(snapshot, scope);
         for (const s of report.subjects) s.cluster = item.cluster;
         item.report = report;
       } catch (e) {

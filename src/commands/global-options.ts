@@ -22,6 +22,9 @@ export interface GlobalArgs {
   demo: boolean;
   'image-user': string[];
   offline: boolean;
+  'insecure-registry': string[];
+  platform: string;
+  'require-image': boolean;
   v: number;
   'exit-code': boolean;
   'fail-on': string;
@@ -127,8 +130,27 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option('offline', {
       type: 'boolean',
       default: false,
-      describe: 'Never contact an image registry (the default until registry reads exist)',
-      group: 'Sources:',
+      describe: 'Never contact an image registry: the image cache and the built-in table only',
+      group: 'Images:',
+    })
+    .option('insecure-registry', {
+      type: 'string',
+      array: true,
+      default: [] as string[],
+      describe: 'HOST[:PORT] to reach over plain HTTP (loopback registries always are); repeatable',
+      group: 'Images:',
+    })
+    .option('platform', {
+      type: 'string',
+      default: 'linux/amd64',
+      describe: 'OS/ARCH[/VARIANT] picked from multi-arch images',
+      group: 'Images:',
+    })
+    .option('require-image', {
+      type: 'boolean',
+      default: false,
+      describe: 'Exit 5 when an image cannot be read from its registry (default: reported unknown)',
+      group: 'Images:',
     })
     .option('output', {
       alias: 'o',

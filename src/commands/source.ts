@@ -16,8 +16,11 @@ import type { GlobalArgs } from './global-options.js';
 export interface Source {
   /** `-n`, else the kubeconfig context's namespace (cluster), else `default`. */
   defaultNamespace: string;
-  /** Reads the snapshot; a cluster source reads only what the scope needs. */
-  read(scope: Scope): Promise<Snapshot>;
+  /**
+   * Reads the snapshot; a cluster source reads only what the scope needs. `focus` is the one
+   * object effective-uid explains, whose images are then read too.
+   */
+  read(scope: Scope, focus?: { kind: string; namespace: string; name: string }): Promise<Snapshot>;
 }
 
 /** Checks that at most one offline source was asked for; none means the live cluster. */
@@ -41,14 +44,21 @@ export const isOffline = (a: GlobalArgs) =>
 /** Completes the source from the flags (and the kubeconfig for a cluster); reads nothing yet. */
 export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
   const imageFacts = imageUserFlags(a);
+  const { withRegistryFacts } = await import('./image-facts.js');
   if (isOffline(a))
     return {
       defaultNamespace: a.namespace ?? 'default',
-      read: () => readOffline(a, deps, imageFacts),
+      read: async (_scope, focus) =>
+        withRegistryFacts(a, deps, await readOffline(a, deps, imageFacts), imageFacts, focus),
     };
   // client-node is heavy: loaded only when a cluster is read (STYLE.md, Commands)
   const { openClusterSource } = await import('./cluster-source.js');
-  return openClusterSource(a, deps, imageFacts);
+  const cluster = openClusterSource(a, deps, imageFacts);
+  return {
+    defaultNamespace: cluster.defaultNamespace,
+    read: async (scope, focus) =>
+      withRegistryFacts(a, deps, await cluster.read(scope), imageFacts, focus),
+  };
 }
 
 export function imageUserFlags(a: GlobalArgs): ImageFacts[] {

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { dockerConfigCredential } from '../adapters/registry/auth.js';
+import { RegistryClient } from '../adapters/registry/client.js';
+import { readImageFacts } from '../adapters/registry/read-images.js';
+import type { ImageFacts } from '../core/identity/image.js';
+import { findImageFacts, knownImages } from '../core/identity/known-images.js';
+import { imagesToRead } from '../core/report/images-to-read.js';
+import { indexSnapshot } from '../core/snapshot-index.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { CliError, exitCodes, UsageError } from '../errors.js';
+import type { Deps } from './deps.js';
+import type { GlobalArgs } from './global-options.js';
+
+/** A tag may move; its digest is asked again after this long (a digest's facts never change). */
+const tagTtlMs = 6 * 3600 * 1000;
+
+function parsePlatform(v: string) {
+  const [os, architecture, variant, ...rest] = v.split('/');
+  if (!os || !architecture || rest.length > 0)
+    throw new UsageError(
+      `--platform ${JSON.stringify(v)}: use OS/ARCH[/VARIANT], e.g. linux/arm64`,
+    );
+  return { os, architecture, ...(variant !== undefined && { variant }) };
+}
+
+/** `$XDG_CACHE_HOME/volsync-perms/images`, else `~/.cache/...`; none without either. */
+function cacheDirOf(env: Record<string, string | undefined>): string | undefined {
+  const base = env['XDG_CACHE_HOME'] ?? (env['HOME'] ? join(env['HOME'], '.cache') : undefined);
+  return base === undefined ? undefined : join(base, 'volsync-perms', 'images');
+}
+
+/**
+ * Adds what the registries say about the snapshot's images (config User, /etc/passwd,
+ * /etc/group) between the --image-user facts, which still win, and the built-in table, which
+ * still answers when a registry cannot. The embedded demo never leaves the machine.
+ */
+export async function withRegistryFacts(
+  a: GlobalArgs,
+  deps: Deps,
+  snapshot: Snapshot,
+  flagFacts: ImageFacts[],
+  focus?: { kind: string; namespace: string; name: string },
+): Promise<Snapshot> {
+  if (a.demo) return snapshot;
+  const platform = parsePlatform(a.platform);
+  const cacheDir = cacheDirOf(deps.env);
+  const target = focus && indexSnapshot(snapshot).get(focus.kind, focus.namespace, focus.name);
+  const wanted = imagesToRead(snapshot, target).filter((i) => !findImageFacts(flagFacts, i));
+  if (wanted.length === 0) return snapshot;
+  const client = new RegistryClient({
+    insecure: a['insecure-registry'],
+    timeoutMs: 30_000,
+    credential: (registry) => dockerConfigCredential(registry, deps.env),
+  });
+  const facts = await readImageFacts(client, wanted, {
+    platform,
+    offline: a.offline || cacheDir === undefined,
+    cacheDir: cacheDir ?? '',
+    tagTtlMs,
+    now: () => Date.now(),
+    maxLayerBytes: 512 * 1024 * 1024,
+    concurrency: 4,
+  });
+  const read = facts.filter((f) => f.user !== null);
+  const failed = facts.filter((f) => f.user === null);
+  if (a.v > 0)
+    deps.stderr.write(
+      `I registry: ${client.requests} requests, ${Math.round(client.bytes / 1024)} KiB, ${facts.length} images (${facts.filter((f) => f.source.endsWith('(cached)')).length} cached, ${failed.length} unknown)\n`,
+    );
+  const first = failed[0];
+  if (a['require-image'] && first)
+    throw new CliError(
+      `image ${first.image}: ${first.source}; fix access to the registry or drop --require-image`,
+      exitCodes.registry,
+    );
+  // a registry that cannot answer does not erase what the built-in table knows
+  const unknownOnly = failed.filter((f) => !findImageFacts(knownImages, f.image));
+  return { ...snapshot, images: [...flagFacts, ...read, ...knownImages, ...unknownOnly] };
+}
