@@ -1,0 +1,195 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryClient } from '../../src/adapters/registry/client.js';
+import { readImageFacts } from '../../src/adapters/registry/read-images.js';
+import { runCliCaptured } from '../run-cli.js';
+import {
+  pushImage,
+  pushIndex,
+  pushManifestWithMissingConfig,
+  type LayerSpec,
+  type TestImage,
+} from './harness/images.js';
+import {
+  resolveRegistryTools,
+  startRegistry,
+  type RegistryAuthMode,
+  type TestRegistry,
+} from './harness/registry.js';
+
+const run = promisify(execFile);
+
+const base: LayerSpec = {
+  files: [
+    {
+      path: '/etc/passwd',
+      content: 'root:x:0:0::/:/bin/sh\napp:x:1000:1000::/:/bin/sh\nghost:x:1001:1001::/:/bin/sh\n',
+    },
+    { path: '/etc/group', content: 'root:x:0:\napp:x:1000:\nbackup:x:34:app\n' },
+  ],
+};
+const image = (user: string, ...upper: LayerSpec[]): TestImage => ({
+  config: { User: user },
+  layers: [base, ...upper],
+});
+/** An upper layer that deletes /etc/passwd with a whiteout, then one that adds filler. */
+const withoutPasswd = image(
+  'ghost',
+  { whiteouts: ['/etc/passwd'] },
+  { files: [{ path: '/srv/x', content: 'x' }] },
+);
+
+for (const mode of ['none', 'basic', 'token'] as RegistryAuthMode[]) {
+  describe(`reading images from a real registry (auth: ${mode})`, () => {
+    let reg: TestRegistry;
+    let tools = '';
+    let dockerConfig = '';
+    const cacheDir = mkdtempSync(join(tmpdir(), 'image-cache-'));
+    const client = () =>
+      new RegistryClient({
+        insecure: [],
+        timeoutMs: 10_000,
+        credential: () => (mode === 'basic' ? { kind: 'basic', ...reg.credentials } : undefined),
+      });
+    const read = (images: string[], platform = { os: 'linux', architecture: 'amd64' }) =>
+      readImageFacts(client(), images, {
+        platform,
+        offline: false,
+        cacheDir,
+        tagTtlMs: 60_000,
+        now: () => Date.now(),
+        maxLayerBytes: 1 << 26,
+        concurrency: 4,
+      });
+
+    beforeAll(async () => {
+      tools = await resolveRegistryTools();
+      reg = await startRegistry(tools, mode);
+      await pushImage(reg, 'id/numeric', '1', image('1000'));
+      await pushImage(reg, 'id/pair', '1', image('1000:2000'));
+      await pushImage(reg, 'id/named', '1', image('app'));
+      await pushImage(reg, 'id/whiteout', '1', withoutPasswd);
+      await pushImage(reg, 'id/docker', '1', image('app'), { format: 'docker' });
+      await pushIndex(reg, 'id/multi', '1', [
+        { platform: { os: 'linux', architecture: 'amd64' }, image: image('1000') },
+        { platform: { os: 'linux', architecture: 'arm64' }, image: image('2000:3000') },
+      ]);
+      await pushManifestWithMissingConfig(reg, 'id/broken', '1', image('1000'));
+      dockerConfig = mkdtempSync(join(tmpdir(), 'docker-config-'));
+      writeFileSync(
+        join(dockerConfig, 'config.json'),
+        JSON.stringify(
+          mode === 'basic'
+            ? {
+                auths: {
+                  [reg.host]: {
+                    auth: Buffer.from(
+                      `${reg.credentials.username}:${reg.credentials.password}`,
+                    ).toString('base64'),
+                  },
+                },
+              }
+            : {},
+        ),
+      );
+    }, 600_000);
+    afterAll(async () => {
+      await reg.stop();
+    });
+
+    it('reports the config User crane reports, for every image form', async () => {
+      const refs = ['numeric', 'pair', 'named', 'whiteout', 'docker', 'multi'].map(
+        (r) => `${reg.host}/id/${r}:1`,
+      );
+      const facts = await read(refs);
+      for (const [i, ref] of refs.entries()) {
+        const { stdout } = await run(join(tools, 'crane'), ['config', ref, '--insecure'], {
+          env: { ...process.env, DOCKER_CONFIG: dockerConfig },
+        });
+        const peer = (JSON.parse(stdout) as { config?: { User?: string } }).config?.User ?? '';
+        expect(facts[i]?.user, ref).toBe(peer);
+      }
+    });
+
+    it('turns a user name into its /etc/passwd entry and reads /etc/group, lower layers included', async () => {
+      const [named] = await read([`${reg.host}/id/named:1`]);
+      expect(named?.passwd).toContainEqual({ name: 'app', uid: 1000, gid: 1000 });
+      expect(named?.group).toContainEqual({ name: 'backup', gid: 34, members: ['app'] });
+    });
+
+    it('honours a whiteout in an upper layer: /etc/passwd is gone', async () => {
+      const [gone] = await read([`${reg.host}/id/whiteout:1`]);
+      expect([gone?.user, gone?.passwd]).toEqual(['ghost', []]);
+      expect(gone?.group?.length).toBeGreaterThan(0);
+    });
+
+    it('picks the platform from a multi-arch index', async () => {
+      const [arm] = await read([`${reg.host}/id/multi:1`], { os: 'linux', architecture: 'arm64' });
+      expect(arm?.user).toBe('2000:3000');
+    });
+
+    it('a missing config blob leaves the image unknown, with the reason', async () => {
+      const [broken] = await read([`${reg.host}/id/broken:1`]);
+      expect(broken?.user).toBeNull();
+      expect(broken?.source).toMatch(/registry: .*not found \(HTTP 404\)/);
+    });
+
+    it('explain -v: the second run on the same input makes zero registry requests', async () => {
+      const manifests = join(mkdtempSync(join(tmpdir(), 'apps-')), 'apps.yaml');
+      writeFileSync(
+        manifests,
+        `apiVersion: v1
+kind: Namespace
+metadata: {name: apps}
+---
+apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata: {name: db, namespace: apps}
+spec: {sourcePVC: db, restic: {repository: db, moverSecurityContext: {runAsUser: 1000, runAsGroup: 1000}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db, namespace: apps}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: ${reg.host}/id/named:1}]
+      volumes: [{name: d, persistentVolumeClaim: {claimName: db}}]
+`,
+      );
+      const env = {
+        XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'xdg-')),
+        DOCKER_CONFIG: dockerConfig,
+      };
+      // the mover image is public (quay.io): given here, so only the test registry is asked
+      const argv = [
+        'effective-uid',
+        'deploy/db',
+        '-n',
+        'apps',
+        '-f',
+        manifests,
+        '-v',
+        '--image-user',
+        'quay.io/backube/volsync=',
+      ];
+      const cold = await runCliCaptured(argv, '', env, true);
+      const warm = await runCliCaptured(argv, '', env, true);
+      expect(cold.stderr).toMatch(/I registry: [1-9]\d* requests/);
+      expect(warm.stderr).toMatch(
+        /I registry: 0 requests, 0 KiB, 1 images \(1 cached, 0 unknown\)/,
+      );
+      // the same facts; only where they came from differs
+      expect(warm.stdout.replace('(cached)', '(read)')).toBe(cold.stdout);
+      expect(cold.stdout).toMatch(
+        /runtime\s+uid\s+1000\s+UID 1000: \/etc\/passwd entry of image user app/,
+      );
+    });
+  });
+}
