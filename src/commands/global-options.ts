@@ -25,6 +25,7 @@ export interface GlobalArgs {
   'insecure-registry': string[];
   platform: string;
   'require-image': boolean;
+  'use-credential-helpers': boolean;
   v: number;
   'exit-code': boolean;
   'fail-on': string;
@@ -144,6 +145,13 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
       type: 'string',
       default: 'linux/amd64',
       describe: 'OS/ARCH[/VARIANT] picked from multi-arch images',
+      group: 'Images:',
+    })
+    .option('use-credential-helpers', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Run the docker credential helpers (credHelpers, credsStore) of ~/.docker/config.json',
       group: 'Images:',
     })
     .option('require-image', {

@@ -50,7 +50,8 @@ export async function withRegistryFacts(
   const client = new RegistryClient({
     insecure: a['insecure-registry'],
     timeoutMs: 30_000,
-    credential: (registry) => dockerConfigCredential(registry, deps.env),
+    credential: (registry) =>
+      dockerConfigCredential(registry, deps.env, a['use-credential-helpers']),
   });
   const facts = await readImageFacts(client, wanted, {
     platform,

@@ -138,6 +138,27 @@ for (const mode of ['none', 'basic', 'token'] as RegistryAuthMode[]) {
       expect(broken?.source).toMatch(/registry: .*not found \(HTTP 404\)/);
     });
 
+    it('an image the registry does not have is unknown with the reason (exit 0), or exit 5 with --require-image', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'pod-')), 'pod.yaml');
+      writeFileSync(
+        file,
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: apps}\nspec:\n  containers: [{name: c, image: ${reg.host}/id/absent:1}]\n`,
+      );
+      const env = {
+        XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'xdg-')),
+        DOCKER_CONFIG: dockerConfig,
+      };
+      const argv = ['effective-uid', 'pod/p', '-n', 'apps', '-f', file];
+      const lenient = await runCliCaptured(argv, '', env, true);
+      expect(lenient.code).toBe(0);
+      expect(lenient.stdout).toMatch(
+        /registry: 127\.0\.0\.1:\d+\/id\/absent manifests: not found \(HTTP 404\)/,
+      );
+      const strict = await runCliCaptured([...argv, '--require-image'], '', env, true);
+      expect(strict.code).toBe(5);
+      expect(strict.stderr).toMatch(/^error: image 127\.0\.0\.1:\d+\/id\/absent:1: .*not found/);
+    });
+
     it('explain -v: the second run on the same input makes zero registry requests', async () => {
       const manifests = join(mkdtempSync(join(tmpdir(), 'apps-')), 'apps.yaml');
       writeFileSync(

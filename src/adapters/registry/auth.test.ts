@@ -48,6 +48,36 @@ describe('registry authentication', () => {
   });
 });
 
+describe('docker credential helpers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cred-helper-'));
+  writeFileSync(
+    join(dir, 'docker-credential-fake'),
+    '#!/bin/sh\nread server\n[ "$server" = "reg.example" ] && echo \'{"Username":"u","Secret":"s"}\' || exit 1\n',
+    { mode: 0o755 },
+  );
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      credHelpers: { 'reg.example': 'fake' },
+      auths: { 'reg.example': { username: 'file', password: 'f' } },
+    }),
+  );
+  const env = { DOCKER_CONFIG: dir, PATH: `${dir}:${process.env['PATH'] ?? ''}` };
+
+  it('runs the helper only when asked, with the registry on stdin', () => {
+    expect(dockerConfigCredential('reg.example', env, true)).toEqual({
+      kind: 'basic',
+      username: 'u',
+      password: 's',
+    });
+    expect(dockerConfigCredential('reg.example', env, false)).toEqual({
+      kind: 'basic',
+      username: 'file',
+      password: 'f',
+    });
+  });
+});
+
 describe('/etc/passwd and /etc/group as the runtime reads them', () => {
   it('keeps well-formed entries only', () => {
     expect(

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,6 +28,8 @@ interface DockerConfig {
     string,
     { auth?: string; username?: string; password?: string; identitytoken?: string }
   >;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
 }
 
 /** Docker's config keys for Docker Hub are historical URLs; any of them means docker.io. */
@@ -44,6 +47,7 @@ const hubKeys = [
 export function dockerConfigCredential(
   registry: string,
   env: Record<string, string | undefined>,
+  useHelpers = false,
 ): Credential | undefined {
   const dir = env['DOCKER_CONFIG'] ?? (env['HOME'] ? join(env['HOME'], '.docker') : undefined);
   if (dir === undefined) return undefined;
@@ -53,6 +57,8 @@ export function dockerConfigCredential(
   } catch {
     return undefined; // no config, or not JSON: anonymous, as docker does
   }
+  const helper = config.credHelpers?.[registry] ?? config.credsStore;
+  if (useHelpers && helper) return helperCredential(helper, registry, env);
   const auths = config.auths ?? {};
   const keys =
     registry === 'docker.io' ? hubKeys : [registry, `https://${registry}`, `http://${registry}`];
@@ -72,6 +78,39 @@ export function dockerConfigCredential(
   if (entry.username !== undefined && entry.password !== undefined)
     return { kind: 'basic', username: entry.username, password: entry.password };
   return undefined;
+}
+
+/**
+ * `docker-credential-<helper> get` with the registry on stdin, as docker runs it; run only when
+ * the user asked (--use-credential-helpers): a helper may prompt or unlock a keychain.
+ */
+function helperCredential(
+  helper: string,
+  registry: string,
+  env: Record<string, string | undefined>,
+): Credential | undefined {
+  let out: string;
+  try {
+    out = execFileSync(`docker-credential-${helper}`, ['get'], {
+      input: registry,
+      env: env,
+      timeout: 10_000,
+      stdio: ['pipe', 'pipe', 'ignore'],
+      encoding: 'utf8',
+    });
+  } catch {
+    return undefined; // no such helper, or it knows no credential: anonymous
+  }
+  let got: { Username?: string; Secret?: string };
+  try {
+    got = JSON.parse(out) as { Username?: string; Secret?: string };
+  } catch {
+    return undefined;
+  }
+  if (!got.Secret) return undefined;
+  return got.Username === '<token>'
+    ? { kind: 'identity-token', token: got.Secret }
+    : { kind: 'basic', username: got.Username ?? '', password: got.Secret };
 }
 
 export const basicHeader = (c: { username: string; password: string }) =>
