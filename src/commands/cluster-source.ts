@@ -1,7 +1,10 @@
 import { KubeClient } from '../adapters/cluster/client.js';
 import { loadTarget } from '../adapters/cluster/kubeconfig.js';
 import { readServerDryRuns } from '../adapters/cluster/dry-run.js';
+import { readPullSecrets } from '../adapters/cluster/pull-secrets.js';
 import { readClusterSnapshot } from '../adapters/cluster/read-cluster.js';
+import type { Auths } from '../adapters/registry/auth.js';
+import type { Snapshot } from '../core/snapshot.js';
 import { predictMoverPods } from '../core/report/predicted-pods.js';
 import type { ImageFacts } from '../core/identity/image.js';
 import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
@@ -11,13 +14,19 @@ import { parseRequestTimeout } from './request-timeout.js';
 import type { Source } from './source.js';
 
 /** The live cluster of the kubeconfig as a source; warnings and `-v` figures go to stderr. */
+/** A cluster source also reads pull secrets, for the registry reads (--use-pull-secrets). */
+export interface ClusterSource extends Source {
+  /** Adds an unknown to the snapshot for each refused read; the credentials stay in memory. */
+  pullSecrets(snapshot: Snapshot): Promise<Auths[]>;
+}
+
 export function openClusterSource(
   a: GlobalArgs,
   deps: Deps,
   imageFacts: ImageFacts[],
   /** Prefixes stderr lines when several clusters are read at once. */
   label?: string,
-): Source {
+): ClusterSource {
   const prefix = label === undefined ? '' : `context ${label}: `;
   const target = loadTarget(
     {
@@ -32,6 +41,11 @@ export function openClusterSource(
   );
   const client = new KubeClient(target, { timeoutMs: parseRequestTimeout(a['request-timeout']) });
   return {
+    pullSecrets: async (snapshot) => {
+      const { auths, unknowns } = await readPullSecrets(client, snapshot);
+      snapshot.unknowns.push(...unknowns);
+      return auths;
+    },
     defaultNamespace: target.namespace,
     read: async (scope) => {
       const { snapshot, forbidden } = await readClusterSnapshot(client, scope, {

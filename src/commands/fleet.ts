@@ -49,7 +49,9 @@ export async function runExplainFleet(
           item.cluster,
         );
         const scope = scopeFor(source.defaultNamespace);
-        const snapshot = await withRegistryFacts(a, deps, await source.read(scope), imageFacts);
+        const raw = await source.read(scope);
+        const auths = a['use-pull-secrets'] ? await source.pullSecrets(raw) : [];
+        const snapshot = await withRegistryFacts(a, deps, raw, imageFacts, undefined, auths);
         const report = resolveReport(snapshot, scope);
         for (const s of report.subjects) s.cluster = item.cluster;
         item.report = report;

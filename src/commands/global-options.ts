@@ -26,6 +26,7 @@ export interface GlobalArgs {
   platform: string;
   'require-image': boolean;
   'use-credential-helpers': boolean;
+  'use-pull-secrets': boolean;
   v: number;
   'exit-code': boolean;
   'fail-on': string;
@@ -152,6 +153,13 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
       default: false,
       describe:
         'Run the docker credential helpers (credHelpers, credsStore) of ~/.docker/config.json',
+      group: 'Images:',
+    })
+    .option('use-pull-secrets', {
+      type: 'boolean',
+      default: false,
+      describe:
+        "Pull with the image pull secrets of the movers' ServiceAccounts and pods (reads Secrets)",
       group: 'Images:',
     })
     .option('require-image', {

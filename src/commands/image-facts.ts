@@ -1,5 +1,9 @@
 import { join } from 'node:path';
-import { dockerConfigCredential } from '../adapters/registry/auth.js';
+import {
+  credentialFromAuths,
+  dockerConfigCredential,
+  type Auths,
+} from '../adapters/registry/auth.js';
 import { RegistryClient } from '../adapters/registry/client.js';
 import { readImageFacts } from '../adapters/registry/read-images.js';
 import type { ImageFacts } from '../core/identity/image.js';
@@ -40,6 +44,8 @@ export async function withRegistryFacts(
   snapshot: Snapshot,
   flagFacts: ImageFacts[],
   focus?: { kind: string; namespace: string; name: string },
+  /** Pull secrets read from the cluster (--use-pull-secrets): tried before the docker config. */
+  pullAuths: Auths[] = [],
 ): Promise<Snapshot> {
   if (a.demo) return snapshot;
   const platform = parsePlatform(a.platform);
@@ -51,6 +57,7 @@ export async function withRegistryFacts(
     insecure: a['insecure-registry'],
     timeoutMs: 30_000,
     credential: (registry) =>
+      pullAuths.map((x) => credentialFromAuths(x, registry)).find((c) => c !== undefined) ??
       dockerConfigCredential(registry, deps.env, a['use-credential-helpers']),
   });
   const facts = await readImageFacts(client, wanted, {

@@ -32,6 +32,10 @@ export function validateSource(a: GlobalArgs): void {
     throw new UsageError(
       'several contexts scan live clusters: drop -f/-k/--demo, or pass one --context',
     );
+  if (n > 0 && a['use-pull-secrets'])
+    throw new UsageError(
+      '--use-pull-secrets reads Secrets from a live cluster: drop -f/-k/--demo, or use docker login',
+    );
   if (n > 0 && a['server-dry-run'])
     throw new UsageError(
       '--server-dry-run asks a live API server: drop -f/-k/--demo to read the cluster of the kubeconfig',
@@ -56,8 +60,11 @@ export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
   const cluster = openClusterSource(a, deps, imageFacts);
   return {
     defaultNamespace: cluster.defaultNamespace,
-    read: async (scope, focus) =>
-      withRegistryFacts(a, deps, await cluster.read(scope), imageFacts, focus),
+    read: async (scope, focus) => {
+      const snapshot = await cluster.read(scope);
+      const auths = a['use-pull-secrets'] ? await cluster.pullSecrets(snapshot) : [];
+      return withRegistryFacts(a, deps, snapshot, imageFacts, focus, auths);
+    },
   };
 }
 

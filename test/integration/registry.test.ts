@@ -3,10 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RegistryClient } from '../../src/adapters/registry/client.js';
 import { readImageFacts } from '../../src/adapters/registry/read-images.js';
 import { runCliCaptured } from '../run-cli.js';
+import { applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
 import {
   pushImage,
   pushIndex,
@@ -158,6 +159,56 @@ for (const mode of ['none', 'basic', 'token'] as RegistryAuthMode[]) {
       expect(strict.code).toBe(5);
       expect(strict.stderr).toMatch(/^error: image 127\.0\.0\.1:\d+\/id\/absent:1: .*not found/);
     });
+
+    // only a registry that refuses anonymous pulls shows that the secret was used
+    if (mode === 'basic')
+      it("--use-pull-secrets pulls with the pod's image pull secret read from the cluster, and never prints it", async () => {
+        const cp = inject('controlPlane');
+        const auth = Buffer.from(
+          `${reg.credentials.username}:${reg.credentials.password}`,
+        ).toString('base64');
+        const dockerconfig = Buffer.from(
+          JSON.stringify({ auths: { [reg.host]: { auth } } }),
+        ).toString('base64');
+        await applyYaml(
+          cp,
+          `apiVersion: v1
+kind: Namespace
+metadata: {name: pulls}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: regcred, namespace: pulls}
+type: kubernetes.io/dockerconfigjson
+data: {.dockerconfigjson: ${dockerconfig}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app, namespace: pulls}
+spec:
+  selector: {matchLabels: {app: app}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      imagePullSecrets: [{name: regcred}]
+      containers: [{name: app, image: ${reg.host}/id/named:1}]
+`,
+        );
+        const kubeconfig = writeKubeconfig(
+          cp,
+          kubeconfigPath(cp, 'pulls'),
+          [cp.users.admin],
+          'admin',
+        );
+        const env = { KUBECONFIG: kubeconfig, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'xdg-')) };
+        const argv = ['effective-uid', 'deploy/app', '-n', 'pulls'];
+        const without = await runCliCaptured(argv, '', env, true);
+        expect(without.stdout).toMatch(/asks for a username and password; docker login/);
+        const withSecret = await runCliCaptured([...argv, '--use-pull-secrets'], '', env, true);
+        expect(withSecret.stdout).toMatch(/UID 1000: \/etc\/passwd entry of image user app/);
+        for (const out of [withSecret.stdout, withSecret.stderr])
+          expect(out).not.toContain(reg.credentials.password);
+      });
 
     it('explain -v: the second run on the same input makes zero registry requests', async () => {
       const manifests = join(mkdtempSync(join(tmpdir(), 'apps-')), 'apps.yaml');

@@ -40,26 +40,14 @@ const hubKeys = [
   'registry-1.docker.io',
 ];
 
+/** The `auths` of a docker config: registry key → credential entry. */
+export type Auths = NonNullable<DockerConfig['auths']>;
+
 /**
- * Credentials for a registry from `$DOCKER_CONFIG/config.json` (default ~/.docker) `auths`, as
- * `docker login` writes them. Credential helpers (credHelpers/credsStore) are not run here.
+ * The credential of `auths` (docker config.json, or a kubernetes.io/dockerconfigjson pull
+ * secret) for a registry; Docker Hub also under its historical keys.
  */
-export function dockerConfigCredential(
-  registry: string,
-  env: Record<string, string | undefined>,
-  useHelpers = false,
-): Credential | undefined {
-  const dir = env['DOCKER_CONFIG'] ?? (env['HOME'] ? join(env['HOME'], '.docker') : undefined);
-  if (dir === undefined) return undefined;
-  let config: DockerConfig;
-  try {
-    config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as DockerConfig;
-  } catch {
-    return undefined; // no config, or not JSON: anonymous, as docker does
-  }
-  const helper = config.credHelpers?.[registry] ?? config.credsStore;
-  if (useHelpers && helper) return helperCredential(helper, registry, env);
-  const auths = config.auths ?? {};
+export function credentialFromAuths(auths: Auths, registry: string): Credential | undefined {
   const keys =
     registry === 'docker.io' ? hubKeys : [registry, `https://${registry}`, `http://${registry}`];
   const entry = keys.map((k) => auths[k]).find((e) => e !== undefined);
@@ -78,6 +66,28 @@ export function dockerConfigCredential(
   if (entry.username !== undefined && entry.password !== undefined)
     return { kind: 'basic', username: entry.username, password: entry.password };
   return undefined;
+}
+
+/**
+ * Credentials for a registry from `$DOCKER_CONFIG/config.json` (default ~/.docker) `auths`, as
+ * `docker login` writes them; its credential helpers only with `useHelpers`.
+ */
+export function dockerConfigCredential(
+  registry: string,
+  env: Record<string, string | undefined>,
+  useHelpers = false,
+): Credential | undefined {
+  const dir = env['DOCKER_CONFIG'] ?? (env['HOME'] ? join(env['HOME'], '.docker') : undefined);
+  if (dir === undefined) return undefined;
+  let config: DockerConfig;
+  try {
+    config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as DockerConfig;
+  } catch {
+    return undefined; // no config, or not JSON: anonymous, as docker does
+  }
+  const helper = config.credHelpers?.[registry] ?? config.credsStore;
+  if (useHelpers && helper) return helperCredential(helper, registry, env);
+  return credentialFromAuths(config.auths ?? {}, registry);
 }
 
 /**

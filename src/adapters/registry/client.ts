@@ -69,7 +69,7 @@ export class RegistryClient {
     if (c?.scheme === 'basic') {
       if (cred?.kind !== 'basic')
         throw new RegistryError(
-          `${ref.registry}: asks for a username and password; docker login ${ref.registry}`,
+          `${ref.registry}: asks for a username and password; docker login ${ref.registry}, or --use-pull-secrets on a live cluster`,
         );
       return basicHeader(cred);
     }

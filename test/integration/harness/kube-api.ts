@@ -13,6 +13,8 @@ const endpoints: Record<string, { base: string; plural: string; namespaced: bool
   PersistentVolume: { base: '/api/v1', plural: 'persistentvolumes', namespaced: false },
   PersistentVolumeClaim: { base: '/api/v1', plural: 'persistentvolumeclaims', namespaced: true },
   Pod: { base: '/api/v1', plural: 'pods', namespaced: true },
+  Secret: { base: '/api/v1', plural: 'secrets', namespaced: true },
+  ServiceAccount: { base: '/api/v1', plural: 'serviceaccounts', namespaced: true },
   Deployment: { base: '/apis/apps/v1', plural: 'deployments', namespaced: true },
   StatefulSet: { base: '/apis/apps/v1', plural: 'statefulsets', namespaced: true },
   Job: { base: '/apis/batch/v1', plural: 'jobs', namespaced: true },
