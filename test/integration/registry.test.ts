@@ -116,6 +116,30 @@ for (const mode of ['none', 'basic', 'token'] as RegistryAuthMode[]) {
       }
     });
 
+    it('asks a tag again after its TTL, but reads the layers of a known digest only once', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ttl-cache-'));
+      const at = (now: number) => {
+        const c = client();
+        const facts = readImageFacts(c, [`${reg.host}/id/named:1`], {
+          platform: { os: 'linux', architecture: 'amd64' },
+          offline: false,
+          cacheDir: dir,
+          tagTtlMs: 60_000,
+          now: () => now,
+          maxLayerBytes: 1 << 26,
+          concurrency: 1,
+        });
+        return facts.then(([f]) => ({ requests: c.requests, user: f?.user }));
+      };
+      const cold = await at(0);
+      const fresh = await at(30_000);
+      const stale = await at(120_000);
+      expect(fresh).toEqual({ requests: 0, user: 'app' });
+      expect(stale.user).toBe('app');
+      expect(stale.requests).toBeGreaterThan(0);
+      expect(stale.requests).toBeLessThan(cold.requests);
+    });
+
     it('turns a user name into its /etc/passwd entry and reads /etc/group, lower layers included', async () => {
       const [named] = await read([`${reg.host}/id/named:1`]);
       expect(named?.passwd).toContainEqual({ name: 'app', uid: 1000, gid: 1000 });

@@ -107,6 +107,13 @@ export async function readImageFacts(
     if (o.offline) return imageUnknown(image, '--offline and not in the image cache');
     try {
       const img = await resolveImage(client, ref, o.platform);
+      const imageFile = join(o.cacheDir, 'images', `${img.digest.replace(':', '-')}.json`);
+      const known = readJson(imageFile) as Cached | undefined;
+      // a tag asked again after its TTL usually still names the same digest: layers not re-read
+      if (known) {
+        writeJson(join(o.cacheDir, 'tags'), tagFile, { digest: img.digest, at: o.now() });
+        return facts(known, 'cached');
+      }
       const files = await readIdentityFiles(client, ref, img.layers, o.maxLayerBytes);
       const c: Cached = {
         user: img.config.User ?? '',
@@ -114,11 +121,7 @@ export async function readImageFacts(
         group: parseGroup(files['etc/group']),
         digest: img.digest,
       };
-      writeJson(
-        join(o.cacheDir, 'images'),
-        join(o.cacheDir, 'images', `${img.digest.replace(':', '-')}.json`),
-        c,
-      );
+      writeJson(join(o.cacheDir, 'images'), imageFile, c);
       writeJson(join(o.cacheDir, 'tags'), tagFile, { digest: img.digest, at: o.now() });
       return facts(c, 'read');
     } catch (e) {
