@@ -19,6 +19,7 @@ const kept = new Set([
   'CronJob',
   'ReplicaSet',
   'Role',
+  'Node',
 ]);
 
 /**
@@ -63,7 +64,8 @@ export function keepObject(
     kind,
     metadata,
     // a Role has no spec: its rules are what the tool reads (stale SCC grants)
-    spec: kind === 'Role' ? { rules: v['rules'] } : v['spec'],
+    // a Node matters only by its platform labels
+    spec: kind === 'Role' ? { rules: v['rules'] } : kind === 'Node' ? undefined : v['spec'],
   };
   if (origin) o.origin = origin;
   const statuses = field(v['status'], 'containerStatuses');

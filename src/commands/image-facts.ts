@@ -8,6 +8,7 @@ import { RegistryClient } from '../adapters/registry/client.js';
 import { readImageFacts } from '../adapters/registry/read-images.js';
 import type { ImageFacts } from '../core/identity/image.js';
 import { findImageFacts, knownImages } from '../core/identity/known-images.js';
+import { resolveImagePlatforms } from '../core/report/image-platforms.js';
 import { imagesToRead } from '../core/report/images-to-read.js';
 import { indexSnapshot } from '../core/snapshot-index.js';
 import type { Snapshot } from '../core/snapshot.js';
@@ -60,8 +61,13 @@ export async function withRegistryFacts(
       pullAuths.map((x) => credentialFromAuths(x, registry)).find((c) => c !== undefined) ??
       dockerConfigCredential(registry, deps.env, a['use-credential-helpers']),
   });
+  const onNodes = resolveImagePlatforms(snapshot);
   const facts = await readImageFacts(client, wanted, {
     platform,
+    platformFor: (image) => {
+      const p = onNodes.get(image);
+      return p === undefined ? undefined : parsePlatform(p);
+    },
     offline: a.offline || cacheDir === undefined,
     cacheDir: cacheDir ?? '',
     tagTtlMs,

@@ -43,7 +43,7 @@ describe('degraded access', () => {
     const r = await live(['explain', 'ns/default', '--context', 'reader']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
-      /^warning: RBAC forbids 14 reads \(list cronjobs\.batch in namespace default; /,
+      /^warning: RBAC forbids 15 reads \(list cronjobs\.batch in namespace default; /,
     );
     expect(r.stdout).toContain('depends on RBAC: list persistentvolumes (all namespaces)');
     expect(r.stdout).toContain('rs/bookstack');

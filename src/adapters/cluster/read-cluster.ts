@@ -44,6 +44,13 @@ const kinds = {
     kind: 'KopiaMaintenance',
     purpose: 'repository maintenance',
   },
+  nodes: {
+    group: '',
+    version: 'v1',
+    plural: 'nodes',
+    kind: 'Node',
+    purpose: 'the platform of the nodes that run mover pods (multi-arch images)',
+  },
   persistentvolumes: {
     group: '',
     version: 'v1',
@@ -168,6 +175,11 @@ export async function readClusterSnapshot(
       if (mine instanceof ForbiddenError) refused(k, mine);
       else keep(k, mine);
     }),
+    async () => {
+      const nodes = await attempt(() => client.list(kinds.nodes));
+      if (nodes instanceof ForbiddenError) refused(kinds.nodes, nodes);
+      else keep(kinds.nodes, nodes);
+    },
     async () => {
       const pvs = await attempt(() => client.list(kinds.persistentvolumes));
       if (pvs instanceof ForbiddenError) refused(kinds.persistentvolumes, pvs);

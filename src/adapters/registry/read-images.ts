@@ -14,6 +14,8 @@ import { resolveImage, type Platform } from './manifest.js';
 
 export interface ImageReadOptions {
   platform: Platform;
+  /** The platform an image really runs on (its pods' nodes), when known: wins over `platform`. */
+  platformFor?: (image: string) => Platform | undefined;
   /** Cache + built-in facts only: no request at all. */
   offline: boolean;
   /** Directory of the on-disk cache (created 0700). */
@@ -80,8 +82,9 @@ export async function readImageFacts(
 ): Promise<ImageFacts[]> {
   const distinct = [...new Set(images)];
   const out = new Map<string, ImageFacts>();
-  const platform = `${o.platform.os}/${o.platform.architecture}${o.platform.variant ? `/${o.platform.variant}` : ''}`;
   const one = async (image: string): Promise<ImageFacts> => {
+    const want = o.platformFor?.(image) ?? o.platform;
+    const platform = `${want.os}/${want.architecture}${want.variant ? `/${want.variant}` : ''}`;
     const ref = parseImageRef(image);
     if (!ref) return imageUnknown(image, 'not a valid image reference');
     const tagFile = join(
@@ -106,7 +109,7 @@ export async function readImageFacts(
     if (hit) return facts(hit, 'cached');
     if (o.offline) return imageUnknown(image, '--offline and not in the image cache');
     try {
-      const img = await resolveImage(client, ref, o.platform);
+      const img = await resolveImage(client, ref, want);
       const imageFile = join(o.cacheDir, 'images', `${img.digest.replace(':', '-')}.json`);
       const known = readJson(imageFile) as Cached | undefined;
       // a tag asked again after its TTL usually still names the same digest: layers not re-read

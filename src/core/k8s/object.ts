@@ -37,7 +37,11 @@ export function objectKey(o: {
 }
 
 /** Kinds without a namespace among those the tool reads. */
-export const clusterScopedKinds: ReadonlySet<string> = new Set(['Namespace', 'PersistentVolume']);
+export const clusterScopedKinds: ReadonlySet<string> = new Set([
+  'Namespace',
+  'PersistentVolume',
+  'Node',
+]);
 
 /** The namespace of a namespaced object; a manifest without one lands in `default`, as kubectl applies it. */
 export function namespaceOf(o: { metadata: { namespace?: string } }): string {
