@@ -1,5 +1,15 @@
 import { runCli } from '../src/cli.js';
 
+// kubectl runs the plugin with whatever `node` is first on PATH; the cluster and registry clients
+// need Node 22 (package.json engines), and fail obscurely on older ones.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  process.stderr.write(
+    `error: node ${process.version}: kubectl-volsync_perms needs Node.js 22 or newer; put a newer node first on PATH\n`,
+  );
+  process.exit(7);
+}
+
 process.on('SIGINT', () => process.exit(130));
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
