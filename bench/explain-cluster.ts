@@ -100,9 +100,10 @@ try {
 
   const rows: [string, { ms: number; out: string }, { ms: number; out: string }, number][] = [];
   const peerRun = await median(peer);
-  const one = await median(() => cli(['explain', 'ns/ns-0001', '-v']));
+  // --offline: the figure is the API server reads, not reaching public registries
+  const one = await median(() => cli(['explain', 'ns/ns-0001', '-v', '--offline']));
   rows.push(['explain ns/ns-0001 (10 movers)', one, peerRun, 1.5]);
-  const all = await median(() => cli(['explain', '-A', '-v']));
+  const all = await median(() => cli(['explain', '-A', '-v', '--offline']));
   rows.push([`explain -A (${NAMESPACES * MOVERS} movers)`, all, peerRun, 2]);
 
   console.log(

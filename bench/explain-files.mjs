@@ -82,7 +82,8 @@ const OUTPUTS = { table: [], json: ['-o', 'json'] };
 function argvFor(scenario, dir) {
   const mod = ['--input-type=module', '-e'];
   if (scenario === 'peer') return [...mod, hasTime ? PEER : RSS_HOOK + PEER, '--', dir];
-  const cliArgs = ['explain', '-A', '-f', dir, ...OUTPUTS[scenario]];
+  // --offline: the figure is reading and resolving, not reaching public registries
+  const cliArgs = ['explain', '-A', '-f', dir, '--offline', ...OUTPUTS[scenario]];
   if (hasTime) return [cli, ...cliArgs];
   const run = `${RSS_HOOK} await import(${JSON.stringify(pathToFileURL(cli).href)});`;
   return [...mod, run, '--', cli, ...cliArgs];

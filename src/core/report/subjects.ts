@@ -42,8 +42,8 @@ export interface ResolvedSubject {
   maintenance?: KopiaMaintenanceSpec;
   /** The mover pod the cluster runs or admits, and how it differs from the prediction. */
   observed?: Observation & { differences: string[] };
-  /** For RS/RD movers: the identity of container 0 if built unprivileged and privileged. */
-  whatIf?: { unprivileged: Identity; privileged: Identity };
+  /** For RS/RD movers: the identity of container 0 if built unprivileged. */
+  whatIf?: { unprivileged: Identity };
 }
 
 export interface SubjectContext {
@@ -104,8 +104,10 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
       }),
     };
   };
+  // the unprivileged build is always needed (VP001's before → after); the privileged one only
+  // when the namespace allows it or it is not known whether it does
   const off = resolveWith(false);
-  const on = resolveWith(true);
+  const on = decision.value === false ? off : resolveWith(true);
   const chosen = decision.value === null ? null : decision.value ? on : off;
   const predicted = chosen
     ? chosen.r
@@ -145,7 +147,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     containers: [rc],
     mover: m,
     ...(seen && { observed: seen.observed }),
-    whatIf: { unprivileged: off.r.identity, privileged: on.r.identity },
+    whatIf: { unprivileged: off.r.identity },
   };
 }
 
