@@ -16,6 +16,7 @@ import {
   type TestImage,
 } from './harness/images.js';
 import {
+  IDENTITY_TOKEN,
   resolveRegistryTools,
   startRegistry,
   type RegistryAuthMode,
@@ -139,6 +140,32 @@ for (const mode of ['none', 'basic', 'token'] as RegistryAuthMode[]) {
       expect(stale.requests).toBeGreaterThan(0);
       expect(stale.requests).toBeLessThan(cold.requests);
     });
+
+    // a token server tells the pusher apart from anonymous pulls: the exchange is observable
+    if (mode === 'token')
+      it('exchanges a docker login identity token for a registry token (OAuth2 refresh grant)', async () => {
+        const c = new RegistryClient({
+          insecure: [],
+          timeoutMs: 10_000,
+          credential: () => ({ kind: 'identity-token', token: IDENTITY_TOKEN }),
+        });
+        const before = reg.tokenRequests.length;
+        const [facts] = await readImageFacts(c, [`${reg.host}/id/numeric:1`], {
+          platform: { os: 'linux', architecture: 'amd64' },
+          offline: false,
+          cacheDir: mkdtempSync(join(tmpdir(), 'id-token-')),
+          tagTtlMs: 60_000,
+          now: () => Date.now(),
+          maxLayerBytes: 1 << 26,
+          concurrency: 1,
+        });
+        expect(facts?.user).toBe('1000');
+        const asked = reg.tokenRequests.slice(before);
+        expect(asked.length).toBeGreaterThan(0);
+        expect(asked.every((t) => t.user === reg.credentials.username && t.status === 200)).toBe(
+          true,
+        );
+      });
 
     it('turns a user name into its /etc/passwd entry and reads /etc/group, lower layers included', async () => {
       const [named] = await read([`${reg.host}/id/named:1`]);

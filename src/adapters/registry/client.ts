@@ -79,10 +79,25 @@ export class RegistryClient {
     const q = new URLSearchParams();
     if (c.params['service']) q.set('service', c.params['service']);
     q.set('scope', c.params['scope'] ?? `repository:${ref.repository}:pull`);
-    const res = await this.send(
-      `${realm}${realm.includes('?') ? '&' : '?'}${q.toString()}`,
-      cred?.kind === 'basic' ? { Authorization: basicHeader(cred) } : {},
-    );
+    // an identity token (docker login with a token) is exchanged by the OAuth2 refresh-token grant
+    const res =
+      cred?.kind === 'identity-token'
+        ? await this.send(
+            realm,
+            { 'Content-Type': 'application/x-www-form-urlencoded' },
+            {
+              method: 'POST',
+              body: `${q.toString()}&${new URLSearchParams({
+                grant_type: 'refresh_token',
+                refresh_token: cred.token,
+                client_id: 'kubectl-volsync-perms',
+              }).toString()}`,
+            },
+          )
+        : await this.send(
+            `${realm}${realm.includes('?') ? '&' : '?'}${q.toString()}`,
+            cred?.kind === 'basic' ? { Authorization: basicHeader(cred) } : {},
+          );
     if (!res.ok) {
       await res.body?.cancel();
       throw new RegistryError(
@@ -95,13 +110,21 @@ export class RegistryClient {
     return `Bearer ${token}`;
   }
 
-  private async send(url: string, headers: Record<string, string>): Promise<Response> {
+  private async send(
+    url: string,
+    headers: Record<string, string>,
+    post?: { method: 'POST'; body: string },
+  ): Promise<Response> {
     const attempts = this.o.attempts ?? 4;
     for (let attempt = 1; ; attempt++) {
       this.requests++;
       let res: Response;
       try {
-        res = await fetch(url, { headers, signal: AbortSignal.timeout(this.o.timeoutMs) });
+        res = await fetch(url, {
+          headers,
+          ...post,
+          signal: AbortSignal.timeout(this.o.timeoutMs),
+        });
       } catch (e) {
         if (attempt < attempts) {
           await sleep((this.o.backoffMs ?? 250) * 2 ** (attempt - 1));

@@ -43,6 +43,8 @@ export interface TestRegistry {
 
 const SERVICE = 'volsync-perms-test-registry';
 const ISSUER = 'volsync-perms-test-token-issuer';
+/** What `docker login` stores as `identitytoken` for the push user (mode `token`). */
+export const IDENTITY_TOKEN = 'identity-token-of-pusher';
 const CREDENTIALS = { username: 'pusher', password: 'push-secret' };
 
 /**
@@ -149,17 +151,26 @@ function grant(scope: string, user: string | undefined) {
 
 /** The Docker token protocol (GET realm?service=&scope=...), as distribution's docs describe it. */
 async function startTokenServer(signer: Signer, log: TokenRequest[]) {
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const u = new URL(req.url ?? '/', 'http://token.invalid');
+    // the OAuth2 refresh-token grant (an identity token from docker login): form fields in the body
+    let refreshed: string | undefined;
+    if (req.method === 'POST') {
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      const form = new URLSearchParams(body);
+      for (const [k, v] of form) if (k !== 'refresh_token') u.searchParams.append(k, v);
+      refreshed = form.get('refresh_token') === IDENTITY_TOKEN ? CREDENTIALS.username : undefined;
+    }
     const scopes = u.searchParams.getAll('scope').flatMap((s) => s.split(' ').filter(Boolean));
-    const auth = basicAuth(req);
+    const auth = basicAuth(req) ?? (refreshed ? { user: refreshed, valid: true } : undefined);
     const user = auth?.valid ? auth.user : undefined;
     const reply = (status: number, body: object) => {
       log.push({ user: auth?.user, scopes, status });
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'GET' || u.pathname !== '/token') {
+    if ((req.method !== 'GET' && req.method !== 'POST') || u.pathname !== '/token') {
       reply(404, { errors: [{ code: 'NOT_FOUND', message: `${req.method} ${u.pathname}` }] });
       return;
     }
@@ -185,7 +196,9 @@ async function startTokenServer(signer: Signer, log: TokenRequest[]) {
       issued_at: new Date(now * 1000).toISOString(),
     });
   };
-  const server: Server = createServer(handle);
+  const server: Server = createServer((req, res) => {
+    void handle(req, res);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const a = server.address();
   return { server, port: typeof a === 'object' && a ? a.port : 0 };
