@@ -20,70 +20,19 @@ K8S_VERSION=v1.32.13
 ETCD_VERSION=v3.5.35
 STAGING_VERSION=v0.${K8S_VERSION#v1.}
 
-log() { printf '[build-kube-assets] %s\n' "$*" >&2; }
-die() {
-	log "ERROR: $*"
-	exit 1
-}
+LOG_NAME=build-kube-assets
+# shellcheck source-path=SCRIPTDIR source=lib/go-tools-cache.sh
+. "$(dirname "$0")/lib/go-tools-cache.sh"
 
 [[ $# -le 1 ]] || die "usage: $0 [DEST]"
-command -v go >/dev/null 2>&1 || die "go is not in PATH"
-
 DEST=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/volsync-perms/kube-assets/${K8S_VERSION}-${ETCD_VERSION}}
 
-# A binary counts as present only if it runs and reports the pinned version, so
-# a half-written file or an older build in an explicit DEST is rebuilt.
-has_binary() { # <path> <expected version substring>
-	local out
-	[[ -f $1 && -x $1 ]] || return 1
-	out=$("$1" --version 2>&1) || return 1
-	[[ $out == *"$2"* ]]
-}
-
 cache_hit() {
-	has_binary "$DEST/kube-apiserver" "Kubernetes ${K8S_VERSION}" &&
-		has_binary "$DEST/etcd" "etcd Version: ${ETCD_VERSION#v}"
+	has_binary "$DEST/kube-apiserver" --version "Kubernetes ${K8S_VERSION}" &&
+		has_binary "$DEST/etcd" --version "etcd Version: ${ETCD_VERSION#v}"
 }
 
-done_ok() {
-	printf '%s\n' "$DEST"
-	exit 0
-}
-
-if cache_hit; then
-	log "cache hit: $DEST"
-	done_ok
-fi
-
-mkdir -p "$DEST"
-DEST=$(cd "$DEST" && pwd -P) # absolute, since the builds run from a temp dir
-
-# Serialise concurrent builds into the same DEST (e.g. parallel test jobs); the
-# loser of the race then finds a cache hit instead of building twice.
-if command -v flock >/dev/null 2>&1; then
-	exec 9>"$DEST/.build.lock"
-	flock 9
-	if cache_hit; then
-		log "cache hit (built by a concurrent run): $DEST"
-		done_ok
-	fi
-fi
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/build-kube-assets.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-
-# Go environment: module mode, ignore any go.work above the temp dir, pure-Go
-# static binaries, and a native build (the binaries are executed on this host).
-# GOFLAGS is cleared so a caller's -mod=vendor and the like cannot leak in; the
-# module and build caches stay at their defaults so re-runs are fast.
-export GO111MODULE=on GOWORK=off CGO_ENABLED=0 GOFLAGS=
-unset GOOS GOARCH
-
-# Print the value of a string field from JSON on stdin: `go mod download -json`
-# output or a proxy .info file. Fine for these flat objects; avoids needing jq.
-json_field() { # <field> ; JSON on stdin
-	sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -n1
-}
+go_tools_begin
 
 # Download module@version into the module cache; print the download JSON.
 download() { # <module@version>

@@ -27,25 +27,12 @@ CRANE_VERSION=v0.22.1
 DISTRIBUTION_MODULE=github.com/distribution/distribution/v3
 CRANE_MODULE=github.com/google/go-containerregistry
 
-log() { printf '[build-registry-tools] %s\n' "$*" >&2; }
-die() {
-	log "ERROR: $*"
-	exit 1
-}
+LOG_NAME=build-registry-tools
+# shellcheck source-path=SCRIPTDIR source=lib/go-tools-cache.sh
+. "$(dirname "$0")/lib/go-tools-cache.sh"
 
 [[ $# -le 1 ]] || die "usage: $0 [DEST]"
-command -v go >/dev/null 2>&1 || die "go is not in PATH"
-
 DEST=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/volsync-perms/registry-tools/distribution-${DISTRIBUTION_VERSION}-crane-${CRANE_VERSION}}
-
-# A binary counts as present only if it runs and reports the pinned version, so
-# a half-written file or an older build in an explicit DEST is rebuilt.
-has_binary() { # <path> <version argument> <expected version substring>
-	local out
-	[[ -f $1 && -x $1 ]] || return 1
-	out=$("$1" "$2" 2>&1) || return 1
-	[[ $out == *"$3"* ]]
-}
 
 cache_hit() {
 	has_binary "$DEST/registry" --version "$DISTRIBUTION_MODULE $DISTRIBUTION_VERSION" &&
@@ -53,42 +40,7 @@ cache_hit() {
 		has_binary "$DEST/htpasswd-bcrypt" --version "golang.org/x/crypto"
 }
 
-done_ok() {
-	printf '%s\n' "$DEST"
-	exit 0
-}
-
-if cache_hit; then
-	log "cache hit: $DEST"
-	done_ok
-fi
-
-mkdir -p "$DEST"
-DEST=$(cd "$DEST" && pwd -P) # absolute, since the builds run from a temp dir
-
-# Serialise concurrent builds into the same DEST; the loser finds a cache hit.
-if command -v flock >/dev/null 2>&1; then
-	exec 9>"$DEST/.build.lock"
-	flock 9
-	if cache_hit; then
-		log "cache hit (built by a concurrent run): $DEST"
-		done_ok
-	fi
-fi
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/build-registry-tools.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-
-# Module mode, no go.work, static pure-Go binaries for this host; GOFLAGS is
-# cleared so a caller's -mod=vendor cannot leak in. Module and build caches
-# stay at their defaults so re-runs are fast.
-export GO111MODULE=on GOWORK=off CGO_ENABLED=0 GOFLAGS=
-unset GOOS GOARCH
-
-# Print the value of a string field from `go mod download -json` output.
-json_field() { # <field> ; JSON on stdin
-	sed -n "s/.*\"$1\": *\"\([^\"]*\)\".*/\1/p" | head -n1
-}
+go_tools_begin
 
 # Build <package>@<version> into DEST/<name>. `go install pkg@version` is the
 # simple way and works for modules without replace directives (both of these,

@@ -1,7 +1,7 @@
+import { mapBounded } from '../bounded.js';
 import { kubeconfigContexts } from '../adapters/cluster/kubeconfig.js';
 import type { ImageFacts } from '../core/identity/image.js';
-import { resolveReport, type Scope } from '../core/report/resolve-report.js';
-import type { Report } from '../core/report/types.js';
+import { mergeReports, resolveReport, type Scope } from '../core/report/resolve-report.js';
 import { CliError, exitCodes } from '../errors.js';
 import { renderExplainTable } from '../render/explain-table.js';
 import { renderFleetJson, renderFleetYaml, type FleetItem } from '../render/json.js';
@@ -35,37 +35,32 @@ export async function runExplainFleet(
   imageFacts: ImageFacts[],
   scopeFor: (defaultNamespace: string) => Scope,
 ): Promise<number> {
-  const items: FleetItem[] = contexts.map((cluster) => ({ cluster }));
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (!item) continue;
-      try {
-        const source = openClusterSource(
-          { ...a, context: [item.cluster] },
-          deps,
-          imageFacts,
-          item.cluster,
-        );
-        const scope = scopeFor(source.defaultNamespace);
-        const raw = await source.read(scope);
-        const auths = a['use-pull-secrets'] ? await source.pullSecrets(raw) : [];
-        const snapshot = await withRegistryFacts(a, deps, raw, imageFacts, undefined, auths);
-        const report = resolveReport(snapshot, scope);
-        for (const s of report.subjects) s.cluster = item.cluster;
-        item.report = report;
-      } catch (e) {
-        if (!(e instanceof CliError)) throw e;
-        item.error = e.message;
-      }
+  const items = await mapBounded(contexts, 4, async (cluster): Promise<FleetItem> => {
+    const item: FleetItem = { cluster };
+    try {
+      const source = openClusterSource(
+        { ...a, context: [item.cluster] },
+        deps,
+        imageFacts,
+        item.cluster,
+      );
+      const scope = scopeFor(source.defaultNamespace);
+      const raw = await source.read(scope);
+      const auths = a['use-pull-secrets'] ? await source.pullSecrets(raw) : [];
+      const snapshot = await withRegistryFacts(a, deps, raw, imageFacts, undefined, auths);
+      const report = resolveReport(snapshot, scope);
+      for (const s of report.subjects) s.cluster = item.cluster;
+      item.report = report;
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      item.error = e.message;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, items.length) }, worker));
+    return item;
+  });
 
   for (const i of items)
     if (i.error !== undefined) deps.stderr.write(`warning: context ${i.cluster}: ${i.error}\n`);
-  const merged = mergeReports(items);
+  const merged = mergeReports(items.flatMap((i) => (i.report ? [i.report] : [])));
   if (a.output === 'json') write(deps.stdout, renderFleetJson(items));
   else if (a.output === 'yaml') write(deps.stdout, renderFleetYaml(items));
   else if (a.output === 'sarif') write(deps.stdout, renderSarif(merged, version));
@@ -81,22 +76,4 @@ export async function runExplainFleet(
     );
   if (items.some((i) => i.error !== undefined)) return exitCodes.cluster;
   return exitCodeFor(merged, a);
-}
-
-function mergeReports(items: FleetItem[]): Report {
-  const reports = items.flatMap((i) => (i.report ? [i.report] : []));
-  const seen = new Set<string>();
-  return {
-    apiVersion: 'volsync-perms/v1',
-    kind: 'IdentityReport',
-    subjects: reports.flatMap((r) => r.subjects),
-    unknowns: reports
-      .flatMap((r) => r.unknowns)
-      .filter((u) => {
-        const k = `${u.what}\u0000${u.dependsOn}`;
-        if (seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      }),
-  };
 }

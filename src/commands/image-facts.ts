@@ -7,7 +7,7 @@ import {
 import { RegistryClient } from '../adapters/registry/client.js';
 import { readImageFacts } from '../adapters/registry/read-images.js';
 import type { ImageFacts } from '../core/identity/image.js';
-import { findImageFacts, knownImages } from '../core/identity/known-images.js';
+import { findImageFacts, knownImages, rankImageFacts } from '../core/identity/known-images.js';
 import { resolveImagePlatforms } from '../core/report/image-platforms.js';
 import { imagesToRead } from '../core/report/images-to-read.js';
 import { indexSnapshot } from '../core/snapshot-index.js';
@@ -75,7 +75,6 @@ export async function withRegistryFacts(
     maxLayerBytes: 512 * 1024 * 1024,
     concurrency: 4,
   });
-  const read = facts.filter((f) => f.user !== null);
   const failed = facts.filter((f) => f.user === null);
   if (a.v > 0)
     deps.stderr.write(
@@ -87,7 +86,5 @@ export async function withRegistryFacts(
       `image ${first.image}: ${first.source}; fix access to the registry or drop --require-image`,
       exitCodes.registry,
     );
-  // a registry that cannot answer does not erase what the built-in table knows
-  const unknownOnly = failed.filter((f) => !findImageFacts(knownImages, f.image));
-  return { ...snapshot, images: [...flagFacts, ...read, ...knownImages, ...unknownOnly] };
+  return { ...snapshot, images: rankImageFacts(flagFacts, facts, knownImages) };
 }

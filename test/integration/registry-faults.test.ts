@@ -6,8 +6,8 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../src/adapters/registry/client.js';
-import { readImageFacts } from '../../src/adapters/registry/read-images.js';
 import { pushImage } from './harness/images.js';
+import { readFacts } from './harness/read-facts.js';
 import { resolveRegistryTools, startRegistry, type TestRegistry } from './harness/registry.js';
 
 // Faults a real registry will not produce on demand, in front of the real one (DESIGN.md §7).
@@ -20,16 +20,7 @@ const read = (images: string[], attempts = 4) => {
     backoffMs: 50,
     credential: () => undefined,
   });
-  const facts = readImageFacts(client, images, {
-    platform: { os: 'linux', architecture: 'amd64' },
-    offline: false,
-    cacheDir: mkdtempSync(join(tmpdir(), 'fault-cache-')),
-    tagTtlMs: 60_000,
-    now: () => Date.now(),
-    maxLayerBytes: 1 << 26,
-    concurrency: 2,
-  });
-  return facts.then((f) => ({ facts: f, requests: client.requests }));
+  return readFacts(client, images).then((f) => ({ facts: f, requests: client.requests }));
 };
 
 const listen = (s: Server, host: string) =>

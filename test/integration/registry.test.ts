@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RegistryClient } from '../../src/adapters/registry/client.js';
-import { readImageFacts } from '../../src/adapters/registry/read-images.js';
 import { runCliCaptured } from '../run-cli.js';
+import { readFacts } from './harness/read-facts.js';
 import { applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
 import {
   pushImage,
@@ -58,15 +58,7 @@ for (const mode of ['none', 'basic', 'token'] as RegistryAuthMode[]) {
         credential: () => (mode === 'basic' ? { kind: 'basic', ...reg.credentials } : undefined),
       });
     const read = (images: string[], platform = { os: 'linux', architecture: 'amd64' }) =>
-      readImageFacts(client(), images, {
-        platform,
-        offline: false,
-        cacheDir,
-        tagTtlMs: 60_000,
-        now: () => Date.now(),
-        maxLayerBytes: 1 << 26,
-        concurrency: 4,
-      });
+      readFacts(client(), images, { platform, cacheDir, concurrency: 4 });
 
     beforeAll(async () => {
       tools = await resolveRegistryTools();
@@ -121,15 +113,7 @@ for (const mode of ['none', 'basic', 'token'] as RegistryAuthMode[]) {
       const dir = mkdtempSync(join(tmpdir(), 'ttl-cache-'));
       const at = (now: number) => {
         const c = client();
-        const facts = readImageFacts(c, [`${reg.host}/id/named:1`], {
-          platform: { os: 'linux', architecture: 'amd64' },
-          offline: false,
-          cacheDir: dir,
-          tagTtlMs: 60_000,
-          now: () => now,
-          maxLayerBytes: 1 << 26,
-          concurrency: 1,
-        });
+        const facts = readFacts(c, [`${reg.host}/id/named:1`], { cacheDir: dir, now: () => now });
         return facts.then(([f]) => ({ requests: c.requests, user: f?.user }));
       };
       const cold = await at(0);
@@ -150,15 +134,7 @@ for (const mode of ['none', 'basic', 'token'] as RegistryAuthMode[]) {
           credential: () => ({ kind: 'identity-token', token: IDENTITY_TOKEN }),
         });
         const before = reg.tokenRequests.length;
-        const [facts] = await readImageFacts(c, [`${reg.host}/id/numeric:1`], {
-          platform: { os: 'linux', architecture: 'amd64' },
-          offline: false,
-          cacheDir: mkdtempSync(join(tmpdir(), 'id-token-')),
-          tagTtlMs: 60_000,
-          now: () => Date.now(),
-          maxLayerBytes: 1 << 26,
-          concurrency: 1,
-        });
+        const [facts] = await readFacts(c, [`${reg.host}/id/numeric:1`]);
         expect(facts?.user).toBe('1000');
         const asked = reg.tokenRequests.slice(before);
         expect(asked.length).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { mapBounded } from '../../bounded.js';
 import type { Unknown } from '../../core/identity/unknown.js';
 import type { PredictedPod } from '../../core/report/predicted-pods.js';
 import type { ServerDryRun } from '../../core/snapshot.js';
@@ -19,20 +20,15 @@ export async function readServerDryRuns(
 }> {
   const results: Record<string, ServerDryRun> = {};
   const refused = new Map<string, ForbiddenError>();
-  let next = 0;
-  const worker = async () => {
-    while (next < pods.length) {
-      const p = pods[next++];
-      if (!p || refused.has(p.namespace)) continue;
-      try {
-        results[p.subject] = await client.dryRunPod(p.namespace, p.manifest);
-      } catch (e) {
-        if (!(e instanceof ForbiddenError)) throw e;
-        refused.set(p.namespace, e);
-      }
+  await mapBounded(pods, concurrency, async (p) => {
+    if (refused.has(p.namespace)) return;
+    try {
+      results[p.subject] = await client.dryRunPod(p.namespace, p.manifest);
+    } catch (e) {
+      if (!(e instanceof ForbiddenError)) throw e;
+      refused.set(p.namespace, e);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, pods.length) }, worker));
+  });
   const forbidden = [...refused.values()].sort((a, b) => a.permission.localeCompare(b.permission));
   return {
     results,

@@ -1,39 +1,10 @@
 import type { Unknown } from '../../core/identity/unknown.js';
 import { asArray, asString, path } from '../../core/k8s/json.js';
-import { namespaceOf } from '../../core/k8s/object.js';
-import { podTemplateOf } from '../../core/report/workloads.js';
 import type { Snapshot } from '../../core/snapshot.js';
-import { moverRules } from '../../core/volsync/movers.js';
+import { resolvePullSources } from '../../core/report/pull-sources.js';
 import type { Auths } from '../registry/auth.js';
 import type { KubeClient } from './client.js';
 import { ForbiddenError } from './errors.js';
-
-/** The ServiceAccounts and pull secrets the pods of the snapshot would pull with. */
-function pullSources(snapshot: Snapshot) {
-  const accounts = new Set<string>();
-  const secrets = new Set<string>();
-  for (const o of snapshot.objects) {
-    const ns = namespaceOf(o);
-    if (o.kind === 'ReplicationSource' || o.kind === 'ReplicationDestination') {
-      const dir = o.kind === 'ReplicationSource' ? 'src' : 'dst';
-      for (const rule of Object.values(moverRules)) {
-        if (path(o.spec, rule.specKey) === undefined) continue;
-        // a user-supplied moverServiceAccount, else the one VolSync creates (volsync-semantics §4.1)
-        const sa = asString(path(o.spec, rule.specKey, 'moverServiceAccount'));
-        accounts.add(`${ns}/${sa ?? `volsync-${dir}-${o.metadata.name}`}`);
-      }
-    } else if (o.kind === 'KopiaMaintenance')
-      accounts.add(`${ns}/${asString(path(o.spec, 'serviceAccountName')) ?? 'default'}`);
-    const pod = podTemplateOf(o);
-    if (pod === undefined) continue;
-    accounts.add(`${ns}/${asString(path(pod, 'serviceAccountName')) ?? 'default'}`);
-    for (const s of asArray(path(pod, 'imagePullSecrets'))) {
-      const name = asString(path(s, 'name'));
-      if (name) secrets.add(`${ns}/${name}`);
-    }
-  }
-  return { accounts, secrets };
-}
 
 function decode(secret: Record<string, unknown>): Auths | undefined {
   const data = path(secret, 'data');
@@ -58,7 +29,7 @@ export async function readPullSecrets(
   client: KubeClient,
   snapshot: Snapshot,
 ): Promise<{ auths: Auths[]; unknowns: Unknown[] }> {
-  const { accounts, secrets } = pullSources(snapshot);
+  const { accounts, secrets } = resolvePullSources(snapshot);
   const unknowns: Unknown[] = [];
   const refused = (what: string, e: ForbiddenError) =>
     unknowns.push({

@@ -1,3 +1,4 @@
+import { mapBounded } from '../../bounded.js';
 import type { ImageFacts } from '../../core/identity/image.js';
 import type { Unknown } from '../../core/identity/unknown.js';
 import type { KubeObject } from '../../core/k8s/object.js';
@@ -199,7 +200,7 @@ export async function readClusterSnapshot(
       else keep(k, items);
     }),
   ];
-  await runBounded(tasks, concurrency);
+  await mapBounded(tasks, concurrency, (task) => task());
   // requests finish in any order; the report must not
   const byPermission = (a: string, b: string) => a.localeCompare(b);
   forbidden.sort((a, b) => byPermission(a.permission, b.permission));
@@ -283,15 +284,4 @@ async function attempt<T>(f: () => Promise<T>): Promise<T | ForbiddenError> {
     if (e instanceof ForbiddenError) return e;
     throw e;
   }
-}
-
-async function runBounded(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const task = tasks[next++];
-      if (task) await task();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mapBounded } from '../../bounded.js';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -81,7 +82,6 @@ export async function readImageFacts(
   o: ImageReadOptions,
 ): Promise<ImageFacts[]> {
   const distinct = [...new Set(images)];
-  const out = new Map<string, ImageFacts>();
   const one = async (image: string): Promise<ImageFacts> => {
     const want = o.platformFor?.(image) ?? o.platform;
     const platform = `${want.os}/${want.architecture}${want.variant ? `/${want.variant}` : ''}`;
@@ -132,13 +132,5 @@ export async function readImageFacts(
       return imageUnknown(image, `registry: ${e.message}`);
     }
   };
-  let next = 0;
-  const worker = async () => {
-    while (next < distinct.length) {
-      const image = distinct[next++];
-      if (image !== undefined) out.set(image, await one(image));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(o.concurrency, distinct.length) }, worker));
-  return distinct.map((i) => out.get(i) ?? imageUnknown(i, 'not read'));
+  return mapBounded(distinct, o.concurrency, one);
 }

@@ -1,5 +1,6 @@
 import { asArray, path } from '../k8s/json.js';
 import type { KubeObject } from '../k8s/object.js';
+import { volsyncServiceAccount } from '../volsync/build-mover-pod.js';
 import { at, emit, subjectRef, type Emission, type FindingContext } from './context.js';
 
 const includes = (rule: unknown, key: string, value: string) =>
@@ -27,7 +28,7 @@ export function findStaleGrants(ctx: FindingContext): Emission[] {
     // legacy rsync is always privileged; a user-supplied ServiceAccount gets no Role from VolSync
     if (!m || m.mover === 'rsync' || m.moverServiceAccount !== undefined) return [];
     if (s.subject.privileged !== false) return [];
-    const name = `volsync-${m.kind === 'ReplicationSource' ? 'src' : 'dst'}-${m.name}`;
+    const name = volsyncServiceAccount(m.kind, m.name);
     const role = ctx.index.get('Role', m.namespace, name);
     if (!role || !grantsScc(role)) return [];
     return [

@@ -45,6 +45,20 @@ export function normalizeImage(ref: string): string {
   return ref.includes('/') ? `docker.io/${ref}` : `docker.io/library/${ref}`;
 }
 
+/**
+ * The order facts are looked up in: --image-user, then what registries answered, then the
+ * built-in table; a registry failure is kept only for images the table knows nothing about.
+ */
+export function rankImageFacts(
+  flags: ImageFacts[],
+  fromRegistry: ImageFacts[],
+  builtIn: ImageFacts[],
+): ImageFacts[] {
+  const read = fromRegistry.filter((f) => f.user !== null);
+  const failed = fromRegistry.filter((f) => f.user === null && !findImageFacts(builtIn, f.image));
+  return [...flags, ...read, ...builtIn, ...failed];
+}
+
 /** Facts for an image: an exact reference first, then an entry for its repository (any tag). */
 export function findImageFacts(facts: ImageFacts[], ref: string): ImageFacts | undefined {
   const n = normalizeImage(ref);

@@ -1,6 +1,6 @@
 import { InvalidSpecError } from '../errors.js';
 import { attachFindings } from '../findings/index.js';
-import type { Unknown } from '../identity/unknown.js';
+import { distinctUnknowns } from '../identity/unknown.js';
 import type { KubeObject } from '../k8s/object.js';
 import type { Snapshot } from '../snapshot.js';
 import {
@@ -96,16 +96,19 @@ function assemble(subjects: ResolvedSubject[], snapshot: Snapshot): Report {
       a.name.localeCompare(b.name),
   );
   const sorted: Subject[] = ordered.map((s) => s.subject);
-  const seen = new Set<string>();
-  const unknowns: Unknown[] = [];
-  for (const u of [
+  const unknowns = distinctUnknowns([
     ...snapshot.unknowns,
     ...ordered.flatMap((s) => s.containers.flatMap((c) => c.resolution.unknowns)),
-  ]) {
-    const k = `${u.what}\u0000${u.dependsOn}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    unknowns.push(u);
-  }
+  ]);
   return { apiVersion: 'volsync-perms/v1', kind: 'IdentityReport', subjects: sorted, unknowns };
+}
+
+/** Several clusters' reports as one (fleet tables, SARIF): subjects keep their `cluster`. */
+export function mergeReports(reports: Report[]): Report {
+  return {
+    apiVersion: 'volsync-perms/v1',
+    kind: 'IdentityReport',
+    subjects: reports.flatMap((r) => r.subjects),
+    unknowns: distinctUnknowns(reports.flatMap((r) => r.unknowns)),
+  };
 }

@@ -151,6 +151,29 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
   };
 }
 
+/** The mover container of a pod the server holds (or admitted), resolved as any pod's. */
+function resolveRealPod(
+  ctx: SubjectContext,
+  ns: string,
+  built: BuiltPod,
+  rawSpec: unknown,
+  where: string,
+  facts: NamespaceFacts | undefined,
+): { container: string; resolution: Resolution } | undefined {
+  const spec = parsePodSpec(rawSpec, where);
+  const name = built.pod.containers[0]?.name;
+  const c = spec.containers.find((x) => x.name === name) ?? spec.containers[0];
+  if (!c) return undefined;
+  const resolution = resolveIdentity({
+    pod: spec,
+    container: c,
+    image: imageFactsFor(ctx.snapshot, c.image),
+    namespace: ns,
+    namespaceFacts: facts,
+  });
+  return { container: c.name, resolution };
+}
+
 type Seen = { resolution: Resolution; observed: Observation & { differences: string[] } };
 
 /** What the API server did with the predicted pod in a dry run (--server-dry-run). */
@@ -184,18 +207,9 @@ function observeDryRun(
       },
       observed: { ...seen, differences: [] },
     };
-  const spec = parsePodSpec(result.spec, `${key} dry-run pod spec`);
-  const name = built.pod.containers[0]?.name;
-  const c = spec.containers.find((x) => x.name === name) ?? spec.containers[0];
-  if (!c) return undefined;
-  const fromSpec = resolveIdentity({
-    pod: spec,
-    container: c,
-    image: imageFactsFor(ctx.snapshot, c.image),
-    namespace: ns,
-    namespaceFacts: facts,
-  });
-  const r = reconcileObserved(predicted, fromSpec, seen, undefined);
+  const real = resolveRealPod(ctx, ns, built, result.spec, `${key} dry-run pod spec`, facts);
+  if (!real) return undefined;
+  const r = reconcileObserved(predicted, real.resolution, seen, undefined);
   return {
     resolution: { ...r.resolution, admitted: true },
     observed: { ...seen, differences: r.differences },
@@ -214,19 +228,15 @@ function observeMoverPod(
   const pod = ctx.index.moverPod(ns, built.workload, mover);
   if (!pod) return undefined;
   const ref = `Pod/${ns}/${pod.metadata.name}`;
-  const spec = parsePodSpec(pod.spec, `${ref} spec`);
-  const name = built.pod.containers[0]?.name;
-  const c = spec.containers.find((x) => x.name === name) ?? spec.containers[0];
-  if (!c) return undefined;
-  const fromSpec = resolveIdentity({
-    pod: spec,
-    container: c,
-    image: imageFactsFor(ctx.snapshot, c.image),
-    namespace: ns,
-    namespaceFacts: facts,
-  });
+  const real = resolveRealPod(ctx, ns, built, pod.spec, `${ref} spec`, facts);
+  if (!real) return undefined;
   const seen = { via: 'pod', pod: ref } as const;
-  const r = reconcileObserved(predicted, fromSpec, seen, observedUserOf(pod, c.name));
+  const r = reconcileObserved(
+    predicted,
+    real.resolution,
+    seen,
+    observedUserOf(pod, real.container),
+  );
   return { resolution: r.resolution, observed: { ...seen, differences: r.differences } };
 }
 

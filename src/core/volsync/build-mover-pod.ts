@@ -22,6 +22,14 @@ export interface BuiltPod {
   overrides: Override[];
 }
 
+/**
+ * The ServiceAccount, Role and RoleBinding VolSync creates for a mover: `volsync-src-NAME` or
+ * `volsync-dst-NAME`, never shortened (volsync-semantics §4.1).
+ */
+export function volsyncServiceAccount(kind: string, name: string): string {
+  return `volsync-${kind === 'ReplicationSource' ? 'src' : 'dst'}-${name}`;
+}
+
 /** Job names longer than 63 characters use crc32 of the owner name (U:ic/utils/utils.go:371-400). */
 export function moverWorkloadName(m: Pick<MoverSpec, 'mover' | 'kind' | 'name'>): string {
   const rule = moverRules[m.mover];
@@ -93,7 +101,7 @@ export function buildMoverPod(m: MoverSpec, privileged: boolean, image: string):
   if (!isRsync) container.env = [{ name: 'PRIVILEGED_MOVER', value: privileged ? '1' : '0' }];
   const pod: PodSpec = { containers: [container], volumes };
   if (m.moverSecurityContext) pod.securityContext = { ...m.moverSecurityContext };
-  pod.serviceAccountName = m.moverServiceAccount ?? `volsync-${dir}-${m.name}`;
+  pod.serviceAccountName = m.moverServiceAccount ?? volsyncServiceAccount(m.kind, m.name);
   return {
     workload: { kind: rule.workload, name: moverWorkloadName(m) },
     pod,
