@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { shellScriptsAsText } from './scripts/vitest-text-loader.js';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig({
+  plugins: [shellScriptsAsText],
   define: { __VERSION__: JSON.stringify(pkg.version) },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

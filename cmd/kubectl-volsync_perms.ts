@@ -10,7 +10,15 @@ if (major < 22) {
   process.exit(7);
 }
 
-process.on('SIGINT', () => process.exit(130));
+// Ctrl-C exits at once, unless a command holds the interrupt to undo what it changed first (a
+// second Ctrl-C still exits).
+const interrupt = new AbortController();
+let holders = 0;
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    if (holders === 0 || interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+  });
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
@@ -21,5 +29,14 @@ const code = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
+  interrupt: {
+    signal: interrupt.signal,
+    hold: () => {
+      holders++;
+      return () => {
+        holders--;
+      };
+    },
+  },
 });
 process.exitCode = code;

@@ -3,6 +3,7 @@ import { Chosen } from './commands/chosen.js';
 import type { Deps } from './commands/deps.js';
 import { effectiveUidCommand } from './commands/effective-uid.js';
 import { explainCommand } from './commands/explain.js';
+import { fixJobCommand } from './commands/fix-job.js';
 import { globalOptions } from './commands/global-options.js';
 import { versionCommand } from './commands/version.js';
 import { InvalidSpecError } from './core/errors.js';
@@ -23,6 +24,7 @@ export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
     )
     .command(explainCommand(chosen, deps))
     .command(effectiveUidCommand(chosen, deps))
+    .command(fixJobCommand(chosen, deps))
     .command(versionCommand(chosen, deps))
     .demandCommand(1, 'a command is required')
     .strict()

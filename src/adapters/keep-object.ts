@@ -1,7 +1,7 @@
 import { isDnsLabel, isDnsSubdomain } from '../core/k8s/names.js';
 import { InputError } from '../errors.js';
 import { clusterScopedKinds, type KubeObject, type Origin } from '../core/k8s/object.js';
-import { asStringMap, field, isObject } from '../core/k8s/json.js';
+import { asStringMap, isObject } from '../core/k8s/json.js';
 
 /** Kinds whose facts decide a mover identity; everything else is dropped while reading. */
 const kept = new Set([
@@ -23,7 +23,8 @@ const kept = new Set([
 ]);
 
 /**
- * Reduces a raw object to what the tool needs (no managedFields, no status but containerStatuses)
+ * Reduces a raw object to what the tool needs (no managedFields; of a Pod's status only its phase
+ * and containerStatuses)
  * so that large inputs stay small in memory; rejects names the API server would reject.
  */
 export function keepObject(
@@ -68,7 +69,17 @@ export function keepObject(
     spec: kind === 'Role' ? { rules: v['rules'] } : kind === 'Node' ? undefined : v['spec'],
   };
   if (origin) o.origin = origin;
-  const statuses = field(v['status'], 'containerStatuses');
-  if (kind === 'Pod' && statuses !== undefined) o.status = { containerStatuses: statuses };
+  if (kind === 'Pod') {
+    // the phase says whether the pod still holds its volumes (fix-job placement)
+    const { phase, containerStatuses } = (isObject(v['status']) ? v['status'] : {}) as Record<
+      string,
+      unknown
+    >;
+    if (phase !== undefined || containerStatuses !== undefined)
+      o.status = {
+        ...(typeof phase === 'string' && { phase }),
+        ...(containerStatuses !== undefined && { containerStatuses }),
+      };
+  }
   return o;
 }

@@ -18,6 +18,8 @@ import type { Source } from './source.js';
 export interface ClusterSource extends Source {
   /** Adds an unknown to the snapshot for each refused read; the credentials stay in memory. */
   pullSecrets(snapshot: Snapshot): Promise<Auths[]>;
+  /** The client the reads use, for commands that then write (fix-job --apply). */
+  client: KubeClient;
 }
 
 export function openClusterSource(
@@ -41,6 +43,7 @@ export function openClusterSource(
   );
   const client = new KubeClient(target, { timeoutMs: parseRequestTimeout(a['request-timeout']) });
   return {
+    client,
     pullSecrets: async (snapshot) => {
       const { auths, unknowns } = await readPullSecrets(client, snapshot);
       snapshot.unknowns.push(...unknowns);

@@ -9,6 +9,14 @@ export interface Deps {
   env: Record<string, string | undefined>;
   /** The kubectl binary for -k. */
   kubectl?: string;
+  /** Ctrl-C and SIGTERM, for commands that must clean up before they exit (fix-job --wait). */
+  interrupt?: Interrupt;
+}
+
+export interface Interrupt {
+  signal: AbortSignal;
+  /** While held, an interrupt aborts `signal` instead of exiting; call the result to let go. */
+  hold(): () => void;
 }
 
 export function write(s: Writable, text: string): void {

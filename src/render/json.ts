@@ -106,3 +106,6 @@ function fleetContract(items: FleetItem[]) {
 export const renderFleetJson = (items: FleetItem[]) =>
   JSON.stringify(fleetContract(items), null, 2) + '\n';
 export const renderFleetYaml = (items: FleetItem[]) => dump(fleetContract(items), yamlOptions);
+
+/** A Kubernetes object as YAML, laid out as kubectl prints it (for `kubectl apply -f -`). */
+export const renderManifestYaml = (o: unknown) => dump(o, yamlOptions);

@@ -125,6 +125,41 @@ export class KubeClient {
     throw this.failure('create', 'pods (dry run)', path, res);
   }
 
+  /**
+   * One write or read whose statuses the caller decides on: the status, the parsed object (when
+   * the body is JSON) and the server's message. 403 leaves as ForbiddenError, 5xx after retries
+   * and unreachable servers as ClusterError.
+   */
+  async call(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    rbac: { verb: string; resource: string; namespace?: string },
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<{ status: number; object: Record<string, unknown> | undefined; text: string }> {
+    const what = `${rbac.verb} ${rbac.resource}`;
+    const res = await this.send(
+      method,
+      path,
+      body === undefined ? undefined : JSON.stringify(body),
+      what,
+      contentType,
+    );
+    const message = statusMessage(res.body);
+    if (res.status === 403)
+      throw new ForbiddenError(rbac.verb, rbac.resource, rbac.namespace, message);
+    if (res.status >= 500 || res.status === 401 || res.status === 429)
+      throw this.failure(rbac.verb, rbac.resource, path, res);
+    let object: Record<string, unknown> | undefined;
+    try {
+      const parsed: unknown = JSON.parse(res.body);
+      if (typeof parsed === 'object' && parsed !== null) object = parsed as Record<string, unknown>;
+    } catch {
+      // a log, or plain text
+    }
+    return { status: res.status, object, text: res.status < 300 ? res.body : message };
+  }
+
   /** `cluster URL (context NAME)`: the object of every cluster error line. */
   private get where(): string {
     return `cluster ${this.target.server} (context ${this.target.context})`;
@@ -141,14 +176,20 @@ export class KubeClient {
     return new ClusterError(`${this.where}: ${verb} ${what} (${path}): ${why}; ${fix}`);
   }
 
-  private async send(method: string, path: string, body: string | undefined, what: string) {
+  private async send(
+    method: string,
+    path: string,
+    body: string | undefined,
+    what: string,
+    contentType = 'application/json',
+  ) {
     const started = performance.now();
     const stat = this.stats.get(what) ?? { requests: 0, ms: 0, items: 0 };
     this.stats.set(what, stat);
     try {
       for (let attempt = 1; ; attempt++) {
         stat.requests++;
-        const opts = await this.requestOptions(method);
+        const opts = await this.requestOptions(method, contentType);
         let res: Response;
         try {
           res = await this.once(opts, path, body);
@@ -184,10 +225,10 @@ export class KubeClient {
   }
 
   /** Credentials and TLS for one request; exec plugins run here (client-node caches their tokens). */
-  private async requestOptions(method: string): Promise<https.RequestOptions> {
+  private async requestOptions(method: string, contentType: string): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = {
       method,
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers: { Accept: 'application/json', 'Content-Type': contentType },
     };
     try {
       await this.target.kc.applyToHTTPSOptions(opts);

@@ -1,0 +1,104 @@
+import type { KubeClient } from './client.js';
+import { ClusterError, ForbiddenError } from './errors.js';
+
+/** The reads and writes of `fix-job --apply`: a Namespace's labels, one Job, its pod's log. */
+export class JobsApi {
+  constructor(private readonly client: KubeClient) {}
+
+  async readNamespace(name: string): Promise<Record<string, unknown> | undefined> {
+    const r = await this.client.call('GET', `/api/v1/namespaces/${name}`, {
+      verb: 'get',
+      resource: 'namespaces',
+    });
+    if (r.status === 404) return undefined;
+    return this.ok(r, `get Namespace ${name}`);
+  }
+
+  /**
+   * A JSON merge patch of a Namespace; a resourceVersion in the patch makes it fail with 409 when
+   * the Namespace changed since it was read, which is reported as a refusal, not retried.
+   */
+  async patchNamespace(name: string, patch: Record<string, unknown>): Promise<'ok' | 'conflict'> {
+    const r = await this.client.call(
+      'PATCH',
+      `/api/v1/namespaces/${name}?fieldManager=kubectl-volsync-perms`,
+      { verb: 'patch', resource: 'namespaces' },
+      patch,
+      'application/merge-patch+json',
+    );
+    if (r.status === 409) return 'conflict';
+    this.ok(r, `patch Namespace ${name}`);
+    return 'ok';
+  }
+
+  async readJob(ns: string, name: string): Promise<Record<string, unknown> | undefined> {
+    const r = await this.client.call('GET', jobPath(ns, name), {
+      verb: 'get',
+      resource: 'jobs.batch',
+      namespace: ns,
+    });
+    if (r.status === 404) return undefined;
+    return this.ok(r, `get Job ${ns}/${name}`);
+  }
+
+  async createJob(job: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const ns = (job['metadata'] as { namespace: string }).namespace;
+    const r = await this.client.call(
+      'POST',
+      `/apis/batch/v1/namespaces/${ns}/jobs?fieldManager=kubectl-volsync-perms`,
+      { verb: 'create', resource: 'jobs.batch', namespace: ns },
+      job,
+    );
+    return this.ok(r, `create Job in namespace ${ns}`);
+  }
+
+  /** Deletes the Job and, in the background, its pods; a Job already gone is fine. */
+  async deleteJob(ns: string, name: string): Promise<void> {
+    const r = await this.client.call(
+      'DELETE',
+      `${jobPath(ns, name)}?propagationPolicy=Background`,
+      { verb: 'delete', resource: 'jobs.batch', namespace: ns },
+    );
+    if (r.status !== 404) this.ok(r, `delete Job ${ns}/${name}`);
+  }
+
+  /** The log of the Job's newest pod, or undefined when no pod (or no log) is left to read. */
+  async readJobLog(ns: string, job: string): Promise<string | undefined> {
+    const list = await this.client.call(
+      'GET',
+      `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(`batch.kubernetes.io/job-name=${job}`)}`,
+      { verb: 'list', resource: 'pods', namespace: ns },
+    );
+    const items = (this.ok(list, `list pods of Job ${ns}/${job}`)['items'] ?? []) as {
+      metadata: { name: string; creationTimestamp?: string };
+    }[];
+    const pod = items.sort((a, b) =>
+      (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
+    )[0];
+    if (!pod) return undefined;
+    try {
+      const log = await this.client.call(
+        'GET',
+        `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log`,
+        { verb: 'get', resource: 'pods/log', namespace: ns },
+      );
+      return log.status === 200 ? log.text : undefined;
+    } catch (e) {
+      // the kubelet may be unreachable; the Job's status still says how it ended
+      if (e instanceof ClusterError || e instanceof ForbiddenError) return undefined;
+      throw e;
+    }
+  }
+
+  private ok(
+    r: { status: number; object: Record<string, unknown> | undefined; text: string },
+    what: string,
+  ): Record<string, unknown> {
+    if (r.status >= 200 && r.status < 300 && r.object) return r.object;
+    throw new ClusterError(
+      `${what}: the server answered ${r.status}: ${r.text}; fix the request or retry`,
+    );
+  }
+}
+
+const jobPath = (ns: string, name: string) => `/apis/batch/v1/namespaces/${ns}/jobs/${name}`;

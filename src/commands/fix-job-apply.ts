@@ -1,0 +1,278 @@
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeClient } from '../adapters/cluster/client.js';
+import { JobsApi } from '../adapters/cluster/jobs.js';
+import { keepObject } from '../adapters/keep-object.js';
+import { admits } from '../core/admission/pod-security.js';
+import { fixJobPod, managedBy } from '../core/plans/fix-job.js';
+import { jobState, parseFixSummary } from '../core/plans/job-state.js';
+import {
+  enforceLevel,
+  isAbandoned,
+  planRelax,
+  planRestore,
+  readRelaxRecord,
+  type RelaxRecord,
+} from '../core/plans/psa-relax.js';
+import type { KubeObject } from '../core/k8s/object.js';
+import { CliError, exitCodes } from '../errors.js';
+import { renderFixJobPreview, type FixJobPreview } from '../render/fix-job-preview.js';
+import { write, type Deps } from './deps.js';
+import type { FixJobArgs } from './fix-job.js';
+import { resolvePaint } from './global-options.js';
+import { parseRequestTimeout } from './request-timeout.js';
+
+/** How long a relaxation outlives a holder that stopped renewing it (killed on another host). */
+const leaseSeconds = 30;
+const renewEveryMs = 10_000;
+const pollMs = 1_000;
+
+const refused = (message: string) => new CliError(message, exitCodes.applyRefused);
+
+/**
+ * The cluster half of fix-job: the preview with the server's own dry-run verdict, then with
+ * --apply the Job, and with --wait its outcome, always leaving Pod Security labels as found.
+ */
+export async function runFixJobOnCluster(
+  a: FixJobArgs,
+  deps: Deps,
+  preview: FixJobPreview,
+  client: KubeClient,
+): Promise<number> {
+  const api = new JobsApi(client);
+  const ns = preview.target.namespace;
+  const job = preview.job;
+  const name = (job['metadata'] as { name: string }).name;
+  const dry = await client.dryRunPod(ns, fixJobPod(job)).catch(() => undefined);
+  write(
+    deps.stdout,
+    renderFixJobPreview({ ...preview, ...(dry && { serverDryRun: dry }) }, resolvePaint(a, deps)),
+  );
+  const restored = await recoverAbandoned(a, deps, api, ns);
+  if (!a.apply) {
+    deps.stderr.write(
+      `Nothing was changed. Run again with --apply --wait to create Job ${ns}/${name} and wait for it.\n`,
+    );
+    return exitCodes.ok;
+  }
+  const nsRaw = restored ?? (await api.readNamespace(ns));
+  if (!nsRaw) throw refused(`Namespace ${ns}: not found; create it or pass the right -n`);
+  const nsObj = keepObject(nsRaw, undefined) as KubeObject;
+  await clearFinishedJob(api, ns, name);
+  const { level } = enforceLevel(nsObj);
+  const admitted = level !== undefined && admits(level, preview.podSecurity.verdict);
+  const release = deps.interrupt?.hold();
+  const signal = deps.interrupt?.signal;
+  let record: RelaxRecord | undefined;
+  try {
+    if (!admitted || (dry && !dry.admitted)) {
+      if (!a['relax-psa'])
+        throw refused(
+          `Job ${ns}/${name}: namespace ${ns} would reject its pods${dry && !dry.admitted ? ` (${dry.message})` : ''}; pass --relax-psa to set enforce=baseline for the Job's lifetime, or run it in a namespace at baseline`,
+        );
+      record = await relax(deps, api, nsObj, nsRaw, preview, name);
+      const again = await client.dryRunPod(ns, fixJobPod(job));
+      if (!again.admitted)
+        throw refused(
+          `Job ${ns}/${name}: still rejected at enforce=baseline: ${again.message}; something else than Pod Security (a webhook or policy) refuses it`,
+        );
+    }
+    await api.createJob(job);
+    deps.stderr.write(`job.batch/${name} created in namespace ${ns}\n`);
+    if (!a.wait) {
+      deps.stderr.write(`Follow it with: kubectl logs -f job/${name} -n ${ns}\n`);
+      return exitCodes.ok;
+    }
+    return await waitForJob(a, deps, api, preview, record, signal);
+  } finally {
+    if (record) await restore(deps, api, ns, record);
+    release?.();
+  }
+}
+
+/** A relaxation left by a run that died: with --apply restore it (and remove its Job), else say so. */
+async function recoverAbandoned(
+  a: FixJobArgs,
+  deps: Deps,
+  api: JobsApi,
+  ns: string,
+): Promise<Record<string, unknown> | undefined> {
+  const raw = await api.readNamespace(ns);
+  const obj = raw && keepObject(raw, undefined);
+  const record = readRelaxRecord(obj);
+  if (record === undefined) return undefined;
+  if (record === 'malformed')
+    throw refused(
+      `Namespace ${ns}: the annotation volsync-perms.io/pod-security-relaxed is unreadable; check the pod-security labels by hand, then remove the annotation`,
+    );
+  const alive = record.holder.host === hostname() ? processAlive(record.holder.pid) : undefined;
+  const abandoned = isAbandoned(
+    record,
+    { nowMs: Date.now(), renewedMs: Date.parse(record.renewTime) },
+    alive,
+  );
+  const was = describePrevious(record);
+  if (!abandoned) {
+    if (a.apply)
+      throw refused(
+        `Namespace ${ns}: another fix-job run (${record.holder.host} pid ${record.holder.pid}) has relaxed Pod Security for Job ${record.job}; wait for it to finish`,
+      );
+    return undefined;
+  }
+  if (!a.apply) {
+    deps.stderr.write(
+      `warning: Namespace ${ns}: a fix-job run that died left Pod Security relaxed to baseline (it was ${was}); run with --apply to restore it\n`,
+    );
+    return undefined;
+  }
+  await api.deleteJob(ns, record.job);
+  await patchOrRefuse(api, ns, planRestore(record));
+  deps.stderr.write(
+    `Namespace ${ns}: restored Pod Security (${was}) left relaxed by a fix-job run that died; deleted its Job ${record.job}\n`,
+  );
+  return api.readNamespace(ns);
+}
+
+async function clearFinishedJob(api: JobsApi, ns: string, name: string): Promise<void> {
+  const existing = await api.readJob(ns, name);
+  if (!existing) return;
+  const labels = (existing['metadata'] as { labels?: Record<string, string> }).labels ?? {};
+  const ours = Object.entries(managedBy).every(([k, v]) => labels[k] === v);
+  if (!ours)
+    throw refused(
+      `Job ${ns}/${name}: exists and was not created by kubectl-volsync-perms; rename or delete it`,
+    );
+  if (jobState(existing).phase === 'running')
+    throw refused(
+      `Job ${ns}/${name}: already repairing this volume; wait for it (kubectl logs -f job/${name} -n ${ns}) or delete it`,
+    );
+  await api.deleteJob(ns, name);
+}
+
+async function relax(
+  deps: Deps,
+  api: JobsApi,
+  nsObj: KubeObject,
+  nsRaw: Record<string, unknown>,
+  preview: FixJobPreview,
+  job: string,
+): Promise<RelaxRecord> {
+  const ns = nsObj.metadata.name;
+  const rv = (nsRaw['metadata'] as { resourceVersion?: string }).resourceVersion;
+  const plan = planRelax(
+    nsObj,
+    preview.podSecurity.verdict,
+    { job, holder: { host: hostname(), pid: process.pid }, renewTime: now(), leaseSeconds },
+    rv,
+  );
+  if (!plan)
+    throw refused(
+      `Job ${ns}/${job}: baseline would not admit its pods either (${preview.podSecurity.verdict.violations.join('; ')}); fix the Job, never relax to privileged`,
+    );
+  await patchOrRefuse(api, ns, plan.patch);
+  deps.stderr.write(
+    `Namespace ${ns}: Pod Security enforce=baseline for the Job's lifetime (was ${describePrevious(plan.record)}; recorded in annotation volsync-perms.io/pod-security-relaxed)\n`,
+  );
+  return plan.record;
+}
+
+async function restore(deps: Deps, api: JobsApi, ns: string, record: RelaxRecord): Promise<void> {
+  await patchOrRefuse(api, ns, planRestore(record));
+  deps.stderr.write(`Namespace ${ns}: Pod Security restored (${describePrevious(record)})\n`);
+}
+
+async function patchOrRefuse(api: JobsApi, ns: string, patch: Record<string, unknown>) {
+  if ((await api.patchNamespace(ns, patch)) === 'conflict')
+    throw refused(`Namespace ${ns}: changed since it was read; run the command again`);
+}
+
+/** Polls the Job until it ends, renewing the relaxation lease; Ctrl-C and --timeout end it early. */
+async function waitForJob(
+  a: FixJobArgs,
+  deps: Deps,
+  api: JobsApi,
+  preview: FixJobPreview,
+  record: RelaxRecord | undefined,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const ns = preview.target.namespace;
+  const name = (preview.job['metadata'] as { name: string }).name;
+  const timeoutMs = parseRequestTimeout(a.timeout) || (preview.deadlineSeconds + 60) * 1000;
+  const started = Date.now();
+  let renewed = started;
+  for (;;) {
+    if (signal?.aborted) {
+      await api.deleteJob(ns, name);
+      deps.stderr.write(`Interrupted: deleted Job ${ns}/${name}\n`);
+      return exitCodes.interrupted;
+    }
+    if (Date.now() - started > timeoutMs) {
+      await api.deleteJob(ns, name);
+      throw new CliError(
+        `Job ${ns}/${name}: did not finish within ${a.timeout === '0' ? 'its deadline' : a.timeout}; deleted it. Raise --timeout, or check why its pod does not run (kubectl describe job ${name} -n ${ns})`,
+        exitCodes.cluster,
+      );
+    }
+    const current = await api.readJob(ns, name);
+    if (!current)
+      throw new CliError(
+        `Job ${ns}/${name}: deleted while the tool waited for it; run fix-job again`,
+        exitCodes.cluster,
+      );
+    const state = jobState(current);
+    if (state.phase !== 'running') return finish(deps, api, ns, name, state);
+    if (record && Date.now() - renewed >= renewEveryMs) {
+      renewed = Date.now();
+      record.renewTime = now();
+      await patchOrRefuse(api, ns, {
+        metadata: {
+          annotations: { 'volsync-perms.io/pod-security-relaxed': JSON.stringify(record) },
+        },
+      });
+    }
+    await sleep(pollMs, undefined, signal ? { signal } : {}).catch(() => undefined);
+  }
+}
+
+async function finish(
+  deps: Deps,
+  api: JobsApi,
+  ns: string,
+  name: string,
+  state: ReturnType<typeof jobState>,
+): Promise<number> {
+  const log = await api.readJobLog(ns, name);
+  if (log !== undefined) write(deps.stdout, log.endsWith('\n') ? log : `${log}\n`);
+  const summary = log === undefined ? undefined : parseFixSummary(log);
+  if (state.phase === 'failed')
+    throw new CliError(
+      `Job ${ns}/${name}: failed (${state.reason})${summary ? `: ${summary.failed} files could not be changed` : ''}; it is kept for inspection: kubectl describe job ${name} -n ${ns}`,
+      exitCodes.cluster,
+    );
+  await api.deleteJob(ns, name);
+  write(
+    deps.stdout,
+    summary
+      ? `Job ${ns}/${name} succeeded: ${summary.changed} of ${summary.scanned} files changed; volume root now ${summary.root}\n`
+      : `Job ${ns}/${name} succeeded; its log is not readable (the pod is gone or the kubelet unreachable), so the counts are unknown\n`,
+  );
+  return exitCodes.ok;
+}
+
+function describePrevious(r: RelaxRecord): string {
+  const parts = Object.entries(r.previous).map(([k, v]) =>
+    v === null ? `no ${k.split('/')[1] ?? k}` : `${k.split('/')[1] ?? k}=${v}`,
+  );
+  return parts.join(', ');
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const now = () => new Date().toISOString();

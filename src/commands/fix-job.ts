@@ -1,0 +1,276 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { KubeClient } from '../adapters/cluster/client.js';
+import { admits } from '../core/admission/pod-security.js';
+import { isDnsSubdomain } from '../core/k8s/names.js';
+import { planFixJob, resolveFixPodSecurity } from '../core/plans/fix-job.js';
+import { FixRefused } from '../core/plans/fix-refused.js';
+import {
+  planFixTarget,
+  planPlacement,
+  type FixRequest,
+  type VolumeRole,
+} from '../core/plans/fix-target.js';
+import { enforceLevel } from '../core/plans/psa-relax.js';
+import { indexSnapshot } from '../core/snapshot-index.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { CliError, exitCodes, InputError, UsageError } from '../errors.js';
+import { renderFixJobPreview, type FixJobPreview } from '../render/fix-job-preview.js';
+import { renderManifestYaml } from '../render/json.js';
+import type { Chosen } from './chosen.js';
+import { write, type Deps } from './deps.js';
+import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
+import { parseRequestTimeout } from './request-timeout.js';
+import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
+
+export interface FixJobArgs extends GlobalArgs {
+  target?: string;
+  volume?: string;
+  uid?: number;
+  gid?: number;
+  'only-uid'?: number;
+  image?: string;
+  deadline: string;
+  apply: boolean;
+  wait: boolean;
+  timeout: string;
+  'relax-psa': boolean;
+}
+
+const kinds: Record<string, FixRequest['kind']> = {
+  rs: 'ReplicationSource',
+  replicationsource: 'ReplicationSource',
+  replicationsources: 'ReplicationSource',
+  'replicationsource.volsync.backube': 'ReplicationSource',
+  rd: 'ReplicationDestination',
+  replicationdestination: 'ReplicationDestination',
+  replicationdestinations: 'ReplicationDestination',
+  'replicationdestination.volsync.backube': 'ReplicationDestination',
+  pvc: 'PersistentVolumeClaim',
+  persistentvolumeclaim: 'PersistentVolumeClaim',
+  persistentvolumeclaims: 'PersistentVolumeClaim',
+};
+
+const maxId = 2147483647;
+/** Kept for a day so `kubectl logs job/NAME` still works after a run without --wait. */
+const ttlSeconds = 86400;
+
+function checkId(flag: string, v: number | undefined): void {
+  if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= maxId))
+    throw new UsageError(
+      `--${flag} ${String(v)}: not a UID/GID; use an integer from 0 to ${maxId}`,
+    );
+}
+
+/** Flags and target -> the request, before anything is read (usage errors first). */
+export function completeFixRequest(a: FixJobArgs, namespace: string): FixRequest {
+  if (a.target === undefined)
+    throw new UsageError('fix-job needs rs/NAME, rd/NAME or pvc/NAME, e.g. rs/bookstack');
+  const slash = a.target.indexOf('/');
+  if (slash < 0)
+    throw new UsageError(`${JSON.stringify(a.target)}: expected TYPE/NAME, e.g. rs/${a.target}`);
+  const kind = kinds[a.target.slice(0, slash).toLowerCase()];
+  const name = a.target.slice(slash + 1);
+  if (kind === undefined)
+    throw new InputError(
+      `${JSON.stringify(a.target.slice(0, slash))}: unknown resource type; use rs, rd or pvc`,
+    );
+  if (!isDnsSubdomain(name))
+    throw new InputError(
+      `${kind} ${JSON.stringify(name)}: invalid name; use lower-case letters, digits, '-' and '.' (RFC 1123)`,
+    );
+  checkId('uid', a.uid);
+  checkId('gid', a.gid);
+  checkId('only-uid', a['only-uid']);
+  if ((a.uid === undefined) !== (a.gid === undefined))
+    throw new UsageError('--uid and --gid go together: pass both (the owner is UID:GID)');
+  if (a.volume !== undefined && kind === 'PersistentVolumeClaim')
+    throw new UsageError(
+      '--volume picks a volume of a mover; with pvc/NAME the claim is the volume',
+    );
+  const r: FixRequest = { kind, namespace, name };
+  if (a.volume !== undefined) r.volume = a.volume as VolumeRole;
+  if (a.uid !== undefined) r.uid = a.uid;
+  if (a.gid !== undefined) r.gid = a.gid;
+  return r;
+}
+
+function validateFlags(a: FixJobArgs): void {
+  validateOutput(a.output, ['table', 'yaml', 'json']);
+  validateSource(a);
+  if (a['all-contexts'] || a.context.length > 1)
+    throw new UsageError('fix-job works on one cluster: pass one --context');
+  if (a['all-namespaces'])
+    throw new UsageError('fix-job repairs one volume; -A does not apply (use -n NAMESPACE)');
+  if (a.wait && !a.apply)
+    throw new UsageError('--wait waits for the Job --apply creates; add --apply');
+  if (a['relax-psa'] && !a.wait)
+    throw new UsageError(
+      '--relax-psa changes Pod Security only while the tool waits to restore it; add --apply --wait',
+    );
+  if (a.apply && isOffline(a))
+    throw new UsageError(
+      '--apply creates the Job in the cluster of the kubeconfig: drop -f/-k/--demo (or use -o yaml and commit the Job)',
+    );
+  if (a.apply && a.output !== 'table')
+    throw new UsageError('-o yaml|json prints the Job instead of creating it; drop --apply or -o');
+}
+
+export async function runFixJob(a: FixJobArgs, deps: Deps): Promise<number> {
+  validateFlags(a);
+  const deadlineSeconds = Math.ceil(parseRequestTimeout(a.deadline) / 1000);
+  if (deadlineSeconds <= 0) throw new UsageError('--deadline must be longer than 0s, e.g. 1h');
+  completeFixRequest(a, 'default');
+  const { request, snapshot, client } = await readTarget(a, deps);
+  const preview = planPreview(a, request, snapshot, deadlineSeconds);
+  if (a.output === 'json') write(deps.stdout, `${JSON.stringify(preview.job, null, 2)}\n`);
+  else if (a.output === 'yaml') write(deps.stdout, renderManifestYaml(preview.job));
+  else if (client) {
+    const { runFixJobOnCluster } = await import('./fix-job-apply.js');
+    return runFixJobOnCluster(a, deps, preview, client);
+  } else {
+    write(deps.stdout, renderFixJobPreview(preview, resolvePaint(a, deps)));
+    deps.stderr.write('Nothing was changed: -o yaml prints the Job alone, for GitOps.\n');
+  }
+  return exitCodes.ok;
+}
+
+/** The request and the snapshot of its namespace; a cluster also hands over its client. */
+async function readTarget(
+  a: FixJobArgs,
+  deps: Deps,
+): Promise<{ request: FixRequest; snapshot: Snapshot; client?: KubeClient }> {
+  if (isOffline(a)) {
+    const source = await openSource(a, deps);
+    const request = completeFixRequest(a, source.defaultNamespace);
+    return { request, snapshot: await source.read({ all: false, namespace: request.namespace }) };
+  }
+  // client-node is heavy: loaded only for a cluster (STYLE.md, Commands)
+  const { openClusterSource } = await import('./cluster-source.js');
+  const cluster = openClusterSource(a, deps, imageUserFlags(a));
+  const request = completeFixRequest(a, cluster.defaultNamespace);
+  const snapshot = await cluster.read({ all: false, namespace: request.namespace });
+  return { request, snapshot, client: cluster.client };
+}
+
+function planPreview(
+  a: FixJobArgs,
+  request: FixRequest,
+  snapshot: Snapshot,
+  deadlineSeconds: number,
+): FixJobPreview {
+  const index = indexSnapshot(snapshot);
+  try {
+    const target = planFixTarget(index, request);
+    const placement = planPlacement(snapshot, index, target);
+    const moverKey = target.mover?.mover ?? 'restic';
+    const image =
+      a.image !== undefined
+        ? { name: a.image, from: '--image' }
+        : {
+            name: snapshot.moverImages.images[moverKey],
+            from: `the ${target.mover ? `${moverKey} mover` : 'VolSync mover'} image: ${snapshot.moverImages.source}`,
+          };
+    const job = planFixJob(target, {
+      image: image.name,
+      ...(a['only-uid'] !== undefined && { onlyUid: a['only-uid'] }),
+      deadlineSeconds,
+      ttlSecondsAfterFinished: ttlSeconds,
+      placement,
+    });
+    const verdict = resolveFixPodSecurity(job);
+    const { level, label } = enforceLevel(index.get('Namespace', '', request.namespace));
+    return {
+      target,
+      job,
+      ...(a['only-uid'] !== undefined && { onlyUid: a['only-uid'] }),
+      image,
+      placement,
+      deadlineSeconds,
+      ttlSeconds,
+      podSecurity: {
+        level,
+        label,
+        verdict,
+        admitted: level !== undefined && admits(level, verdict),
+        relax: a['relax-psa'],
+      },
+    };
+  } catch (e) {
+    if (!(e instanceof FixRefused)) throw e;
+    if (e.kind === 'usage') throw new UsageError(e.message);
+    if (e.kind === 'input') throw new InputError(e.message);
+    throw new CliError(e.message, exitCodes.applyRefused);
+  }
+}
+
+export function fixJobCommand(chosen: Chosen, deps: Deps): CommandModule<GlobalArgs, FixJobArgs> {
+  return {
+    command: 'fix-job [target]',
+    describe: 'A least-privileged Job that gives a volume back its intended owner, previewed first',
+    builder: (y: Argv<GlobalArgs>) =>
+      y
+        .positional('target', {
+          type: 'string',
+          describe:
+            'rs/NAME or rd/NAME (a mover: its volume and moverSecurityContext owner), or pvc/NAME',
+        })
+        .option('volume', {
+          type: 'string',
+          choices: ['data', 'repository', 'cache'],
+          describe:
+            "Which volume of the mover: its data PVC, kopia's filesystem repository, or its cache",
+        })
+        .option('uid', { type: 'number', describe: 'The owner UID (required with pvc/NAME)' })
+        .option('gid', { type: 'number', describe: 'The owner GID (required with pvc/NAME)' })
+        .option('only-uid', {
+          type: 'number',
+          describe: 'Change only files owned by this UID (e.g. 0: what a root mover wrote)',
+        })
+        .option('image', {
+          type: 'string',
+          describe:
+            'Image to run the repair in (default: the VolSync mover image the cluster uses)',
+        })
+        .option('deadline', {
+          type: 'string',
+          default: '1h',
+          describe: "The Job's activeDeadlineSeconds, as a duration",
+        })
+        .option('apply', {
+          type: 'boolean',
+          default: false,
+          describe: 'Create the Job (default: print what would be created)',
+        })
+        .option('wait', {
+          type: 'boolean',
+          default: false,
+          describe: 'With --apply: wait for the Job, print its summary, then delete it',
+        })
+        .option('timeout', {
+          type: 'string',
+          default: '0',
+          describe: "With --wait: give up after this long (0: the Job's deadline plus a minute)",
+        })
+        .option('relax-psa', {
+          type: 'boolean',
+          default: false,
+          describe:
+            "With --apply --wait: set Pod Security enforce=baseline on a stricter namespace for the Job's lifetime, then restore it",
+        })
+        .example(
+          'kubectl volsync-perms fix-job rs/bookstack --volume repository --only-uid 0 --demo',
+          'Preview the repair of what a root mover wrote to a kopia repository',
+        )
+        .example(
+          'kubectl volsync-perms fix-job pvc/data --uid 1000 --gid 1000 -n media -o yaml',
+          'The Job alone, to commit or pipe to kubectl apply -f -',
+        )
+        .example(
+          'kubectl volsync-perms fix-job rs/app -n media --apply --wait --relax-psa',
+          'Run it, with Pod Security relaxed to baseline for its lifetime',
+        ),
+    handler: (a) => {
+      chosen.set(() => runFixJob(a, deps));
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { resolvePodSecurity, type PodSecurityVerdict } from '../admission/pod-security.js';
+import { path } from '../k8s/json.js';
+import { parsePodSpec } from '../k8s/parse-pod.js';
+import { crc32Hex } from '../volsync/hash.js';
+import fixOwnershipScript from './fix-ownership.sh';
+import type { FixTarget, FixVolume, Placement } from './fix-target.js';
+
+/**
+ * The capabilities of the repair: CHOWN to give files away, DAC_OVERRIDE to walk directories the
+ * process does not own, FOWNER to put back the setuid/setgid bits chown clears. All three are in
+ * the Pod Security baseline allowance; DAC_READ_SEARCH, which hand-written migration Jobs add, is
+ * not, and DAC_OVERRIDE already covers it (k8s-identity §5.4, §6).
+ */
+export const fixCapabilities = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'] as const;
+
+export const fieldManager = 'kubectl-volsync-perms';
+export const managedBy = { 'app.kubernetes.io/managed-by': fieldManager };
+const appLabel = { 'app.kubernetes.io/name': 'volsync-perms-fix' };
+const mountPath = '/volume';
+
+export interface FixJobOptions {
+  image: string;
+  /** Only files owned by this UID change (--only-uid). */
+  onlyUid?: number;
+  deadlineSeconds: number;
+  ttlSecondsAfterFinished: number;
+  placement: Placement;
+}
+
+/** A name per volume and owner: the same request names the same Job, so a rerun finds it. */
+export function fixJobName(t: FixTarget, onlyUid: number | undefined): string {
+  const v = t.volume;
+  const base = v.type === 'nfs' ? 'nfs' : v.claimName;
+  const hash = crc32Hex(
+    JSON.stringify([volumeKey(v), t.owner.uid, t.owner.gid, onlyUid ?? null]),
+  ).slice(0, 6);
+  return `volsync-perms-fix-${base.slice(0, 63 - 'volsync-perms-fix-'.length - 7).replace(/[.-]+$/, '')}-${hash}`;
+}
+
+const volumeKey = (v: FixVolume) =>
+  v.type === 'nfs' ? `nfs:${v.server}:${v.path}` : `pvc:${v.claimName}`;
+
+/**
+ * The repair Job: UID 0 with only {@link fixCapabilities}, no privilege escalation, a read-only
+ * root filesystem, RuntimeDefault seccomp, no ServiceAccount token, one attempt within a deadline.
+ * The script receives every value through env vars (fix-ownership.sh), never as shell text.
+ */
+export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unknown> {
+  const env = [
+    { name: 'FIX_ROOT', value: mountPath },
+    { name: 'TARGET_UID', value: String(t.owner.uid) },
+    { name: 'TARGET_GID', value: String(t.owner.gid) },
+    ...(o.onlyUid !== undefined ? [{ name: 'ONLY_UID', value: String(o.onlyUid) }] : []),
+  ];
+  const labels = { ...appLabel, ...managedBy };
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: fixJobName(t, o.onlyUid),
+      namespace: t.namespace,
+      labels,
+      annotations: {
+        'volsync-perms.io/purpose': `set the owner of ${t.purpose} to ${t.owner.uid}:${t.owner.gid}`,
+      },
+    },
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds: o.deadlineSeconds,
+      ttlSecondsAfterFinished: o.ttlSecondsAfterFinished,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          ...(o.placement.kind === 'node' && { affinity: nodeAffinity(o.placement.node) }),
+          containers: [
+            {
+              name: 'fix-ownership',
+              image: o.image,
+              command: ['/bin/bash', '-c', fixOwnershipScript, 'fix-ownership'],
+              env,
+              securityContext: {
+                runAsUser: 0,
+                // the primary group is the target GID so chmod keeps setgid without FSETID
+                runAsGroup: t.owner.gid,
+                privileged: false,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'], add: [...fixCapabilities] },
+              },
+              resources: {
+                requests: { cpu: '50m', memory: '64Mi' },
+                limits: { memory: '512Mi' },
+              },
+              volumeMounts: [{ name: 'volume', mountPath }],
+            },
+          ],
+          volumes: [{ name: 'volume', ...volumeSource(t.volume) }],
+        },
+      },
+    },
+  };
+}
+
+function volumeSource(v: FixVolume): Record<string, unknown> {
+  return v.type === 'nfs'
+    ? { nfs: { server: v.server, path: v.path } }
+    : { persistentVolumeClaim: { claimName: v.claimName } };
+}
+
+function nodeAffinity(node: string) {
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [
+          { matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] },
+        ],
+      },
+    },
+  };
+}
+
+/** The Pod the job controller will create from the Job: Pod Security judges Pods only (§6). */
+export function fixJobPod(job: Record<string, unknown>): Record<string, unknown> {
+  const meta = job['metadata'] as { name: string; namespace: string };
+  const template = (job['spec'] as { template: { metadata: object; spec: object } }).template;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...template.metadata, generateName: `${meta.name}-`, namespace: meta.namespace },
+    spec: template.spec,
+  };
+}
+
+/** The Pod Security verdict on the Job's pod, from the same model explain uses. */
+export function resolveFixPodSecurity(job: Record<string, unknown>): PodSecurityVerdict {
+  return resolvePodSecurity(parsePodSpec(path(job, 'spec', 'template', 'spec'), 'fix Job'));
+}

@@ -1,0 +1,88 @@
+import type { PodSecurityLevel, PodSecurityVerdict } from '../core/admission/pod-security.js';
+import { fixCapabilities } from '../core/plans/fix-job.js';
+import { describeVolume, type FixTarget, type Placement } from '../core/plans/fix-target.js';
+import type { ServerDryRun } from '../core/snapshot.js';
+import type { Paint } from './color.js';
+import { renderManifestYaml } from './json.js';
+
+/** Everything the preview shows about a planned repair Job. */
+export interface FixJobPreview {
+  target: FixTarget;
+  job: Record<string, unknown>;
+  onlyUid?: number;
+  image: { name: string; from: string };
+  placement: Placement;
+  deadlineSeconds: number;
+  ttlSeconds: number;
+  podSecurity: {
+    level: PodSecurityLevel | undefined;
+    label: string | undefined;
+    verdict: PodSecurityVerdict;
+    admitted: boolean;
+    relax: boolean;
+  };
+  /** What the API server answered to the Job's pod with dryRun=All; undefined offline. */
+  serverDryRun?: ServerDryRun;
+}
+
+const duration = (s: number) =>
+  s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
+
+/** The plan in words, then the Job exactly as --apply would create it. */
+export function renderFixJobPreview(p: FixJobPreview, paint: Paint): string {
+  const t = p.target;
+  const meta = p.job['metadata'] as { name: string; namespace: string };
+  const rows: [string, string][] = [
+    ['volume', t.mover ? `${describeVolume(t.volume)} (${t.purpose})` : describeVolume(t.volume)],
+    ['owner', `${t.owner.uid}:${t.owner.gid} (from ${t.owner.from})`],
+    [
+      'changes',
+      p.onlyUid === undefined
+        ? `every file not owned by ${t.owner.uid}:${t.owner.gid}; symlinks are not followed, other filesystems are left alone`
+        : `only files owned by UID ${p.onlyUid} (--only-uid); symlinks are not followed, other filesystems are left alone`,
+    ],
+    [
+      'runs as',
+      `UID 0 with ${fixCapabilities.join(', ')} only; no privilege escalation, read-only root filesystem, RuntimeDefault seccomp, no ServiceAccount token`,
+    ],
+    ['image', `${p.image.name} (${p.image.from})`],
+    ['placement', placementText(p.placement)],
+    ['pod security', podSecurityText(p, t.namespace)],
+    ['server dry-run', dryRunText(p.serverDryRun)],
+    [
+      'lifetime',
+      `one attempt, at most ${duration(p.deadlineSeconds)}; removed ${duration(p.ttlSeconds)} after it ends`,
+    ],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  const head = `${paint.bold(`Job ${meta.namespace}/${meta.name}`)} repairs file ownership\n`;
+  const body = rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)}${v}\n`).join('');
+  return `${head}${body}---\n${renderManifestYaml(p.job)}`;
+}
+
+function placementText(p: Placement): string {
+  if (p.kind === 'node') return `node ${p.node} (${p.why})`;
+  if (p.kind === 'unknown') return `any node; ${p.why}`;
+  return `any node (${p.why})`;
+}
+
+function podSecurityText(p: FixJobPreview, ns: string): string {
+  const s = p.podSecurity;
+  const level =
+    s.label === undefined
+      ? `namespace ${ns} sets no enforce level (the cluster default applies, privileged unless configured)`
+      : s.level === undefined
+        ? `namespace ${ns} enforces ${JSON.stringify(s.label)}, which Pod Security does not know`
+        : `namespace ${ns} enforces ${s.level}`;
+  if (s.admitted) return `${level}: admits the Job's pods`;
+  const why = s.verdict.violations.map((v) => v.split(':')[0]).join(', ');
+  const fix = s.relax
+    ? "with --relax-psa, enforce=baseline is set for the Job's lifetime, recorded on the Namespace and restored afterwards"
+    : "pass --relax-psa to set enforce=baseline for the Job's lifetime (restored afterwards)";
+  return `${level}: rejects the Job's pods (${why}); ${fix}`;
+}
+
+function dryRunText(d: ServerDryRun | undefined): string {
+  if (d === undefined) return 'not run (offline source)';
+  return d.admitted ? "the API server admits the Job's pod" : `rejected: ${d.message}`;
+}
