@@ -143,10 +143,13 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
     execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', mnt]);
     mounts.push(mnt);
     file(mnt, 'inside', 0, 0);
-    const r = repair(root, to1000);
-    expect(r.summary).toMatchObject({ changed: 1, 'skipped-mounts': 1 });
-    expect(owner(mnt)).toBe('0:0');
-    expect(owner(join(mnt, 'inside'))).toBe('0:0');
+    for (const only of [{}, { ONLY_UID: '0' }] as Record<string, string>[]) {
+      const r = repair(root, { ...to1000, ...only });
+      expect(r.summary, JSON.stringify(only)).toMatchObject({ 'skipped-mounts': 1 });
+      expect(owner(mnt)).toBe('0:0');
+      expect(owner(join(mnt, 'inside'))).toBe('0:0');
+    }
+    expect(owner(root)).toBe('1000:1000');
   });
 
   it('changes a hard-linked file once and counts it once', () => {

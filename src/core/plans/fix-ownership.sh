@@ -31,6 +31,8 @@ is_id "${TARGET_GID:-}" || die "TARGET_GID must be a number, got '${TARGET_GID:-
 [[ -d $root && ! -L $root ]] || die "$root is not a directory; is the volume mounted there?"
 owner="$TARGET_UID:$TARGET_GID"
 root_dev=$(stat -c %d -- "$root") || die "cannot stat $root"
+settled="$root_dev $TARGET_UID $TARGET_GID "
+candidate="$root_dev ${ONLY_UID:-} "
 
 scanned=0 changed=0 failed=0 mounts=0 listed=0
 declare -A seen=()
@@ -79,9 +81,9 @@ flush() {
 # remembers subdirectories; a path that vanished meanwhile misaligns the lines, so the chunk is
 # then stated again one path at a time
 visit() {
-  local out k dev uid gid links ino rawmode perm path type
+  local out k line dev uid gid links ino rawmode perm path type
   local -a lines f paths=("$@")
-  out=$(stat -c '%d %u %g %h %i %f %a' -- "$@" 2>/dev/null)
+  out=$(stat -c '%d %u %g %f %h %i %a' -- "$@" 2>/dev/null)
   IFS=$'\n'
   lines=($out)
   IFS=$' \t\n'
@@ -89,11 +91,19 @@ visit() {
     for path in "$@"; do [[ -e $path || -L $path ]] && visit "$path"; done
     return
   fi
+  scanned=$((scanned + $#))
   for ((k = 0; k < $#; k++)); do
-    f=(${lines[k]})
+    line=${lines[k]}
+    # the common cases, decided by one or two string matches: right owner (or not the owner
+    # --only-uid asks for) on the volume's filesystem; a directory's raw mode starts with 4
+    if [[ -z ${ONLY_UID:-} && $line == "$settled"* ]] ||
+      [[ -n ${ONLY_UID:-} && $line == "$root_dev "* && $line != "$candidate"* ]]; then
+      [[ ${line#"$root_dev "* * } == 4* ]] && dirs+=("${paths[k]}")
+      continue
+    fi
+    f=($line)
     path=${paths[k]}
-    dev=${f[0]} uid=${f[1]} gid=${f[2]} links=${f[3]} ino=${f[4]} rawmode=$((16#${f[5]})) perm=${f[6]}
-    scanned=$((scanned + 1))
+    dev=${f[0]} uid=${f[1]} gid=${f[2]} rawmode=$((16#${f[3]})) links=${f[4]} ino=${f[5]} perm=${f[6]}
     if ((dev != root_dev)); then
       mounts=$((mounts + 1))
       continue

@@ -1,0 +1,264 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCliCaptured } from '../run-cli.js';
+import { adminRequest, applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
+
+// The harness has no job controller and no kubelet: a Job stays without pods. The tests play the
+// job controller where the tool waits for an outcome, by setting the Job's status themselves.
+const cp = inject('controlPlane');
+const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'fix-job'), [cp.users.admin], 'admin');
+const env = { KUBECONFIG: kubeconfig };
+const run = (...argv: string[]) => runCliCaptured(argv, '', env);
+const owner = ['--uid', '1000', '--gid', '1000'];
+const enforce = 'pod-security.kubernetes.io/enforce';
+const record = 'volsync-perms.io/pod-security-relaxed';
+
+const restrictedLabels = {
+  [enforce]: 'restricted',
+  'pod-security.kubernetes.io/enforce-version': 'v1.31',
+  'pod-security.kubernetes.io/warn': 'restricted',
+};
+
+function namespaceYaml(name: string, labels: Record<string, string>): string {
+  return `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}
+  labels: ${JSON.stringify(labels)}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: ${name}}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+}
+
+async function getJson(path: string): Promise<Record<string, unknown> | undefined> {
+  const r = await adminRequest(cp, 'GET', path);
+  return r.status === 404 ? undefined : (JSON.parse(r.body) as Record<string, unknown>);
+}
+
+async function namespaceMeta(ns: string) {
+  const o = (await getJson(`/api/v1/namespaces/${ns}`)) as {
+    metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  };
+  return { labels: o.metadata.labels ?? {}, annotations: o.metadata.annotations ?? {} };
+}
+
+async function jobItems(ns: string) {
+  const list = (await getJson(`/apis/batch/v1/namespaces/${ns}/jobs`)) as {
+    items: { metadata: { name: string; uid: string; deletionTimestamp?: string } }[];
+  };
+  return list.items.filter((j) => !j.metadata.deletionTimestamp).map((j) => j.metadata);
+}
+
+const jobs = async (ns: string) => (await jobItems(ns)).map((j) => j.name);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Waits for the tool to have relaxed the namespace and created its Job (another than `notUid`, the
+ * Job of an earlier run); returns the Job.
+ */
+async function relaxedWithJob(ns: string, notUid?: string): Promise<{ name: string; uid: string }> {
+  return until(`the relaxed namespace ${ns} and its Job`, async () => {
+    const meta = await namespaceMeta(ns);
+    const job = (await jobItems(ns)).find((j) => j.uid !== notUid);
+    return meta.labels[enforce] === 'baseline' && record in meta.annotations ? job : undefined;
+  });
+}
+
+/** What the job controller writes when the pod succeeded. */
+async function completeJob(ns: string, name: string): Promise<void> {
+  const now = new Date().toISOString();
+  const r = await adminRequest(
+    cp,
+    'PUT',
+    `/apis/batch/v1/namespaces/${ns}/jobs/${name}/status`,
+    await withStatus(ns, name, {
+      startTime: now,
+      completionTime: now,
+      succeeded: 1,
+      conditions: [
+        { type: 'SuccessCriteriaMet', status: 'True', lastTransitionTime: now, lastProbeTime: now },
+        { type: 'Complete', status: 'True', lastTransitionTime: now, lastProbeTime: now },
+      ],
+    }),
+  );
+  if (r.status !== 200) throw new Error(`complete Job ${name}: ${r.status} ${r.body}`);
+}
+
+async function withStatus(ns: string, name: string, status: unknown) {
+  const job = await getJson(`/apis/batch/v1/namespaces/${ns}/jobs/${name}`);
+  return { ...job, status };
+}
+
+function spawnCli(...argv: string[]): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['dist/kubectl-volsync_perms', ...argv], {
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => {
+      resolve(code ?? (signal === 'SIGKILL' ? -9 : null));
+    }),
+  );
+  return { child, exited };
+}
+
+describe('fix-job on a real API server: Pod Security decides, labels always come back', () => {
+  beforeAll(async () => {
+    await applyYaml(cp, namespaceYaml('fj-baseline', { [enforce]: 'baseline' }));
+    for (const ns of ['fj-restricted', 'fj-killed', 'fj-interrupt', 'fj-timeout'])
+      await applyYaml(cp, namespaceYaml(ns, restrictedLabels));
+  });
+
+  it('under baseline the server-side dry run admits the Job pod, and the preview creates nothing', async () => {
+    const r = await run('fix-job', 'pvc/data', ...owner, '-n', 'fj-baseline');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/server dry-run: the API server admits the Job's pod/);
+    expect(r.stderr).toMatch(/Nothing was changed/);
+    expect(await jobs('fj-baseline')).toEqual([]);
+  });
+
+  it('under restricted the real Pod Security admission rejects it, and --apply alone is refused (exit 6) before anything is written', async () => {
+    const preview = await run('fix-job', 'pvc/data', ...owner, '-n', 'fj-restricted');
+    expect(preview.stdout).toMatch(
+      /server dry-run: rejected: .*violates PodSecurity "restricted:v1.31"/,
+    );
+    const r = await run('fix-job', 'pvc/data', ...owner, '-n', 'fj-restricted', '--apply');
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/would reject its pods .*; pass --relax-psa/);
+    expect(await jobs('fj-restricted')).toEqual([]);
+    expect((await namespaceMeta('fj-restricted')).labels).toMatchObject(restrictedLabels);
+  });
+
+  it('--relax-psa admits it at baseline for the Job lifetime and restores the exact labels when it ends', async () => {
+    const cli = run(
+      'fix-job',
+      'pvc/data',
+      ...owner,
+      '-n',
+      'fj-restricted',
+      '--apply',
+      '--wait',
+      '--relax-psa',
+    );
+    const { name: job } = await relaxedWithJob('fj-restricted');
+    expect((await namespaceMeta('fj-restricted')).labels).not.toHaveProperty(
+      'pod-security.kubernetes.io/enforce-version',
+    );
+    await completeJob('fj-restricted', job);
+    const r = await cli;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /enforce=baseline for the Job's lifetime \(was enforce=restricted, enforce-version=v1.31/,
+    );
+    expect(r.stdout).toMatch(/succeeded; its log is not readable/);
+    const meta = await namespaceMeta('fj-restricted');
+    expect(meta.labels).toMatchObject(restrictedLabels);
+    expect(meta.annotations).not.toHaveProperty(record);
+    expect(await jobs('fj-restricted')).toEqual([]);
+  });
+
+  it('killed mid-run: the labels stay recorded, a preview says so, and the next --apply run restores them and removes the dead run Job', async () => {
+    const { child, exited } = spawnCli(
+      'fix-job',
+      'pvc/data',
+      ...owner,
+      '-n',
+      'fj-killed',
+      '--apply',
+      '--wait',
+      '--relax-psa',
+    );
+    const dead = await relaxedWithJob('fj-killed');
+    child.kill('SIGKILL');
+    expect(await exited).toBe(-9);
+    expect((await namespaceMeta('fj-killed')).labels[enforce]).toBe('baseline');
+
+    const preview = await run('fix-job', 'pvc/data', ...owner, '-n', 'fj-killed');
+    expect(preview.stderr).toMatch(
+      /a fix-job run that died left Pod Security relaxed to baseline .*run with --apply to restore it/,
+    );
+    expect((await namespaceMeta('fj-killed')).labels[enforce]).toBe('baseline');
+
+    const again = run(
+      'fix-job',
+      'pvc/data',
+      ...owner,
+      '-n',
+      'fj-killed',
+      '--apply',
+      '--wait',
+      '--relax-psa',
+    );
+    const job = await relaxedWithJob('fj-killed', dead.uid);
+    await completeJob('fj-killed', job.name);
+    const r = await again;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /restored Pod Security \(enforce=restricted, enforce-version=v1.31\) left relaxed by a fix-job run that died; deleted its Job/,
+    );
+    const meta = await namespaceMeta('fj-killed');
+    expect(meta.labels).toMatchObject(restrictedLabels);
+    expect(meta.annotations).not.toHaveProperty(record);
+  });
+
+  it('Ctrl-C deletes the Job, restores the labels and exits 130', async () => {
+    const { child, exited } = spawnCli(
+      'fix-job',
+      'pvc/data',
+      ...owner,
+      '-n',
+      'fj-interrupt',
+      '--apply',
+      '--wait',
+      '--relax-psa',
+    );
+    await relaxedWithJob('fj-interrupt');
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const meta = await namespaceMeta('fj-interrupt');
+    expect(meta.labels).toMatchObject(restrictedLabels);
+    expect(meta.annotations).not.toHaveProperty(record);
+    expect(await jobs('fj-interrupt')).toEqual([]);
+  });
+
+  it('--timeout deletes the Job, restores the labels and exits 4 with the next step', async () => {
+    const r = await run(
+      'fix-job',
+      'pvc/data',
+      ...owner,
+      '-n',
+      'fj-timeout',
+      '--apply',
+      '--wait',
+      '--relax-psa',
+      '--timeout',
+      '2s',
+    );
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/did not finish within 2s; deleted it.*kubectl describe job/);
+    expect((await namespaceMeta('fj-timeout')).labels).toMatchObject(restrictedLabels);
+    expect(await jobs('fj-timeout')).toEqual([]);
+  });
+
+  it('a second --apply while the first Job runs is refused (exit 6), and the first Job is left alone', async () => {
+    const first = await run('fix-job', 'pvc/data', ...owner, '-n', 'fj-baseline', '--apply');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/job.batch\/volsync-perms-fix-data-\w+ created/);
+    const second = await run('fix-job', 'pvc/data', ...owner, '-n', 'fj-baseline', '--apply');
+    expect(second.code).toBe(6);
+    expect(second.stderr).toMatch(/already repairing this volume/);
+    expect(await jobs('fj-baseline')).toHaveLength(1);
+  });
+});
