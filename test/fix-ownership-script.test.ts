@@ -198,12 +198,18 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
     expect(owner(join(root, 'x'))).toBe('0:0');
   });
 
-  it('FIX_MODE=count counts what would change and changes nothing', () => {
+  it('FIX_MODE=count counts what would change on a read-only mount with DAC_OVERRIDE only', () => {
     const root = sandbox();
-    file(root, 'x', 0, 0);
-    const r = repair(root, { ...to1000, FIX_MODE: 'count' });
-    expect(r.summary).toMatchObject({ 'would-change': 2, failed: 0 });
-    expect(owner(join(root, 'x'))).toBe('0:0');
+    mkdirSync(join(root, 'private'), { mode: 0o700 });
+    chownSync(join(root, 'private'), 568, 568);
+    file(root, 'private/x', 568, 568, 0o600);
+    execFileSync('mount', ['--bind', root, root]);
+    mounts.push(root);
+    execFileSync('mount', ['-o', 'remount,ro,bind', root]);
+    const r = repair(root, { ...to1000, FIX_MODE: 'count' }, ['DAC_OVERRIDE']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.summary).toMatchObject({ scanned: 3, 'would-change': 3, failed: 0 });
+    expect(owner(join(root, 'private/x'))).toBe('568:568');
   });
 
   it.each([

@@ -3,15 +3,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../adapters/cluster/client.js';
 import { JobsApi } from '../adapters/cluster/jobs.js';
 import { keepObject } from '../adapters/keep-object.js';
-import { admits } from '../core/admission/pod-security.js';
-import { fixJobPod, managedBy } from '../core/plans/fix-job.js';
-import { jobState, parseFixSummary } from '../core/plans/job-state.js';
+import { admits, type PodSecurityVerdict } from '../core/admission/pod-security.js';
+import { fixJobPod, managedBy, planFixJob, resolveFixPodSecurity } from '../core/plans/fix-job.js';
+import { jobState, parseFixSummary, type FixSummary } from '../core/plans/job-state.js';
 import {
   enforceLevel,
   isAbandoned,
   planRelax,
   planRestore,
   readRelaxRecord,
+  relaxAnnotation,
   type RelaxRecord,
 } from '../core/plans/psa-relax.js';
 import type { KubeObject } from '../core/k8s/object.js';
@@ -30,8 +31,9 @@ const pollMs = 1_000;
 const refused = (message: string) => new CliError(message, exitCodes.applyRefused);
 
 /**
- * The cluster half of fix-job: the preview with the server's own dry-run verdict, then with
- * --apply the Job, and with --wait its outcome, always leaving Pod Security labels as found.
+ * The cluster half of fix-job: the preview with the server's own dry-run verdict, then the count
+ * Job (--count) or the repair Job (--apply, and with --wait its outcome), always leaving Pod
+ * Security labels as found.
  */
 export async function runFixJobOnCluster(
   a: FixJobArgs,
@@ -41,36 +43,82 @@ export async function runFixJobOnCluster(
 ): Promise<number> {
   const api = new JobsApi(client);
   const ns = preview.target.namespace;
-  const job = preview.job;
-  const name = (job['metadata'] as { name: string }).name;
-  const dry = await client.dryRunPod(ns, fixJobPod(job)).catch(() => undefined);
+  const name = (preview.job['metadata'] as { name: string }).name;
+  const dry = await client.dryRunPod(ns, fixJobPod(preview.job)).catch(() => undefined);
   write(
     deps.stdout,
     renderFixJobPreview({ ...preview, ...(dry && { serverDryRun: dry }) }, resolvePaint(a, deps)),
   );
-  const restored = await recoverAbandoned(a, deps, api, ns);
-  if (!a.apply) {
+  const acting = a.apply || a.count;
+  const restored = await recoverAbandoned(acting, deps, api, ns);
+  if (!acting) {
     deps.stderr.write(
-      `Nothing was changed. Run again with --apply --wait to create Job ${ns}/${name} and wait for it.\n`,
+      `Nothing was changed. Run again with --count to count the files it would change, or --apply --wait to create Job ${ns}/${name} and wait for it.\n`,
     );
     return exitCodes.ok;
   }
-  const nsRaw = restored ?? (await api.readNamespace(ns));
+  const run = { a, deps, api, client, ns, restored };
+  if (a.count) {
+    const job = planFixJob(preview.target, { ...preview.jobOptions, mode: 'count' });
+    const summary = await runJob(run, job, resolveFixPodSecurity(job), true, preview);
+    if (typeof summary === 'number') return summary;
+    write(
+      deps.stdout,
+      summary
+        ? `Count: ${summary.changed} of ${summary.scanned} files would change (${summary.failed} unreadable); nothing was changed\n`
+        : 'Count: the count Job succeeded but its log is not readable (the pod is gone or the kubelet unreachable), so the count is unknown\n',
+    );
+    return a['exit-code'] && (summary?.changed ?? 1) > 0 ? exitCodes.findings : exitCodes.ok;
+  }
+  const summary = await runJob(run, preview.job, preview.podSecurity.verdict, a.wait, preview);
+  if (typeof summary === 'number') return summary;
+  write(
+    deps.stdout,
+    summary
+      ? `Job ${ns}/${name} succeeded: ${summary.changed} of ${summary.scanned} files changed; volume root now ${summary.root}\n`
+      : `Job ${ns}/${name} succeeded; its log is not readable (the pod is gone or the kubelet unreachable), so the counts are unknown\n`,
+  );
+  return exitCodes.ok;
+}
+
+interface JobRun {
+  a: FixJobArgs;
+  deps: Deps;
+  api: JobsApi;
+  client: KubeClient;
+  ns: string;
+  /** The Namespace as read after restoring an abandoned relaxation, if there was one. */
+  restored: Record<string, unknown> | undefined;
+}
+
+/**
+ * Creates one Job, relaxing Pod Security first when asked and needed, and with `wait` follows it
+ * to its end: the summary of its log (undefined when unreadable), or the exit code to end with.
+ */
+async function runJob(
+  r: JobRun,
+  job: Record<string, unknown>,
+  verdict: PodSecurityVerdict,
+  wait: boolean,
+  preview: FixJobPreview,
+): Promise<FixSummary | undefined | number> {
+  const { a, deps, api, client, ns } = r;
+  const name = (job['metadata'] as { name: string }).name;
+  const nsRaw = r.restored ?? (await api.readNamespace(ns));
   if (!nsRaw) throw refused(`Namespace ${ns}: not found; create it or pass the right -n`);
   const nsObj = keepObject(nsRaw, undefined) as KubeObject;
   await clearFinishedJob(api, ns, name);
   const { level } = enforceLevel(nsObj);
-  const admitted = level !== undefined && admits(level, preview.podSecurity.verdict);
+  const dry = await client.dryRunPod(ns, fixJobPod(job));
   const release = deps.interrupt?.hold();
-  const signal = deps.interrupt?.signal;
   let record: RelaxRecord | undefined;
   try {
-    if (!admitted || (dry && !dry.admitted)) {
+    if (!(level !== undefined && admits(level, verdict)) || !dry.admitted) {
       if (!a['relax-psa'])
         throw refused(
-          `Job ${ns}/${name}: namespace ${ns} would reject its pods${dry && !dry.admitted ? ` (${dry.message})` : ''}; pass --relax-psa to set enforce=baseline for the Job's lifetime, or run it in a namespace at baseline`,
+          `Job ${ns}/${name}: namespace ${ns} would reject its pods${dry.admitted ? '' : ` (${dry.message})`}; pass --relax-psa to set enforce=baseline for the Job's lifetime, or run it in a namespace at baseline`,
         );
-      record = await relax(deps, api, nsObj, nsRaw, preview, name);
+      record = await relax(deps, api, nsObj, nsRaw, verdict, name);
       const again = await client.dryRunPod(ns, fixJobPod(job));
       if (!again.admitted)
         throw refused(
@@ -79,11 +127,11 @@ export async function runFixJobOnCluster(
     }
     await api.createJob(job);
     deps.stderr.write(`job.batch/${name} created in namespace ${ns}\n`);
-    if (!a.wait) {
+    if (!wait) {
       deps.stderr.write(`Follow it with: kubectl logs -f job/${name} -n ${ns}\n`);
       return exitCodes.ok;
     }
-    return await waitForJob(a, deps, api, preview, record, signal);
+    return await waitForJob(r, name, preview.deadlineSeconds, record, deps.interrupt?.signal);
   } finally {
     if (record) await restore(deps, api, ns, record);
     release?.();
@@ -92,7 +140,7 @@ export async function runFixJobOnCluster(
 
 /** A relaxation left by a run that died: with --apply restore it (and remove its Job), else say so. */
 async function recoverAbandoned(
-  a: FixJobArgs,
+  acting: boolean,
   deps: Deps,
   api: JobsApi,
   ns: string,
@@ -113,13 +161,13 @@ async function recoverAbandoned(
   );
   const was = describePrevious(record);
   if (!abandoned) {
-    if (a.apply)
+    if (acting)
       throw refused(
         `Namespace ${ns}: another fix-job run (${record.holder.host} pid ${record.holder.pid}) has relaxed Pod Security for Job ${record.job}; wait for it to finish`,
       );
     return undefined;
   }
-  if (!a.apply) {
+  if (!acting) {
     deps.stderr.write(
       `warning: Namespace ${ns}: a fix-job run that died left Pod Security relaxed to baseline (it was ${was}); run with --apply to restore it\n`,
     );
@@ -154,20 +202,20 @@ async function relax(
   api: JobsApi,
   nsObj: KubeObject,
   nsRaw: Record<string, unknown>,
-  preview: FixJobPreview,
+  verdict: PodSecurityVerdict,
   job: string,
 ): Promise<RelaxRecord> {
   const ns = nsObj.metadata.name;
   const rv = (nsRaw['metadata'] as { resourceVersion?: string }).resourceVersion;
   const plan = planRelax(
     nsObj,
-    preview.podSecurity.verdict,
+    verdict,
     { job, holder: { host: hostname(), pid: process.pid }, renewTime: now(), leaseSeconds },
     rv,
   );
   if (!plan)
     throw refused(
-      `Job ${ns}/${job}: baseline would not admit its pods either (${preview.podSecurity.verdict.violations.join('; ')}); fix the Job, never relax to privileged`,
+      `Job ${ns}/${job}: baseline would not admit its pods either (${verdict.violations.join('; ')}); fix the Job, never relax to privileged`,
     );
   await patchOrRefuse(api, ns, plan.patch);
   deps.stderr.write(
@@ -188,16 +236,14 @@ async function patchOrRefuse(api: JobsApi, ns: string, patch: Record<string, unk
 
 /** Polls the Job until it ends, renewing the relaxation lease; Ctrl-C and --timeout end it early. */
 async function waitForJob(
-  a: FixJobArgs,
-  deps: Deps,
-  api: JobsApi,
-  preview: FixJobPreview,
+  r: JobRun,
+  name: string,
+  deadlineSeconds: number,
   record: RelaxRecord | undefined,
   signal: AbortSignal | undefined,
-): Promise<number> {
-  const ns = preview.target.namespace;
-  const name = (preview.job['metadata'] as { name: string }).name;
-  const timeoutMs = parseRequestTimeout(a.timeout) || (preview.deadlineSeconds + 60) * 1000;
+): Promise<FixSummary | undefined | number> {
+  const { a, deps, api, ns } = r;
+  const timeoutMs = parseRequestTimeout(a.timeout) || (deadlineSeconds + 60) * 1000;
   const started = Date.now();
   let renewed = started;
   for (;;) {
@@ -225,22 +271,21 @@ async function waitForJob(
       renewed = Date.now();
       record.renewTime = now();
       await patchOrRefuse(api, ns, {
-        metadata: {
-          annotations: { 'volsync-perms.io/pod-security-relaxed': JSON.stringify(record) },
-        },
+        metadata: { annotations: { [relaxAnnotation]: JSON.stringify(record) } },
       });
     }
     await sleep(pollMs, undefined, signal ? { signal } : {}).catch(() => undefined);
   }
 }
 
+/** Prints the Job's log; a failed Job is kept for inspection, a succeeded one deleted. */
 async function finish(
   deps: Deps,
   api: JobsApi,
   ns: string,
   name: string,
   state: ReturnType<typeof jobState>,
-): Promise<number> {
+): Promise<FixSummary | undefined> {
   const log = await api.readJobLog(ns, name);
   if (log !== undefined) write(deps.stdout, log.endsWith('\n') ? log : `${log}\n`);
   const summary = log === undefined ? undefined : parseFixSummary(log);
@@ -250,13 +295,7 @@ async function finish(
       exitCodes.cluster,
     );
   await api.deleteJob(ns, name);
-  write(
-    deps.stdout,
-    summary
-      ? `Job ${ns}/${name} succeeded: ${summary.changed} of ${summary.scanned} files changed; volume root now ${summary.root}\n`
-      : `Job ${ns}/${name} succeeded; its log is not readable (the pod is gone or the kubelet unreachable), so the counts are unknown\n`,
-  );
-  return exitCodes.ok;
+  return summary;
 }
 
 function describePrevious(r: RelaxRecord): string {

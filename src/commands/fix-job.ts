@@ -31,6 +31,7 @@ export interface FixJobArgs extends GlobalArgs {
   image?: string;
   deadline: string;
   apply: boolean;
+  count: boolean;
   wait: boolean;
   timeout: string;
   'relax-psa': boolean;
@@ -103,9 +104,17 @@ function validateFlags(a: FixJobArgs): void {
     throw new UsageError('fix-job repairs one volume; -A does not apply (use -n NAMESPACE)');
   if (a.wait && !a.apply)
     throw new UsageError('--wait waits for the Job --apply creates; add --apply');
-  if (a['relax-psa'] && !a.wait)
+  if (a['relax-psa'] && !a.wait && !a.count)
     throw new UsageError(
-      '--relax-psa changes Pod Security only while the tool waits to restore it; add --apply --wait',
+      '--relax-psa changes Pod Security only while the tool waits to restore it; add --apply --wait (or --count)',
+    );
+  if (a.count && a.apply)
+    throw new UsageError(
+      '--count previews what --apply would change: run them one after the other',
+    );
+  if (a.count && (isOffline(a) || a.output !== 'table'))
+    throw new UsageError(
+      '--count runs a read-only Job in the cluster of the kubeconfig: drop -f/-k/--demo and -o',
     );
   if (a.apply && isOffline(a))
     throw new UsageError(
@@ -170,18 +179,20 @@ function planPreview(
             name: snapshot.moverImages.images[moverKey],
             from: `the ${target.mover ? `${moverKey} mover` : 'VolSync mover'} image: ${snapshot.moverImages.source}`,
           };
-    const job = planFixJob(target, {
+    const jobOptions = {
       image: image.name,
       ...(a['only-uid'] !== undefined && { onlyUid: a['only-uid'] }),
       deadlineSeconds,
       ttlSecondsAfterFinished: ttlSeconds,
       placement,
-    });
+    };
+    const job = planFixJob(target, jobOptions);
     const verdict = resolveFixPodSecurity(job);
     const { level, label } = enforceLevel(index.get('Namespace', '', request.namespace));
     return {
       target,
       job,
+      jobOptions,
       ...(a['only-uid'] !== undefined && { onlyUid: a['only-uid'] }),
       image,
       placement,
@@ -241,6 +252,12 @@ export function fixJobCommand(chosen: Chosen, deps: Deps): CommandModule<GlobalA
           default: false,
           describe: 'Create the Job (default: print what would be created)',
         })
+        .option('count', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Run a read-only Job (volume mounted read-only, DAC_OVERRIDE only) that counts the files --apply would change, then delete it',
+        })
         .option('wait', {
           type: 'boolean',
           default: false,
@@ -255,7 +272,7 @@ export function fixJobCommand(chosen: Chosen, deps: Deps): CommandModule<GlobalA
           type: 'boolean',
           default: false,
           describe:
-            "With --apply --wait: set Pod Security enforce=baseline on a stricter namespace for the Job's lifetime, then restore it",
+            "With --apply --wait or --count: set Pod Security enforce=baseline on a stricter namespace for the Job's lifetime, then restore it",
         })
         .example(
           'kubectl volsync-perms fix-job rs/bookstack --volume repository --only-uid 0 --demo',

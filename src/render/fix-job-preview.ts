@@ -1,5 +1,5 @@
 import type { PodSecurityLevel, PodSecurityVerdict } from '../core/admission/pod-security.js';
-import { fixCapabilities } from '../core/plans/fix-job.js';
+import { fixCapabilities, type FixJobOptions } from '../core/plans/fix-job.js';
 import { describeVolume, type FixTarget, type Placement } from '../core/plans/fix-target.js';
 import type { ServerDryRun } from '../core/snapshot.js';
 import type { Paint } from './color.js';
@@ -9,6 +9,8 @@ import { renderManifestYaml } from './json.js';
 export interface FixJobPreview {
   target: FixTarget;
   job: Record<string, unknown>;
+  /** What the Job was planned with, to plan its read-only counting twin (--count). */
+  jobOptions: FixJobOptions;
   onlyUid?: number;
   image: { name: string; from: string };
   placement: Placement;

@@ -252,6 +252,27 @@ describe('fix-job on a real API server: Pod Security decides, labels always come
     expect(await jobs('fj-timeout')).toEqual([]);
   });
 
+  it('--count runs a read-only twin of the Job (read-only volume, DAC_OVERRIDE only), reports, and deletes it', async () => {
+    await applyYaml(cp, namespaceYaml('fj-count', { [enforce]: 'baseline' }));
+    const cli = run('fix-job', 'pvc/data', ...owner, '-n', 'fj-count', '--count');
+    const name = await until('the count Job', async () => (await jobs('fj-count'))[0]);
+    expect(name).toMatch(/^volsync-perms-count-data-/);
+    const job = (await getJson(`/apis/batch/v1/namespaces/fj-count/jobs/${name}`)) as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    const c = job.spec.template.spec.containers[0];
+    expect(c?.['volumeMounts']).toEqual([{ name: 'volume', mountPath: '/volume', readOnly: true }]);
+    expect(c?.['securityContext']).toMatchObject({
+      capabilities: { drop: ['ALL'], add: ['DAC_OVERRIDE'] },
+    });
+    expect(c?.['env']).toContainEqual({ name: 'FIX_MODE', value: 'count' });
+    await completeJob('fj-count', name);
+    const r = await cli;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Count: the count Job succeeded but its log is not readable/);
+    expect(await jobs('fj-count')).toEqual([]);
+  });
+
   it('a second --apply while the first Job runs is refused (exit 6), and the first Job is left alone', async () => {
     const first = await run('fix-job', 'pvc/data', ...owner, '-n', 'fj-baseline', '--apply');
     expect(first.code, first.stderr).toBe(0);

@@ -19,6 +19,8 @@ const appLabel = { 'app.kubernetes.io/name': 'volsync-perms-fix' };
 const mountPath = '/volume';
 
 export interface FixJobOptions {
+  /** `count` changes nothing: FIX_MODE=count, the volume mounted read-only, DAC_OVERRIDE only. */
+  mode?: 'apply' | 'count';
   image: string;
   /** Only files owned by this UID change (--only-uid). */
   onlyUid?: number;
@@ -28,13 +30,18 @@ export interface FixJobOptions {
 }
 
 /** A name per volume and owner: the same request names the same Job, so a rerun finds it. */
-export function fixJobName(t: FixTarget, onlyUid: number | undefined): string {
+export function fixJobName(
+  t: FixTarget,
+  onlyUid: number | undefined,
+  mode: 'apply' | 'count' = 'apply',
+): string {
   const v = t.volume;
   const base = v.type === 'nfs' ? 'nfs' : v.claimName;
   const hash = crc32Hex(
     JSON.stringify([volumeKey(v), t.owner.uid, t.owner.gid, onlyUid ?? null]),
   ).slice(0, 6);
-  return `volsync-perms-fix-${base.slice(0, 63 - 'volsync-perms-fix-'.length - 7).replace(/[.-]+$/, '')}-${hash}`;
+  const prefix = mode === 'count' ? 'volsync-perms-count-' : 'volsync-perms-fix-';
+  return `${prefix}${base.slice(0, 63 - prefix.length - 7).replace(/[.-]+$/, '')}-${hash}`;
 }
 
 const volumeKey = (v: FixVolume) =>
@@ -46,8 +53,10 @@ const volumeKey = (v: FixVolume) =>
  * The script receives every value through env vars (fix-ownership.sh), never as shell text.
  */
 export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unknown> {
+  const count = o.mode === 'count';
   const env = [
     { name: 'FIX_ROOT', value: mountPath },
+    ...(count ? [{ name: 'FIX_MODE', value: 'count' }] : []),
     { name: 'TARGET_UID', value: String(t.owner.uid) },
     { name: 'TARGET_GID', value: String(t.owner.gid) },
     ...(o.onlyUid !== undefined ? [{ name: 'ONLY_UID', value: String(o.onlyUid) }] : []),
@@ -57,11 +66,11 @@ export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unkno
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: {
-      name: fixJobName(t, o.onlyUid),
+      name: fixJobName(t, o.onlyUid, o.mode),
       namespace: t.namespace,
       labels,
       annotations: {
-        'volsync-perms.io/purpose': `set the owner of ${t.purpose} to ${t.owner.uid}:${t.owner.gid}`,
+        'volsync-perms.io/purpose': `${count ? 'count the files that would get' : 'set'} the owner ${t.owner.uid}:${t.owner.gid} on ${t.purpose}`,
       },
     },
     spec: {
@@ -89,13 +98,16 @@ export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unkno
                 privileged: false,
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'], add: [...fixCapabilities] },
+                capabilities: {
+                  drop: ['ALL'],
+                  add: count ? ['DAC_OVERRIDE'] : [...fixCapabilities],
+                },
               },
               resources: {
                 requests: { cpu: '50m', memory: '64Mi' },
                 limits: { memory: '512Mi' },
               },
-              volumeMounts: [{ name: 'volume', mountPath }],
+              volumeMounts: [{ name: 'volume', mountPath, ...(count && { readOnly: true }) }],
             },
           ],
           volumes: [{ name: 'volume', ...volumeSource(t.volume) }],
