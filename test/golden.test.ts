@@ -88,6 +88,11 @@ const cases: [string, string[]][] = [
   ['error-fix-job-apply-offline', ['fix-job', 'rs/bookstack', '--demo', '--apply']],
   ['error-fix-job-relax-without-wait', ['fix-job', 'rs/bookstack', '--apply', '--relax-psa']],
   ['error-fix-job-wait-without-apply', ['fix-job', 'rs/bookstack', '--wait']],
+  [
+    'error-fix-job-invalid-namespace',
+    ['fix-job', 'pvc/x', '--uid', '1', '--gid', '1', '-n', '../etc', '--demo'],
+  ],
+  ['error-effective-uid-invalid-namespace', ['effective-uid', 'rs/x', '-n', 'a/b', '--demo']],
   ['error-fix-job-count-offline', ['fix-job', 'rs/bookstack', '--count', '--demo']],
   ['error-no-command', []],
   ['error-no-kubeconfig', ['explain', 'ns/default']],

@@ -7,7 +7,7 @@ import { renderTrace } from '../render/trace-table.js';
 import type { Chosen } from './chosen.js';
 import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
-import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
+import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { openSource, validateSource } from './source.js';
 
 interface EffectiveUidArgs extends GlobalArgs {
@@ -63,7 +63,7 @@ export function completeRef(a: EffectiveUidArgs, defaultNamespace: string): Subj
     throw new InputError(
       `${kind} ${JSON.stringify(name)}: invalid name; use lower-case letters, digits, '-' and '.' (RFC 1123)`,
     );
-  return { kind, name, namespace: defaultNamespace };
+  return { kind, name, namespace: checkNamespace(defaultNamespace) };
 }
 
 export async function runEffectiveUid(a: EffectiveUidArgs, deps: Deps): Promise<number> {

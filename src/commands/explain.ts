@@ -1,8 +1,7 @@
 import { fieldLocator } from '../adapters/manifests/locate.js';
-import { isDnsLabel } from '../core/k8s/names.js';
 import type { Argv, CommandModule } from 'yargs';
 import { resolveReport, type Scope } from '../core/report/resolve-report.js';
-import { InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { renderExplainTable } from '../render/explain-table.js';
 import { jsonChunks, yamlChunks } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
@@ -10,7 +9,7 @@ import { version } from '../version.js';
 import type { Chosen } from './chosen.js';
 import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
-import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
+import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { imageUserFlags, isOffline, openSource, rereadManifest, validateSource } from './source.js';
 
 interface ExplainArgs extends GlobalArgs {
@@ -30,11 +29,7 @@ export function completeScope(a: ExplainArgs, defaultNamespace: string): Scope {
       );
     ns = m?.[2] ?? '';
   }
-  if (!isDnsLabel(ns))
-    throw new InputError(
-      `namespace ${JSON.stringify(ns)}: invalid name; use an RFC 1123 label (lower-case letters, digits, '-')`,
-    );
-  return { all: false, namespace: ns };
+  return { all: false, namespace: checkNamespace(ns) };
 }
 
 export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {

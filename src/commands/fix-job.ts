@@ -18,7 +18,7 @@ import { renderFixJobPreview, type FixJobPreview } from '../render/fix-job-previ
 import { renderManifestYaml } from '../render/json.js';
 import type { Chosen } from './chosen.js';
 import { write, type Deps } from './deps.js';
-import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
+import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { parseRequestTimeout } from './request-timeout.js';
 import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
 
@@ -88,7 +88,7 @@ export function completeFixRequest(a: FixJobArgs, namespace: string): FixRequest
     throw new UsageError(
       '--volume picks a volume of a mover; with pvc/NAME the claim is the volume',
     );
-  const r: FixRequest = { kind, namespace, name };
+  const r: FixRequest = { kind, namespace: checkNamespace(namespace), name };
   if (a.volume !== undefined) r.volume = a.volume as VolumeRole;
   if (a.uid !== undefined) r.uid = a.uid;
   if (a.gid !== undefined) r.gid = a.gid;

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
+import { isDnsLabel } from '../core/k8s/names.js';
+import { InputError, UsageError } from '../errors.js';
 import { makePaint, type Paint } from '../render/color.js';
 import type { Deps } from './deps.js';
 
@@ -215,4 +216,13 @@ export function validateOutput(output: string, allowed: string[]): void {
     throw new UsageError(
       `--output ${JSON.stringify(output)}: unknown format; use one of ${allowed.join(', ')}`,
     );
+}
+
+/** A namespace from -n, ns/NAME or the kubeconfig, checked before it reaches an API path. */
+export function checkNamespace(ns: string): string {
+  if (!isDnsLabel(ns))
+    throw new InputError(
+      `namespace ${JSON.stringify(ns)}: invalid name; use an RFC 1123 label (lower-case letters, digits, '-')`,
+    );
+  return ns;
 }

@@ -11,6 +11,9 @@ const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'fix-job'), [cp.users.
 const env = { KUBECONFIG: kubeconfig };
 const run = (...argv: string[]) => runCliCaptured(argv, '', env);
 const owner = ['--uid', '1000', '--gid', '1000'];
+/** The repair of PVC `data` in `ns` as an operator runs it on a restricted namespace. */
+const relaxedRepair = (ns: string) =>
+  ['fix-job', 'pvc/data', ...owner, '-n', ns, '--apply', '--wait', '--relax-psa'] as const;
 const enforce = 'pod-security.kubernetes.io/enforce';
 const record = 'volsync-perms.io/pod-security-relaxed';
 
@@ -142,16 +145,7 @@ describe('fix-job on a real API server: Pod Security decides, labels always come
   });
 
   it('--relax-psa admits it at baseline for the Job lifetime and restores the exact labels when it ends', async () => {
-    const cli = run(
-      'fix-job',
-      'pvc/data',
-      ...owner,
-      '-n',
-      'fj-restricted',
-      '--apply',
-      '--wait',
-      '--relax-psa',
-    );
+    const cli = run(...relaxedRepair('fj-restricted'));
     const { name: job } = await relaxedWithJob('fj-restricted');
     expect((await namespaceMeta('fj-restricted')).labels).not.toHaveProperty(
       'pod-security.kubernetes.io/enforce-version',
@@ -170,16 +164,7 @@ describe('fix-job on a real API server: Pod Security decides, labels always come
   });
 
   it('killed mid-run: the labels stay recorded, a preview says so, and the next --apply run restores them and removes the dead run Job', async () => {
-    const { child, exited } = spawnCli(
-      'fix-job',
-      'pvc/data',
-      ...owner,
-      '-n',
-      'fj-killed',
-      '--apply',
-      '--wait',
-      '--relax-psa',
-    );
+    const { child, exited } = spawnCli(...relaxedRepair('fj-killed'));
     const dead = await relaxedWithJob('fj-killed');
     child.kill('SIGKILL');
     expect(await exited).toBe(-9);
@@ -191,16 +176,7 @@ describe('fix-job on a real API server: Pod Security decides, labels always come
     );
     expect((await namespaceMeta('fj-killed')).labels[enforce]).toBe('baseline');
 
-    const again = run(
-      'fix-job',
-      'pvc/data',
-      ...owner,
-      '-n',
-      'fj-killed',
-      '--apply',
-      '--wait',
-      '--relax-psa',
-    );
+    const again = run(...relaxedRepair('fj-killed'));
     const job = await relaxedWithJob('fj-killed', dead.uid);
     await completeJob('fj-killed', job.name);
     const r = await again;
@@ -214,16 +190,7 @@ describe('fix-job on a real API server: Pod Security decides, labels always come
   });
 
   it('Ctrl-C deletes the Job, restores the labels and exits 130', async () => {
-    const { child, exited } = spawnCli(
-      'fix-job',
-      'pvc/data',
-      ...owner,
-      '-n',
-      'fj-interrupt',
-      '--apply',
-      '--wait',
-      '--relax-psa',
-    );
+    const { child, exited } = spawnCli(...relaxedRepair('fj-interrupt'));
     await relaxedWithJob('fj-interrupt');
     child.kill('SIGINT');
     expect(await exited).toBe(130);

@@ -6,7 +6,14 @@ import { namespace } from '../test-support/builders.js';
 import { fixJobName, fixJobPod, planFixJob, resolveFixPodSecurity } from './fix-job.js';
 import type { FixTarget } from './fix-target.js';
 import { jobState, parseFixSummary } from './job-state.js';
-import { isAbandoned, planRelax, planRestore, type RelaxRecord } from './psa-relax.js';
+import {
+  isAbandoned,
+  planRelax,
+  planRestore,
+  readRelaxRecord,
+  relaxAnnotation,
+  type RelaxRecord,
+} from './psa-relax.js';
 
 const target = (over: Partial<FixTarget> = {}): FixTarget => ({
   namespace: 'default',
@@ -158,6 +165,25 @@ describe('Pod Security relaxation', () => {
           expect(merged).toEqual(labels);
         },
       ),
+    );
+  });
+
+  it.each([
+    ['not JSON', 'nope'],
+    ['a label other than the enforce pair', { previous: { 'team/owner': 'x' } }],
+    ['a Job name that is a path', { job: '../../../api/v1/namespaces/kube-system' }],
+    ['a non-numeric pid', { holder: { host: 'h', pid: 'x' } }],
+  ])('a record with %s is malformed, so nothing acts on it', (_what, change) => {
+    const text =
+      typeof change === 'string' ? change : JSON.stringify({ previous: {}, ...holder, ...change });
+    const ns = namespace('default', { [relaxAnnotation]: text });
+    expect(readRelaxRecord(ns)).toBe('malformed');
+  });
+
+  it('a record the tool wrote reads back', () => {
+    const r = { previous: { 'pod-security.kubernetes.io/enforce': 'restricted' }, ...holder };
+    expect(readRelaxRecord(namespace('default', { [relaxAnnotation]: JSON.stringify(r) }))).toEqual(
+      r,
     );
   });
 

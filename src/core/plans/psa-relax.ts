@@ -5,6 +5,7 @@ import {
   type PodSecurityVerdict,
 } from '../admission/pod-security.js';
 import { isObject } from '../k8s/json.js';
+import { isDnsSubdomain } from '../k8s/names.js';
 import type { KubeObject } from '../k8s/object.js';
 
 export const enforceLabel = 'pod-security.kubernetes.io/enforce';
@@ -72,25 +73,34 @@ export function planRestore(record: RelaxRecord): Record<string, unknown> {
   return { metadata: { labels: record.previous, annotations: { [relaxAnnotation]: null } } };
 }
 
-/** The record on a Namespace; `malformed` when the annotation is there but unreadable. */
+/**
+ * The record on a Namespace; `malformed` when the annotation is there but unreadable, or names
+ * labels other than the enforce pair or a Job name the API would not accept: whoever can annotate
+ * a Namespace must not steer the restore into setting other labels or deleting another path.
+ */
 export function readRelaxRecord(ns: KubeObject | undefined): RelaxRecord | 'malformed' | undefined {
   const raw = ns?.metadata.annotations?.[relaxAnnotation];
   if (raw === undefined) return undefined;
+  let r: unknown;
   try {
-    const r: unknown = JSON.parse(raw);
-    if (
-      isObject(r) &&
-      isObject(r['previous']) &&
-      typeof r['job'] === 'string' &&
-      isObject(r['holder']) &&
-      typeof r['renewTime'] === 'string' &&
-      typeof r['leaseSeconds'] === 'number'
-    )
-      return r as unknown as RelaxRecord;
+    r = JSON.parse(raw);
   } catch {
-    // fall through
+    return 'malformed';
   }
-  return 'malformed';
+  if (!isObject(r) || !isObject(r['previous']) || !isObject(r['holder'])) return 'malformed';
+  const previous = Object.entries(r['previous']);
+  const ok =
+    previous.every(
+      ([k, v]) =>
+        (k === enforceLabel || k === enforceVersionLabel) && (v === null || typeof v === 'string'),
+    ) &&
+    typeof r['job'] === 'string' &&
+    isDnsSubdomain(r['job']) &&
+    typeof r['holder']['host'] === 'string' &&
+    Number.isInteger(r['holder']['pid']) &&
+    typeof r['renewTime'] === 'string' &&
+    typeof r['leaseSeconds'] === 'number';
+  return ok ? (r as unknown as RelaxRecord) : 'malformed';
 }
 
 /**
