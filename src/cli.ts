@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { Chosen } from './commands/chosen.js';
 import type { Deps } from './commands/deps.js';
+import { annotateCommand } from './commands/annotate.js';
 import { effectiveUidCommand } from './commands/effective-uid.js';
 import { explainCommand } from './commands/explain.js';
 import { fixJobCommand } from './commands/fix-job.js';
@@ -25,6 +26,7 @@ export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
     .command(explainCommand(chosen, deps))
     .command(effectiveUidCommand(chosen, deps))
     .command(fixJobCommand(chosen, deps))
+    .command(annotateCommand(chosen, deps))
     .command(versionCommand(chosen, deps))
     .demandCommand(1, 'a command is required')
     .strict()

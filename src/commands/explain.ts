@@ -17,7 +17,11 @@ interface ExplainArgs extends GlobalArgs {
 }
 
 /** `ns/NAME`, `namespace/NAME`, `namespaces/NAME` or `NAME`; -A wins over both. */
-export function completeScope(a: ExplainArgs, defaultNamespace: string): Scope {
+export function completeScope(
+  a: ExplainArgs,
+  defaultNamespace: string,
+  verb: 'explain' | 'annotate' = 'explain',
+): Scope {
   if (a['all-namespaces']) return { all: true };
   let ns = defaultNamespace;
   if (a.target !== undefined) {
@@ -25,7 +29,7 @@ export function completeScope(a: ExplainArgs, defaultNamespace: string): Scope {
     const prefix = a.target.includes('/') && !m?.[1];
     if (prefix)
       throw new UsageError(
-        `${JSON.stringify(a.target)}: explain takes a namespace (ns/NAME or NAME); for one object use effective-uid TYPE/NAME`,
+        `${JSON.stringify(a.target)}: ${verb} takes a namespace (ns/NAME or NAME)${verb === 'explain' ? '; for one object use effective-uid TYPE/NAME' : ''}`,
       );
     ns = m?.[2] ?? '';
   }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../adapters/cluster/client.js';
-import { JobsApi } from '../adapters/cluster/jobs.js';
+import { ClusterWrites } from '../adapters/cluster/writes.js';
 import { keepObject } from '../adapters/keep-object.js';
 import { admits, type PodSecurityVerdict } from '../core/admission/pod-security.js';
 import { fixJobPod, managedBy, planFixJob, resolveFixPodSecurity } from '../core/plans/fix-job.js';
@@ -41,7 +41,7 @@ export async function runFixJobOnCluster(
   preview: FixJobPreview,
   client: KubeClient,
 ): Promise<number> {
-  const api = new JobsApi(client);
+  const api = new ClusterWrites(client);
   const ns = preview.target.namespace;
   const name = (preview.job['metadata'] as { name: string }).name;
   const dry = await client.dryRunPod(ns, fixJobPod(preview.job)).catch(() => undefined);
@@ -84,7 +84,7 @@ export async function runFixJobOnCluster(
 interface JobRun {
   a: FixJobArgs;
   deps: Deps;
-  api: JobsApi;
+  api: ClusterWrites;
   client: KubeClient;
   ns: string;
   /** The Namespace as read after restoring an abandoned relaxation, if there was one. */
@@ -142,7 +142,7 @@ async function runJob(
 async function recoverAbandoned(
   acting: boolean,
   deps: Deps,
-  api: JobsApi,
+  api: ClusterWrites,
   ns: string,
 ): Promise<Record<string, unknown> | undefined> {
   const raw = await api.readNamespace(ns);
@@ -181,7 +181,7 @@ async function recoverAbandoned(
   return api.readNamespace(ns);
 }
 
-async function clearFinishedJob(api: JobsApi, ns: string, name: string): Promise<void> {
+async function clearFinishedJob(api: ClusterWrites, ns: string, name: string): Promise<void> {
   const existing = await api.readJob(ns, name);
   if (!existing) return;
   const labels = (existing['metadata'] as { labels?: Record<string, string> }).labels ?? {};
@@ -199,7 +199,7 @@ async function clearFinishedJob(api: JobsApi, ns: string, name: string): Promise
 
 async function relax(
   deps: Deps,
-  api: JobsApi,
+  api: ClusterWrites,
   nsObj: KubeObject,
   nsRaw: Record<string, unknown>,
   verdict: PodSecurityVerdict,
@@ -224,12 +224,17 @@ async function relax(
   return plan.record;
 }
 
-async function restore(deps: Deps, api: JobsApi, ns: string, record: RelaxRecord): Promise<void> {
+async function restore(
+  deps: Deps,
+  api: ClusterWrites,
+  ns: string,
+  record: RelaxRecord,
+): Promise<void> {
   await patchOrRefuse(api, ns, planRestore(record));
   deps.stderr.write(`Namespace ${ns}: Pod Security restored (${describePrevious(record)})\n`);
 }
 
-async function patchOrRefuse(api: JobsApi, ns: string, patch: Record<string, unknown>) {
+async function patchOrRefuse(api: ClusterWrites, ns: string, patch: Record<string, unknown>) {
   if ((await api.patchNamespace(ns, patch)) === 'conflict')
     throw refused(`Namespace ${ns}: changed since it was read; run the command again`);
 }
@@ -281,7 +286,7 @@ async function waitForJob(
 /** Prints the Job's log; a failed Job is kept for inspection, a succeeded one deleted. */
 async function finish(
   deps: Deps,
-  api: JobsApi,
+  api: ClusterWrites,
   ns: string,
   name: string,
   state: ReturnType<typeof jobState>,

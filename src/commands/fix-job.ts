@@ -3,7 +3,7 @@ import type { KubeClient } from '../adapters/cluster/client.js';
 import { admits } from '../core/admission/pod-security.js';
 import { isDnsSubdomain } from '../core/k8s/names.js';
 import { planFixJob, resolveFixPodSecurity } from '../core/plans/fix-job.js';
-import { FixRefused } from '../core/plans/fix-refused.js';
+import { PlanRefused } from '../core/plans/plan-refused.js';
 import {
   planFixTarget,
   planPlacement,
@@ -207,7 +207,7 @@ function planPreview(
       },
     };
   } catch (e) {
-    if (!(e instanceof FixRefused)) throw e;
+    if (!(e instanceof PlanRefused)) throw e;
     if (e.kind === 'usage') throw new UsageError(e.message);
     if (e.kind === 'input') throw new InputError(e.message);
     throw new CliError(e.message, exitCodes.applyRefused);

@@ -41,4 +41,8 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
     severity: 'warning',
     title: 'a per-mover Role keeps the SCC grant after the mover stopped being privileged',
   },
+  VP018: {
+    severity: 'error',
+    title: 'a privileged mover outside the scope annotate --scoped recorded on its namespace',
+  },
 };

@@ -3,6 +3,7 @@ import { findAnnotationMistakes, findAnnotationOverrides } from './annotation.js
 import type { Emission, FindingContext } from './context.js';
 import { findImageAndCapabilities } from './image-and-caps.js';
 import { findObservedDifferences } from './observed.js';
+import { findScopeEscapes } from './scope.js';
 import { findStaleGrants } from './stale-grants.js';
 import { findRootWriters } from './root-writers.js';
 import { findSharedRepositories } from './shared-repository.js';
@@ -20,6 +21,7 @@ const rules: ((ctx: FindingContext) => Emission[])[] = [
   findImageAndCapabilities,
   findObservedDifferences,
   findStaleGrants,
+  findScopeEscapes,
 ];
 
 /** Runs every rule and attaches each finding to its subjects, in code order, without duplicates. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../k8s/object.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import { namespace, replication, rs, snapshotOf, withSc } from '../test-support/builders.js';
-import { FixRefused } from './fix-refused.js';
+import { PlanRefused } from './plan-refused.js';
 import { planFixTarget, planPlacement, type FixRequest } from './fix-target.js';
 
 const kopia = (extra: Record<string, unknown> = {}) => ({
@@ -96,9 +96,9 @@ describe('planFixTarget', () => {
     } catch (e) {
       caught = e;
     }
-    expect(caught).toBeInstanceOf(FixRefused);
-    expect((caught as FixRefused).kind).toBe(kind);
-    expect((caught as FixRefused).message).toMatch(message);
+    expect(caught).toBeInstanceOf(PlanRefused);
+    expect((caught as PlanRefused).kind).toBe(kind);
+    expect((caught as PlanRefused).message).toMatch(message);
   });
 
   it('a ReplicationDestination without destinationPVC repairs the volume VolSync provisions', () => {

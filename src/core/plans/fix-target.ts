@@ -3,7 +3,7 @@ import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import type { SnapshotIndex } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
 import { parseMoverSpec, type MoverSpec } from '../volsync/mover-spec.js';
-import { FixRefused } from './fix-refused.js';
+import { PlanRefused } from './plan-refused.js';
 
 export type VolumeRole = 'data' | 'repository' | 'cache';
 
@@ -47,7 +47,7 @@ export function planFixTarget(index: SnapshotIndex, r: FixRequest): FixTarget {
   const where = `${r.kind} ${r.namespace}/${r.name}`;
   if (r.kind === 'PersistentVolumeClaim') {
     if (r.uid === undefined || r.gid === undefined)
-      throw new FixRefused(
+      throw new PlanRefused(
         'usage',
         `${where}: a PVC has no intended owner; pass --uid U --gid G (the UID and GID the app runs as)`,
       );
@@ -60,10 +60,10 @@ export function planFixTarget(index: SnapshotIndex, r: FixRequest): FixTarget {
   }
   const obj = index.get(r.kind, r.namespace, r.name);
   if (!obj)
-    throw new FixRefused('input', `${where}: not found in the input; check the name and -n`);
+    throw new PlanRefused('input', `${where}: not found in the input; check the name and -n`);
   const parsed = parseMoverSpec(obj);
   if (parsed.kind === 'podless')
-    throw new FixRefused('input', `${where}: ${parsed.reason}; it writes no volume to repair`);
+    throw new PlanRefused('input', `${where}: ${parsed.reason}; it writes no volume to repair`);
   const mover = parsed.spec;
   const role = r.volume ?? 'data';
   const volume = moverVolume(mover, role, where);
@@ -82,7 +82,7 @@ function intendedOwner(m: MoverSpec, r: FixRequest, where: string): FixTarget['o
   const uid = r.uid ?? sc?.runAsUser;
   const gid = r.gid ?? sc?.runAsGroup ?? sc?.fsGroup;
   if (uid === undefined || gid === undefined)
-    throw new FixRefused(
+    throw new PlanRefused(
       'usage',
       `${where}: ${field} sets no ${uid === undefined ? 'runAsUser' : 'runAsGroup or fsGroup'}, so the intended owner is unknown; set it, or pass --uid U --gid G`,
     );
@@ -104,12 +104,15 @@ function moverVolume(m: MoverSpec, role: VolumeRole, where: string): FixVolume {
       // VolSync provisions the destination volume itself when destinationPVC is not set
       return { type: 'persistentVolumeClaim', claimName: `volsync-${m.name}-dest` };
     if (m.dataPVC === undefined)
-      throw new FixRefused('usage', `${where}: spec.sourcePVC is not set; there is no data volume`);
+      throw new PlanRefused(
+        'usage',
+        `${where}: spec.sourcePVC is not set; there is no data volume`,
+      );
     return { type: 'persistentVolumeClaim', claimName: m.dataPVC };
   }
   if (role === 'cache') {
     if (m.mover !== 'restic' && m.mover !== 'kopia')
-      throw new FixRefused('usage', `${where}: the ${m.mover} mover has no cache volume`);
+      throw new PlanRefused('usage', `${where}: the ${m.mover} mover has no cache volume`);
     const dir = m.kind === 'ReplicationSource' ? 'src' : 'dst';
     return {
       type: 'persistentVolumeClaim',
@@ -121,14 +124,14 @@ function moverVolume(m: MoverSpec, role: VolumeRole, where: string): FixVolume {
     (v) => v.volume.type === 'persistentVolumeClaim' || v.volume.type === 'nfs',
   );
   if (m.mover !== 'kopia' || !repo)
-    throw new FixRefused(
+    throw new PlanRefused(
       'usage',
       `${where}: no filesystem repository on a volume (only kopia keeps one, in the first PVC or NFS entry of spec.kopia.moverVolumes); repair the data or cache volume, or pvc/NAME`,
     );
   const v = repo.volume;
   if (v.type === 'nfs' && v.nfs) return { type: 'nfs', server: v.nfs.server, path: v.nfs.path };
   if (v.claimName === undefined)
-    throw new FixRefused('input', `${where}: the repository moverVolume names no claimName`);
+    throw new PlanRefused('input', `${where}: the repository moverVolume names no claimName`);
   return { type: 'persistentVolumeClaim', claimName: v.claimName };
 }
 
@@ -162,7 +165,7 @@ export function planPlacement(snapshot: Snapshot, index: SnapshotIndex, t: FixTa
       .filter((w) => w.kind !== 'Pod')
       .map((w) => `${w.kind} ${w.metadata.name}`)
       .join(', ');
-    throw new FixRefused(
+    throw new PlanRefused(
       'refused',
       `PersistentVolumeClaim ${t.namespace}/${claim}: ReadWriteOncePod and in use by ${names}; scale down ${owners || 'the workload of that pod'} first, then run fix-job again`,
     );

@@ -67,6 +67,7 @@ export function adminRequest(
   method: string,
   path: string,
   body?: unknown,
+  contentType = 'application/json',
 ): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -75,7 +76,7 @@ export function adminRequest(
         method,
         headers: {
           Authorization: `Bearer ${cp.users.admin.token}`,
-          'Content-Type': 'application/json',
+          'Content-Type': contentType,
           Accept: 'application/json',
         },
         rejectUnauthorized: false,

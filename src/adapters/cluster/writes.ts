@@ -1,8 +1,11 @@
 import type { KubeClient } from './client.js';
 import { ClusterError, ForbiddenError } from './errors.js';
 
-/** The reads and writes of `fix-job --apply`: a Namespace's labels, one Job, its pod's log. */
-export class JobsApi {
+/**
+ * The reads and writes of the mutating commands: a Namespace's labels and annotations (fix-job,
+ * annotate), one Job and its pod's log (fix-job), the per-mover Roles (annotate).
+ */
+export class ClusterWrites {
   constructor(private readonly client: KubeClient) {}
 
   async readNamespace(name: string): Promise<Record<string, unknown> | undefined> {
@@ -29,6 +32,36 @@ export class JobsApi {
     if (r.status === 409) return 'conflict';
     this.ok(r, `patch Namespace ${name}`);
     return 'ok';
+  }
+
+  /**
+   * Server-side apply of a Namespace's annotations with our field manager; `conflict` names the
+   * manager that owns a field with another value (a GitOps controller, kubectl).
+   */
+  async applyNamespaceAnnotations(
+    name: string,
+    annotations: Record<string, string>,
+  ): Promise<'ok' | { conflict: string }> {
+    const r = await this.client.call(
+      'PATCH',
+      `/api/v1/namespaces/${name}?fieldManager=kubectl-volsync-perms`,
+      { verb: 'patch', resource: 'namespaces' },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name, annotations } },
+      'application/apply-patch+yaml',
+    );
+    if (r.status === 409) return { conflict: r.text };
+    this.ok(r, `apply Namespace ${name}`);
+    return 'ok';
+  }
+
+  /** Deletes a Role; one already gone is fine. */
+  async deleteRole(ns: string, name: string): Promise<void> {
+    const r = await this.client.call(
+      'DELETE',
+      `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles/${name}`,
+      { verb: 'delete', resource: 'roles.rbac.authorization.k8s.io', namespace: ns },
+    );
+    if (r.status !== 404) this.ok(r, `delete Role ${ns}/${name}`);
   }
 
   async readJob(ns: string, name: string): Promise<Record<string, unknown> | undefined> {

@@ -1,0 +1,107 @@
+import type { KubeClient } from '../adapters/cluster/client.js';
+import { ClusterWrites } from '../adapters/cluster/writes.js';
+import type { AnnotatePlan, IdentityView } from '../core/plans/annotate.js';
+import { resolveReport } from '../core/report/resolve-report.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { CliError, exitCodes } from '../errors.js';
+import { write, type Deps } from './deps.js';
+import type { AnnotateArgs } from './annotate.js';
+
+const refused = (message: string) => new CliError(message, exitCodes.applyRefused);
+
+/** What the preview promised, to check nothing moved between the preview and the write. */
+const promise = (p: AnnotatePlan) => JSON.stringify([p.movers, p.annotations, p.roles]);
+
+/**
+ * Writes the plan: re-plans from a fresh read and refuses if anything moved since the preview,
+ * applies the annotations (server-side apply; removals by merge patch), then asks the API server
+ * with dryRun=All what each mover's pod would now run as and compares it with the plan.
+ */
+export async function applyAnnotatePlan(
+  a: AnnotateArgs,
+  deps: Deps,
+  plan: AnnotatePlan,
+  client: KubeClient,
+  replan: () => Promise<AnnotatePlan>,
+  readWithDryRun: () => Promise<Snapshot>,
+): Promise<number> {
+  const ns = plan.namespace;
+  const again = await replan();
+  if (promise(again) !== promise(plan))
+    throw refused(
+      `Namespace ${ns}: the namespace or its movers changed since the preview; run the command again and review the new preview`,
+    );
+  const writes = new ClusterWrites(client);
+  const sets = Object.fromEntries(
+    Object.entries(plan.annotations).filter((e): e is [string, string] => e[1] !== null),
+  );
+  const removals = Object.entries(plan.annotations).filter(([, v]) => v === null);
+  if (Object.keys(plan.annotations).length === 0)
+    deps.stderr.write(`Namespace ${ns}: already as asked; nothing changed\n`);
+  if (Object.keys(sets).length > 0) {
+    const r = await writes.applyNamespaceAnnotations(ns, sets);
+    if (r !== 'ok')
+      throw refused(
+        `Namespace ${ns}: another field manager owns these annotations (${r.conflict}); change them where that manager takes them from (GitOps), or use -o yaml`,
+      );
+  }
+  if (removals.length > 0)
+    if (
+      (await writes.patchNamespace(ns, {
+        metadata: { annotations: Object.fromEntries(removals) },
+      })) === 'conflict'
+    )
+      throw refused(`Namespace ${ns}: changed while it was written; run the command again`);
+  if (Object.keys(plan.annotations).length > 0)
+    deps.stderr.write(`namespace/${ns} annotated (field manager kubectl-volsync-perms)\n`);
+  if (a['prune-stale-grants'])
+    for (const role of plan.staleRoles) {
+      await writes.deleteRole(ns, role);
+      deps.stderr.write(
+        `role.rbac.authorization.k8s.io/${role} deleted in namespace ${ns}; VolSync recreates it without the SCC rule\n`,
+      );
+    }
+  return verify(deps, plan, await readWithDryRun());
+}
+
+const show = (v: IdentityView) =>
+  `${v.uid ?? '?'}:${v.gid ?? '?'} capabilities ${v.capabilities?.join(',') || '-'}`;
+
+/** Each mover as the API server now admits it, against what the plan said it would be. */
+function verify(deps: Deps, plan: AnnotatePlan, snapshot: Snapshot): number {
+  const report = resolveReport(snapshot, { all: false, namespace: plan.namespace });
+  const lines: string[] = [];
+  let mismatches = 0;
+  for (const m of plan.movers) {
+    const s = report.subjects.find((x) => x.kind === m.kind && x.name === m.name);
+    const id = s?.containers[0]?.identity;
+    const rejected = s?.findings.find((f) => f.code === 'VP009' && /dry run/.test(f.message));
+    const actual = {
+      uid: id?.uid ?? null,
+      gid: id?.gid ?? null,
+      capabilities: id?.capabilities ?? null,
+    };
+    const ok =
+      !rejected &&
+      actual.uid === m.after.uid &&
+      actual.gid === m.after.gid &&
+      JSON.stringify(actual.capabilities) === JSON.stringify(m.after.capabilities);
+    if (!ok) mismatches++;
+    const ref = `${m.kind === 'ReplicationSource' ? 'rs' : 'rd'}/${m.name}`;
+    lines.push(
+      rejected
+        ? `  ${ref}: REJECTED by the API server: ${rejected.message}\n`
+        : `  ${ref}: the API server admits it as ${show({ ...m.after, ...actual, groups: null, podSecurity: null })}${ok ? ` (${m.changed.length > 0 ? 'as planned' : 'unchanged'})` : `; the plan said ${show(m.after)}`}\n`,
+    );
+  }
+  write(
+    deps.stdout,
+    `\nVerified with a server-side dry run of each mover's pod:\n${lines.join('')}`,
+  );
+  if (mismatches > 0)
+    throw new CliError(
+      `Namespace ${plan.namespace}: ${mismatches} mover${mismatches > 1 ? 's' : ''} would not run as planned (above); an admission webhook or policy decides otherwise`,
+      exitCodes.cluster,
+    );
+  return exitCodes.ok;
+}

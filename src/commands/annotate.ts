@@ -1,0 +1,225 @@
+import type { Argv, CommandModule } from 'yargs';
+import type { KubeClient } from '../adapters/cluster/client.js';
+import { planAnnotate, type AnnotatePlan, type MoverRef } from '../core/plans/annotate.js';
+import { PlanRefused } from '../core/plans/plan-refused.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { CliError, exitCodes, InputError, UsageError } from '../errors.js';
+import { annotateObjects, renderAnnotatePreview } from '../render/annotate-preview.js';
+import { renderManifestYaml } from '../render/json.js';
+import type { Chosen } from './chosen.js';
+import { write, type Deps } from './deps.js';
+import { completeScope } from './explain.js';
+import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
+import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
+
+export interface AnnotateArgs extends GlobalArgs {
+  target?: string;
+  privileged?: boolean;
+  scoped: string[];
+  'all-movers': boolean;
+  'prune-stale-grants': boolean;
+  apply: boolean;
+}
+
+const moverKinds: Record<string, MoverRef['kind']> = {
+  rs: 'ReplicationSource',
+  replicationsource: 'ReplicationSource',
+  replicationsources: 'ReplicationSource',
+  rd: 'ReplicationDestination',
+  replicationdestination: 'ReplicationDestination',
+  replicationdestinations: 'ReplicationDestination',
+};
+
+/** `--scoped rs/a,rd/b` (repeatable) as mover references. */
+export function parseScoped(values: string[]): MoverRef[] {
+  return values
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '')
+    .map((v) => {
+      const [type = '', name = ''] = v.split('/');
+      const kind = moverKinds[type.toLowerCase()];
+      if (kind === undefined || name === '' || v.split('/').length !== 2)
+        throw new UsageError(
+          `--scoped ${JSON.stringify(v)}: expected rs/NAME or rd/NAME (comma-separated)`,
+        );
+      return { kind, name };
+    });
+}
+
+function validate(a: AnnotateArgs): MoverRef[] {
+  validateOutput(a.output, ['table', 'yaml', 'json']);
+  validateSource(a);
+  if (a.privileged === undefined)
+    throw new UsageError(
+      'annotate needs --privileged (grant privileged movers) or --privileged=false (remove the grant)',
+    );
+  if (a['all-contexts'] || a.context.length > 1)
+    throw new UsageError('annotate changes one cluster: pass one --context');
+  if (a['all-namespaces'])
+    throw new UsageError('annotate changes one namespace; -A does not apply (use ns/NAME)');
+  const scoped = parseScoped(a.scoped);
+  if (!a.privileged && scoped.length > 0)
+    throw new UsageError(
+      '--scoped applies to granting; removing the annotation affects the whole namespace (drop --scoped, add --all-movers)',
+    );
+  if (a.apply && isOffline(a))
+    throw new UsageError(
+      '--apply writes to the cluster of the kubeconfig: drop -f/-k/--demo (or use -o yaml and commit the objects)',
+    );
+  if (a.apply && a.output !== 'table')
+    throw new UsageError(
+      '-o yaml|json prints the objects instead of writing them; drop --apply or -o',
+    );
+  if (a['prune-stale-grants'] && (a.privileged || !a.apply))
+    throw new UsageError('--prune-stale-grants goes with --privileged=false --apply');
+  return scoped;
+}
+
+export async function runAnnotate(a: AnnotateArgs, deps: Deps): Promise<number> {
+  const scoped = validate(a);
+  completeScope({ ...a, 'all-namespaces': false }, 'default', 'annotate');
+  const { namespace, snapshot, client, reread } = await readNamespace(a, deps);
+  const request = { namespace, privileged: a.privileged === true, scoped };
+  const plan = plan0(snapshot, request);
+  if (a.output !== 'table') {
+    if (plan.mechanism.kind === 'refused') throw refusal(plan);
+    const objects = annotateObjects(plan);
+    if (a.output === 'yaml') write(deps.stdout, objects.map(renderManifestYaml).join('---\n'));
+    else
+      write(
+        deps.stdout,
+        `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`,
+      );
+    return exitCodes.ok;
+  }
+  write(deps.stdout, renderAnnotatePreview(plan, resolvePaint(a, deps)));
+  if (plan.mechanism.kind === 'refused') throw refusal(plan);
+  const changes = Object.keys(plan.annotations).length > 0;
+  if (!a.apply || !client || !reread) {
+    if (changes)
+      deps.stderr.write(
+        `Nothing was changed. ${isOffline(a) ? 'Use -o yaml for the objects to commit.' : 'Run again with --apply to write it.'}\n`,
+      );
+    return a['exit-code'] && changes ? exitCodes.findings : exitCodes.ok;
+  }
+  if (plan.unnamedChanges.length > 0 && !a['all-movers'])
+    throw new CliError(
+      `Namespace ${namespace}: the change also alters ${plan.unnamedChanges.join(', ')}; pass --scoped with the movers that need it, or --all-movers if every mover of the namespace should change`,
+      exitCodes.applyRefused,
+    );
+  const { applyAnnotatePlan } = await import('./annotate-apply.js');
+  return applyAnnotatePlan(
+    a,
+    deps,
+    plan,
+    client,
+    async () => plan0(await reread(false), request),
+    () => reread(true),
+  );
+}
+
+function plan0(snapshot: Snapshot, request: Parameters<typeof planAnnotate>[1]): AnnotatePlan {
+  try {
+    return planAnnotate(snapshot, request);
+  } catch (e) {
+    if (!(e instanceof PlanRefused)) throw e;
+    if (e.kind === 'usage') throw new UsageError(e.message);
+    if (e.kind === 'input') throw new InputError(e.message);
+    throw new CliError(e.message, exitCodes.applyRefused);
+  }
+}
+
+const refusal = (plan: AnnotatePlan) =>
+  new CliError(
+    `Namespace ${plan.namespace}: ${plan.mechanism.why}; refused (the steps above give the privilege to the listed movers only)`,
+    exitCodes.applyRefused,
+  );
+
+/** The namespace's snapshot; on a cluster also the client and a way to read it again. */
+async function readNamespace(
+  a: AnnotateArgs,
+  deps: Deps,
+): Promise<{
+  namespace: string;
+  snapshot: Snapshot;
+  client?: KubeClient;
+  /** Reads it again, with --server-dry-run's verdict on each mover pod when asked. */
+  reread?: (dryRun: boolean) => Promise<Snapshot>;
+}> {
+  if (isOffline(a)) {
+    const source = await openSource(a, deps);
+    const { namespace } = completeScope(a, source.defaultNamespace, 'annotate') as {
+      namespace: string;
+    };
+    return { namespace, snapshot: await source.read({ all: false, namespace }) };
+  }
+  // client-node is heavy: loaded only for a cluster (STYLE.md, Commands)
+  const { openClusterSource } = await import('./cluster-source.js');
+  const cluster = openClusterSource(a, deps, imageUserFlags(a));
+  const verifying = openClusterSource({ ...a, 'server-dry-run': true }, deps, imageUserFlags(a));
+  const { namespace } = completeScope(a, cluster.defaultNamespace, 'annotate') as {
+    namespace: string;
+  };
+  const scope = { all: false, namespace } as const;
+  return {
+    namespace,
+    snapshot: await cluster.read(scope),
+    client: cluster.client,
+    reread: (dryRun) => (dryRun ? verifying : cluster).read(scope),
+  };
+}
+
+export function annotateCommand(
+  chosen: Chosen,
+  deps: Deps,
+): CommandModule<GlobalArgs, AnnotateArgs> {
+  return {
+    command: 'annotate [target]',
+    describe: 'Grant or remove privileged movers on a namespace, with every mover before and after',
+    builder: (y: Argv<GlobalArgs>) =>
+      y
+        .positional('target', { type: 'string', describe: 'The namespace: ns/NAME or NAME' })
+        .option('privileged', {
+          type: 'boolean',
+          describe: 'Set volsync.backube/privileged-movers=true; --privileged=false removes it',
+        })
+        .option('scoped', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe:
+            'The movers the privilege is for (rs/NAME,rd/NAME); refused when others share the namespace',
+        })
+        .option('all-movers', {
+          type: 'boolean',
+          default: false,
+          describe: 'With --apply: the change may alter every mover of the namespace',
+        })
+        .option('prune-stale-grants', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'With --privileged=false --apply: delete the per-mover Roles that keep the SCC grant (VolSync recreates them without it)',
+        })
+        .option('apply', {
+          type: 'boolean',
+          default: false,
+          describe: 'Write the change (default: print what would change)',
+        })
+        .example(
+          'kubectl volsync-perms annotate ns/default --privileged --demo',
+          'Who else a namespace-wide grant makes root',
+        )
+        .example(
+          'kubectl volsync-perms annotate ns/backup-root --privileged --scoped rs/structurizr --apply',
+          'Grant it to the one mover of a namespace, and record that scope',
+        )
+        .example(
+          'kubectl volsync-perms annotate ns/default --privileged=false --all-movers --prune-stale-grants --apply',
+          'Remove the grant and the SCC rules VolSync leaves behind',
+        ),
+    handler: (a) => {
+      chosen.set(() => runAnnotate(a, deps));
+    },
+  };
+}

@@ -1,0 +1,249 @@
+import type { KubeObject } from '../k8s/object.js';
+import { resolveReport } from '../report/resolve-report.js';
+import type { Subject } from '../report/types.js';
+import { grantsScc } from '../findings/stale-grants.js';
+import { indexSnapshot } from '../snapshot-index.js';
+import type { Snapshot } from '../snapshot.js';
+import { volsyncServiceAccount } from '../volsync/build-mover-pod.js';
+import { parseMoverSpec } from '../volsync/mover-spec.js';
+import { privilegedMoversKey } from '../volsync/privileged.js';
+import { scopedToKey } from './annotation-keys.js';
+import { PlanRefused } from './plan-refused.js';
+
+export interface MoverRef {
+  kind: 'ReplicationSource' | 'ReplicationDestination';
+  name: string;
+}
+
+export interface AnnotateRequest {
+  namespace: string;
+  privileged: boolean;
+  /** --scoped: the movers the privilege is meant for; empty when not scoped. */
+  scoped: MoverRef[];
+}
+
+/** The part of an identity a privilege change moves, of a subject's first container. */
+export interface IdentityView {
+  uid: number | null;
+  gid: number | null;
+  groups: number[] | null;
+  capabilities: string[] | null;
+  /** The strictest Pod Security level that admits the pod, or null when unknown. */
+  podSecurity: 'restricted' | 'baseline' | 'privileged' | null;
+}
+
+export interface MoverChange {
+  kind: string;
+  name: string;
+  mover: string | null;
+  before: IdentityView;
+  after: IdentityView;
+  /** The fields that differ: uid, gid, groups, capabilities, podSecurity. */
+  changed: (keyof IdentityView)[];
+  /** Listed in --scoped. */
+  named: boolean;
+}
+
+export interface RoleEffect {
+  role: string;
+  effect: 'gains the SCC use rule' | 'keeps a stale SCC use rule';
+}
+
+/**
+ * How the privilege reaches the movers: the namespace annotation for all of them, the annotation
+ * with its scope recorded (every mover of the namespace is listed), or nothing because the scope
+ * cannot be honoured by the namespace switch (the refusal says what can).
+ */
+export type Mechanism =
+  | { kind: 'namespace'; why: string }
+  | { kind: 'namespace-scoped'; scopedTo: string; why: string }
+  | { kind: 'refused'; why: string; steps: string[] };
+
+export interface AnnotatePlan {
+  namespace: string;
+  mechanism: Mechanism;
+  movers: MoverChange[];
+  roles: RoleEffect[];
+  /** Roles holding a stale SCC rule that --prune-stale-grants deletes (VolSync recreates them). */
+  staleRoles: string[];
+  /** The annotations to set (null: remove); empty when the Namespace already says it. */
+  annotations: Record<string, string | null>;
+  /** Movers that change without being named: --apply needs --scoped or --all-movers. */
+  unnamedChanges: string[];
+}
+
+const view = (s: Subject | undefined): IdentityView => {
+  const c = s?.containers[0];
+  const id = c?.identity;
+  const ps = s?.podSecurity;
+  return {
+    uid: id?.uid ?? null,
+    gid: id?.gid ?? null,
+    groups: id?.supplementalGroups ?? null,
+    capabilities: id?.capabilities ?? null,
+    podSecurity:
+      ps?.restricted === true
+        ? 'restricted'
+        : ps?.baseline === true
+          ? 'baseline'
+          : ps?.baseline === false
+            ? 'privileged'
+            : null,
+  };
+};
+
+const fields: (keyof IdentityView)[] = ['uid', 'gid', 'groups', 'capabilities', 'podSecurity'];
+
+/** The snapshot as it would be with the Namespace's annotations changed. */
+function withAnnotations(
+  snapshot: Snapshot,
+  ns: KubeObject,
+  annotations: Record<string, string | null>,
+): Snapshot {
+  const next = { ...(ns.metadata.annotations ?? {}) };
+  for (const [k, v] of Object.entries(annotations)) {
+    if (v === null) Reflect.deleteProperty(next, k);
+    else next[k] = v;
+  }
+  const changed: KubeObject = { ...ns, metadata: { ...ns.metadata, annotations: next } };
+  return { ...snapshot, objects: snapshot.objects.map((o) => (o === ns ? changed : o)) };
+}
+
+const refOf = (s: { kind: string; name: string }) => `${s.kind}/${s.name}`;
+
+/**
+ * Plans `annotate ns/NAME --privileged[=false] [--scoped ...]`: every mover of the namespace now
+ * and after, the per-mover Roles VolSync will grant the SCC to (or leave stale), and the
+ * annotations to write. Resolution is the same core explain uses, run twice.
+ */
+export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePlan {
+  const index = indexSnapshot(snapshot);
+  const ns = index.get('Namespace', '', r.namespace);
+  if (!ns)
+    throw new PlanRefused(
+      'input',
+      `Namespace ${r.namespace}: not in the input; pass its manifest (-f) or read the cluster`,
+    );
+  const before = resolveReport(snapshot, { all: false, namespace: r.namespace });
+  const movers = before.subjects.filter(
+    (s) => s.kind === 'ReplicationSource' || s.kind === 'ReplicationDestination',
+  );
+  const listed = new Set(r.scoped.map(refOf));
+  const missing = r.scoped.filter((m) => !movers.some((s) => refOf(s) === refOf(m)));
+  if (missing.length > 0)
+    throw new PlanRefused(
+      'input',
+      `--scoped ${missing.map(refOf).join(', ')}: not a mover of namespace ${r.namespace}; list ReplicationSources (rs/NAME) and ReplicationDestinations (rd/NAME) of that namespace`,
+    );
+  const mechanism = chooseMechanism(r, movers, listed);
+  const desired = desiredAnnotations(r, mechanism);
+  const current = ns.metadata.annotations ?? {};
+  const annotations = Object.fromEntries(
+    Object.entries(desired).filter(([k, v]) => (current[k] ?? null) !== v),
+  );
+  const after =
+    mechanism.kind === 'refused'
+      ? before
+      : resolveReport(withAnnotations(snapshot, ns, annotations), {
+          all: false,
+          namespace: r.namespace,
+        });
+  const changes = movers.map((s): MoverChange => {
+    const a = after.subjects.find((x) => x.kind === s.kind && x.name === s.name);
+    const b = view(s);
+    const v = view(a);
+    return {
+      kind: s.kind,
+      name: s.name,
+      mover: s.mover,
+      before: b,
+      after: v,
+      changed: fields.filter((f) => JSON.stringify(b[f]) !== JSON.stringify(v[f])),
+      named: listed.has(refOf(s)),
+    };
+  });
+  const { roles, staleRoles } = roleEffects(snapshot, r, before.subjects, after.subjects);
+  return {
+    namespace: r.namespace,
+    mechanism,
+    movers: changes,
+    roles,
+    staleRoles,
+    annotations,
+    unnamedChanges: changes.filter((c) => c.changed.length > 0 && !c.named).map(refOf),
+  };
+}
+
+function chooseMechanism(r: AnnotateRequest, movers: Subject[], listed: Set<string>): Mechanism {
+  if (!r.privileged || r.scoped.length === 0)
+    return {
+      kind: 'namespace',
+      why: r.privileged
+        ? `the annotation applies to every mover of namespace ${r.namespace}`
+        : `removing the annotation makes every mover of namespace ${r.namespace} unprivileged`,
+    };
+  const others = movers.filter((s) => !listed.has(refOf(s)));
+  if (others.length === 0)
+    return {
+      kind: 'namespace-scoped',
+      scopedTo: [...listed].sort().join(','),
+      why: `namespace ${r.namespace} holds only the listed movers: the annotation reaches nobody else, and ${scopedToKey} records the scope so explain flags any mover added later (VP018)`,
+    };
+  const names = [...listed].sort();
+  const target = `${r.namespace}-privileged`;
+  return {
+    kind: 'refused',
+    why: `namespace ${r.namespace} also holds ${others.map(refOf).join(', ')}: VolSync's switch is per namespace, so the annotation would make them privileged too`,
+    steps: [
+      `kubectl create namespace ${target}`,
+      `kubectl annotate namespace ${target} ${privilegedMoversKey}=true ${scopedToKey}=${names.join(',')}`,
+      `move ${names.join(', ')} and the PVCs and Secrets they use to namespace ${target} (a PVC cannot move: restore it there from the repository with a ReplicationDestination, or re-bind its PersistentVolume)`,
+      `run kubectl volsync-perms explain ns/${target} and ns/${r.namespace} to check both`,
+    ],
+  };
+}
+
+function desiredAnnotations(r: AnnotateRequest, m: Mechanism): Record<string, string | null> {
+  if (m.kind === 'refused') return {};
+  if (!r.privileged) return { [privilegedMoversKey]: null, [scopedToKey]: null };
+  return {
+    [privilegedMoversKey]: 'true',
+    [scopedToKey]: m.kind === 'namespace-scoped' ? m.scopedTo : null,
+  };
+}
+
+/**
+ * VolSync sets the SCC `use` rule on a mover's Role while it is privileged and never removes it
+ * (volsync-semantics §4.1): a mover that becomes privileged gains it; one that stops being
+ * privileged keeps it, stale. Only a Role read from the cluster with the rule can be pruned.
+ */
+function roleEffects(
+  snapshot: Snapshot,
+  r: AnnotateRequest,
+  before: Subject[],
+  after: Subject[],
+): { roles: RoleEffect[]; staleRoles: string[] } {
+  const index = indexSnapshot(snapshot);
+  const roles: RoleEffect[] = [];
+  const staleRoles: string[] = [];
+  for (const s of after) {
+    if (s.kind !== 'ReplicationSource' && s.kind !== 'ReplicationDestination') continue;
+    if (s.mover === 'rsync') continue; // always privileged, its Role always has the rule
+    const obj = index.get(s.kind, r.namespace, s.name);
+    const parsed = obj && parseMoverSpec(obj);
+    // a user-supplied ServiceAccount gets no Role
+    if (parsed?.kind === 'mover' && parsed.spec.moverServiceAccount !== undefined) continue;
+    const was = before.find((b) => b.kind === s.kind && b.name === s.name)?.privileged;
+    const name = volsyncServiceAccount(s.kind, s.name);
+    const role = index.get('Role', r.namespace, name);
+    const ref = `Role/${r.namespace}/${name}`;
+    if (s.privileged === true && was !== true)
+      roles.push({ role: ref, effect: 'gains the SCC use rule' });
+    const stale = role !== undefined && grantsScc(role);
+    if (s.privileged === false && (stale || (role === undefined && was === true))) {
+      roles.push({ role: ref, effect: 'keeps a stale SCC use rule' });
+      if (stale) staleRoles.push(name);
+    }
+  }
+  return { roles, staleRoles };
+}

@@ -1,0 +1,74 @@
+import type { AnnotatePlan, IdentityView, MoverChange } from '../core/plans/annotate.js';
+import type { Paint } from './color.js';
+import { renderManifestYaml } from './json.js';
+import { renderTable } from './table.js';
+
+const id = (n: number | null) => (n === null ? '?' : String(n));
+const list = (v: (string | number)[] | null) => (v === null ? '?' : v.length ? v.join(',') : '-');
+
+const cells: Record<keyof IdentityView, (v: IdentityView) => string> = {
+  uid: (v) => id(v.uid),
+  gid: (v) => id(v.gid),
+  groups: (v) => list(v.groups),
+  capabilities: (v) => list(v.capabilities),
+  podSecurity: (v) => v.podSecurity ?? '?',
+};
+
+/** `before → after` where a field changes, else the value once. */
+function cell(m: MoverChange, show: (v: IdentityView) => string): string {
+  const b = show(m.before);
+  const a = show(m.after);
+  return a === b ? b : `${b} → ${a}`;
+}
+
+const uidGid = (v: IdentityView) => `${cells.uid(v)}:${cells.gid(v)}`;
+
+/** The Namespace objects (or patch) the plan writes, as YAML for the preview and -o yaml. */
+export function annotateObjects(plan: AnnotatePlan): Record<string, unknown>[] {
+  if (Object.keys(plan.annotations).length === 0) return [];
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: plan.namespace, annotations: plan.annotations },
+    },
+  ];
+}
+
+/** Every mover now and after, the mechanism, the RBAC effect and the objects to write. */
+export function renderAnnotatePreview(plan: AnnotatePlan, paint: Paint): string {
+  const rows = plan.movers.map((m) => [
+    m.kind === 'ReplicationSource' ? 'rs' : 'rd',
+    m.name,
+    m.mover ?? '-',
+    cell(m, uidGid),
+    cell(m, cells.groups),
+    cell(m, cells.capabilities),
+    cell(m, cells.podSecurity),
+    m.changed.length === 0 ? '-' : m.named ? 'changes (listed)' : 'CHANGES',
+  ]);
+  const out: string[] = [];
+  out.push(`Namespace ${plan.namespace}: ${plan.mechanism.why}\n`);
+  out.push(
+    plan.movers.length === 0
+      ? 'No movers in this namespace.\n'
+      : renderTable(
+          ['KIND', 'NAME', 'MOVER', 'UID:GID', 'GROUPS', 'CAPABILITIES', 'POD SECURITY', 'EFFECT'],
+          rows,
+          (_col, c) => (c.includes('→') || c === 'CHANGES' ? paint.bold(c) : c),
+        ),
+  );
+  if (plan.roles.length > 0) {
+    out.push('\nRBAC (the per-mover Roles VolSync manages):\n');
+    for (const r of plan.roles) out.push(`  ${r.role} ${r.effect}\n`);
+  }
+  if (plan.mechanism.kind === 'refused') {
+    out.push('\nRefused. To give the privilege to the listed movers only, split the namespace:\n');
+    plan.mechanism.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}\n`));
+    return out.join('');
+  }
+  const objects = annotateObjects(plan);
+  if (objects.length === 0) out.push('\nNamespace annotations already say so: nothing to write.\n');
+  else out.push(`\nObjects to write:\n---\n${objects.map(renderManifestYaml).join('---\n')}`);
+  return out.join('');
+}
