@@ -1,12 +1,16 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCliCaptured } from '../run-cli.js';
 import { adminRequest, applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
+import { sccRoleYaml } from './harness/volsync-objects.js';
 
 const cp = inject('controlPlane');
 const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'annotate'), [cp.users.admin], 'admin');
 const run = (...argv: string[]) => runCliCaptured(argv, '', { KUBECONFIG: kubeconfig });
 const privileged = 'volsync.backube/privileged-movers';
 const scopedTo = 'volsync-perms.io/scoped-to';
+/** Grant privileged movers to structurizr only, in `ns`. */
+const scopedGrant = (ns: string) =>
+  ['annotate', `ns/${ns}`, '--privileged', '--scoped', 'rs/structurizr', '--apply'] as const;
 
 /** A kopia ReplicationSource as in the incident: moverSecurityContext 1000:1000. */
 function mover(ns: string, name: string): string {
@@ -18,23 +22,6 @@ spec:
   kopia:
     repository: ${name}-kopia
     moverSecurityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000}
----
-`;
-}
-
-/** The Role VolSync leaves behind with the SCC rule (volsync-semantics §4.1). */
-function sccRole(ns: string, name: string): string {
-  return `apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: volsync-src-${name}
-  namespace: ${ns}
-  labels: {app.kubernetes.io/created-by: volsync}
-rules:
-- apiGroups: [security.openshift.io]
-  resources: [securitycontextconstraints]
-  resourceNames: [volsync-privileged-mover]
-  verbs: [use]
 ---
 `;
 }
@@ -73,14 +60,7 @@ describe('annotate on a real API server', () => {
   });
 
   it('--scoped on a namespace holding only that mover annotates it, records the scope, and the server-side dry run shows UID 0; a second run changes nothing', async () => {
-    const r = await run(
-      'annotate',
-      'ns/an-solo',
-      '--privileged',
-      '--scoped',
-      'rs/structurizr',
-      '--apply',
-    );
+    const r = await run(...scopedGrant('an-solo'));
     expect(r.code, r.stderr).toBe(0);
     expect(await annotations('an-solo')).toMatchObject({
       [privileged]: 'true',
@@ -89,28 +69,14 @@ describe('annotate on a real API server', () => {
     expect(r.stdout).toMatch(
       /rs\/structurizr: the API server admits it as 0:1000 capabilities CHOWN,DAC_OVERRIDE,FOWNER \(as planned\)/,
     );
-    const again = await run(
-      'annotate',
-      'ns/an-solo',
-      '--privileged',
-      '--scoped',
-      'rs/structurizr',
-      '--apply',
-    );
+    const again = await run(...scopedGrant('an-solo'));
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/already as asked; nothing changed/);
     expect(again.stdout).toMatch(/unchanged/);
   });
 
   it('--scoped where other movers share the namespace is refused with the namespace-split plan, and nothing is written', async () => {
-    const r = await run(
-      'annotate',
-      'ns/an-shared',
-      '--privileged',
-      '--scoped',
-      'rs/structurizr',
-      '--apply',
-    );
+    const r = await run(...scopedGrant('an-shared'));
     expect(r.code).toBe(6);
     expect(r.stdout).toMatch(
       /split the namespace:\n {2}1\. kubectl create namespace an-shared-privileged/,
@@ -142,7 +108,7 @@ describe('annotate on a real API server', () => {
     // what VolSync's controller would have done meanwhile: the Roles get the SCC rule
     await applyYaml(
       cp,
-      ['structurizr', 'bookstack', 'immich'].map((n) => sccRole('an-shared', n)).join(''),
+      ['structurizr', 'bookstack', 'immich'].map((n) => sccRoleYaml('an-shared', n)).join(''),
     );
     const remove = await run(
       'annotate',

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCliCaptured } from '../run-cli.js';
 import { applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
+import { sccRoleYaml } from './harness/volsync-objects.js';
 
 const cp = inject('controlPlane');
 const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'observed'), [cp.users.admin], 'admin');
@@ -34,18 +35,7 @@ spec:
       securityContext: {runAsUser: 0}
 ---
 # Left from when the namespace allowed privileged movers: VolSync never removes the rule.
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: volsync-src-photos
-  namespace: observed
-  labels: {app.kubernetes.io/created-by: volsync}
-rules:
-  - apiGroups: [security.openshift.io]
-    resources: [securitycontextconstraints]
-    resourceNames: [volsync-privileged-mover]
-    verbs: [use]
-`;
+${sccRoleYaml('observed', 'photos')}`;
 
 describe('the mover pod the cluster really runs', () => {
   beforeAll(async () => {
