@@ -241,6 +241,8 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
       'skipped-mounts': 0,
     });
     expect(first.out).toMatch(/^\.\.\. and 100081 more$/m);
+    // a progress line per 10,000 files, for the log fix-job --wait streams
+    expect(first.out.match(/^progress: scanned=\d+ changed=\d+ failed=0$/gm)?.length).toBe(10);
     const second = repair(root, to1000);
     expect(second.summary['changed']).toBe(0);
   }, 300_000); // a correctness case, not a timing one: npm run bench measures the runtime

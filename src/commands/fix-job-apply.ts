@@ -125,13 +125,20 @@ async function runJob(
           `Job ${ns}/${name}: still rejected at enforce=baseline: ${again.message}; something else than Pod Security (a webhook or policy) refuses it`,
         );
     }
-    await api.createJob(job);
+    const created = await api.createJob(job);
+    const uid = (created['metadata'] as { uid: string }).uid;
     deps.stderr.write(`job.batch/${name} created in namespace ${ns}\n`);
     if (!wait) {
       deps.stderr.write(`Follow it with: kubectl logs -f job/${name} -n ${ns}\n`);
       return exitCodes.ok;
     }
-    return await waitForJob(r, name, preview.deadlineSeconds, record, deps.interrupt?.signal);
+    return await waitForJob(
+      r,
+      { name, uid },
+      preview.deadlineSeconds,
+      record,
+      deps.interrupt?.signal,
+    );
   } finally {
     if (record) await restore(deps, api, ns, record);
     release?.();
@@ -239,10 +246,13 @@ async function patchOrRefuse(api: ClusterWrites, ns: string, patch: Record<strin
     throw refused(`Namespace ${ns}: changed since it was read; run the command again`);
 }
 
-/** Polls the Job until it ends, renewing the relaxation lease; Ctrl-C and --timeout end it early. */
+/**
+ * Polls the Job until it ends, streaming its pod's log to stderr as progress once the pod exists
+ * and renewing the relaxation lease; Ctrl-C and --timeout end it early.
+ */
 async function waitForJob(
   r: JobRun,
-  name: string,
+  { name, uid }: { name: string; uid: string },
   deadlineSeconds: number,
   record: RelaxRecord | undefined,
   signal: AbortSignal | undefined,
@@ -251,48 +261,98 @@ async function waitForJob(
   const timeoutMs = parseRequestTimeout(a.timeout) || (deadlineSeconds + 60) * 1000;
   const started = Date.now();
   let renewed = started;
-  for (;;) {
-    if (signal?.aborted) {
-      await api.deleteJob(ns, name);
-      deps.stderr.write(`Interrupted: deleted Job ${ns}/${name}\n`);
-      return exitCodes.interrupted;
+  const log = new LogFollower(deps, api, ns, name, uid, a.v > 0);
+  try {
+    for (;;) {
+      if (signal?.aborted) {
+        await api.deleteJob(ns, name);
+        deps.stderr.write(`Interrupted: deleted Job ${ns}/${name}\n`);
+        return exitCodes.interrupted;
+      }
+      if (Date.now() - started > timeoutMs) {
+        await api.deleteJob(ns, name);
+        throw new CliError(
+          `Job ${ns}/${name}: did not finish within ${a.timeout === '0' ? 'its deadline' : a.timeout}; deleted it. Raise --timeout, or check why its pod does not run (kubectl describe job ${name} -n ${ns})`,
+          exitCodes.cluster,
+        );
+      }
+      const current = await api.readJob(ns, name);
+      if (!current)
+        throw new CliError(
+          `Job ${ns}/${name}: deleted while the tool waited for it; run fix-job again`,
+          exitCodes.cluster,
+        );
+      const state = jobState(current);
+      if (state.phase !== 'running') return await finish(api, ns, name, state, await log.all());
+      await log.start();
+      if (record && Date.now() - renewed >= renewEveryMs) {
+        renewed = Date.now();
+        record.renewTime = now();
+        await patchOrRefuse(api, ns, {
+          metadata: { annotations: { [relaxAnnotation]: JSON.stringify(record) } },
+        });
+      }
+      await sleep(pollMs, undefined, signal ? { signal } : {}).catch(() => undefined);
     }
-    if (Date.now() - started > timeoutMs) {
-      await api.deleteJob(ns, name);
-      throw new CliError(
-        `Job ${ns}/${name}: did not finish within ${a.timeout === '0' ? 'its deadline' : a.timeout}; deleted it. Raise --timeout, or check why its pod does not run (kubectl describe job ${name} -n ${ns})`,
-        exitCodes.cluster,
-      );
-    }
-    const current = await api.readJob(ns, name);
-    if (!current)
-      throw new CliError(
-        `Job ${ns}/${name}: deleted while the tool waited for it; run fix-job again`,
-        exitCodes.cluster,
-      );
-    const state = jobState(current);
-    if (state.phase !== 'running') return finish(deps, api, ns, name, state);
-    if (record && Date.now() - renewed >= renewEveryMs) {
-      renewed = Date.now();
-      record.renewTime = now();
-      await patchOrRefuse(api, ns, {
-        metadata: { annotations: { [relaxAnnotation]: JSON.stringify(record) } },
-      });
-    }
-    await sleep(pollMs, undefined, signal ? { signal } : {}).catch(() => undefined);
+  } finally {
+    log.stop();
   }
 }
 
-/** Prints the Job's log; a failed Job is kept for inspection, a succeeded one deleted. */
+/** The Job pod's log on stderr as it is written; what the stream missed is read at the end. */
+class LogFollower {
+  private text = '';
+  private following: Promise<boolean> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly api: ClusterWrites,
+    private readonly ns: string,
+    private readonly job: string,
+    private readonly uid: string,
+    private readonly verbose: boolean,
+  ) {}
+
+  /** Starts following once the job controller has created the pod. */
+  async start(): Promise<void> {
+    if (this.following) return;
+    const pod = await this.api.readJobPodName(this.ns, this.job, this.uid);
+    if (pod === undefined) return;
+    if (this.verbose) this.deps.stderr.write(`I following the log of Pod ${this.ns}/${pod}\n`);
+    this.following = this.api.followPodLog(
+      this.ns,
+      pod,
+      (chunk) => {
+        this.text += chunk;
+        this.deps.stderr.write(chunk);
+      },
+      this.abort.signal,
+    );
+  }
+
+  /** The whole log: the stream's, once it ends (briefly awaited), else read in one request. */
+  async all(): Promise<string | undefined> {
+    if (this.following) await Promise.race([this.following, sleep(2000)]);
+    if (this.text !== '') return this.text;
+    const log = await this.api.readJobLog(this.ns, this.job, this.uid);
+    if (log !== undefined) this.deps.stderr.write(log.endsWith('\n') ? log : `${log}\n`);
+    return log;
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+}
+
+/** The summary of the Job's log; a failed Job is kept for inspection, a succeeded one deleted. */
 async function finish(
-  deps: Deps,
   api: ClusterWrites,
   ns: string,
   name: string,
   state: ReturnType<typeof jobState>,
+  log: string | undefined,
 ): Promise<FixSummary | undefined> {
-  const log = await api.readJobLog(ns, name);
-  if (log !== undefined) write(deps.stdout, log.endsWith('\n') ? log : `${log}\n`);
   const summary = log === undefined ? undefined : parseFixSummary(log);
   if (state.phase === 'failed')
     throw new CliError(

@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCliCaptured } from '../run-cli.js';
+import { startFakeKubelet } from './harness/fake-kubelet.js';
 import { adminRequest, applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
 
 // The harness has no job controller and no kubelet: a Job stays without pods. The tests play the
@@ -238,6 +242,41 @@ describe('fix-job on a real API server: Pod Security decides, labels always come
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Count: the count Job succeeded but its log is not readable/);
     expect(await jobs('fj-count')).toEqual([]);
+  });
+
+  it('end to end with a stand-in kubelet running the Job: the real script repairs the volume, the log and counts come back through the API server, and a second run changes nothing', async () => {
+    await applyYaml(cp, namespaceYaml('fj-e2e', { [enforce]: 'baseline' }));
+    const kubelet = await startFakeKubelet(cp, 'fj-node');
+    const volume = mkdtempSync(join(tmpdir(), 'vp-fix-e2e-'));
+    try {
+      mkdirSync(join(volume, 'repo'));
+      for (const f of ['repo', 'repo/index', 'repo/blob with space']) {
+        if (f !== 'repo') writeFileSync(join(volume, f), 'x');
+        chownSync(join(volume, f), 0, 1000);
+      }
+      const repair = async () => {
+        const cli = run('fix-job', 'pvc/data', ...owner, '-n', 'fj-e2e', '--apply', '--wait', '-v');
+        const name = await until('the repair Job', async () => (await jobs('fj-e2e'))[0]);
+        expect(await kubelet.runJob('fj-e2e', name, volume)).toBe(0);
+        return cli;
+      };
+      const first = await repair();
+      expect(first.code, first.stderr).toBe(0);
+      // the log streams to stderr while the Job runs; the summary is the result
+      expect(first.stderr).toMatch(/^changed: .*\/repo\/blob\\ with\\ space$/m);
+      expect(first.stderr.match(/^summary: /gm)).toHaveLength(1);
+      expect(first.stderr).toMatch(/^I following the log of Pod fj-e2e\/volsync-perms-fix-data-/m);
+      expect(first.stdout).toMatch(
+        /succeeded: 4 of 4 files changed; volume root now 1000:1000 \d+/,
+      );
+      expect(lstatSync(join(volume, 'repo/index')).uid).toBe(1000);
+      expect(await jobs('fj-e2e')).toEqual([]);
+      const second = await repair();
+      expect(second.stdout).toMatch(/succeeded: 0 of 4 files changed/);
+    } finally {
+      await kubelet.stop();
+      rmSync(volume, { recursive: true, force: true });
+    }
   });
 
   it('a second --apply while the first Job runs is refused (exit 6), and the first Job is left alone', async () => {

@@ -160,6 +160,43 @@ export class KubeClient {
     return { status: res.status, object, text: res.status < 300 ? res.body : message };
   }
 
+  /**
+   * Follows a streamed GET (a pod log with follow=true), handing over each chunk as it arrives,
+   * until the server ends the stream or `signal` aborts it. False when the server refused it or
+   * could not be reached: a log is progress, never a reason to fail.
+   */
+  async follow(
+    path: string,
+    onChunk: (text: string) => void,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const opts = await this.requestOptions('GET', 'application/json');
+    const url = new URL(this.target.server.replace(/\/$/, '') + path);
+    const transport = url.protocol === 'http:' ? http : https;
+    if (url.protocol === 'http:') delete opts.agent;
+    return new Promise((resolve) => {
+      const req = transport.request(url, { ...opts, signal }, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          resolve(false);
+          return;
+        }
+        res.setEncoding('utf8');
+        res.on('data', onChunk);
+        res.on('end', () => {
+          resolve(true);
+        });
+        res.on('error', () => {
+          resolve(true);
+        });
+      });
+      req.on('error', () => {
+        resolve(false);
+      });
+      req.end();
+    });
+  }
+
   /** `cluster URL (context NAME)`: the object of every cluster error line. */
   private get where(): string {
     return `cluster ${this.target.server} (context ${this.target.context})`;

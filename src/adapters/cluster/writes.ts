@@ -95,32 +95,55 @@ export class ClusterWrites {
     if (r.status !== 404) this.ok(r, `delete Job ${ns}/${name}`);
   }
 
-  /** The log of the Job's newest pod, or undefined when no pod (or no log) is left to read. */
-  async readJobLog(ns: string, job: string): Promise<string | undefined> {
+  /**
+   * The name of the newest pod of the Job with this uid (the job controller's
+   * `batch.kubernetes.io/controller-uid` label: pods of an earlier Job of the same name may still
+   * be there), or undefined while it has made none.
+   */
+  async readJobPodName(ns: string, job: string, uid: string): Promise<string | undefined> {
     const list = await this.client.call(
       'GET',
-      `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(`batch.kubernetes.io/job-name=${job}`)}`,
+      `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(`batch.kubernetes.io/controller-uid=${uid}`)}`,
       { verb: 'list', resource: 'pods', namespace: ns },
     );
     const items = (this.ok(list, `list pods of Job ${ns}/${job}`)['items'] ?? []) as {
       metadata: { name: string; creationTimestamp?: string };
     }[];
-    const pod = items.sort((a, b) =>
+    return items.sort((a, b) =>
       (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
-    )[0];
-    if (!pod) return undefined;
+    )[0]?.metadata.name;
+  }
+
+  /** The log of the Job's newest pod, or undefined when no pod (or no log) is left to read. */
+  async readJobLog(ns: string, job: string, uid: string): Promise<string | undefined> {
+    const pod = await this.readJobPodName(ns, job, uid);
+    if (pod === undefined) return undefined;
     try {
-      const log = await this.client.call(
-        'GET',
-        `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log`,
-        { verb: 'get', resource: 'pods/log', namespace: ns },
-      );
+      const log = await this.client.call('GET', `/api/v1/namespaces/${ns}/pods/${pod}/log`, {
+        verb: 'get',
+        resource: 'pods/log',
+        namespace: ns,
+      });
       return log.status === 200 ? log.text : undefined;
     } catch (e) {
       // the kubelet may be unreachable; the Job's status still says how it ended
       if (e instanceof ClusterError || e instanceof ForbiddenError) return undefined;
       throw e;
     }
+  }
+
+  /** Streams a pod's log as the container writes it, until it ends or `signal` aborts. */
+  followPodLog(
+    ns: string,
+    pod: string,
+    onChunk: (text: string) => void,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    return this.client.follow(
+      `/api/v1/namespaces/${ns}/pods/${pod}/log?follow=true`,
+      onChunk,
+      signal,
+    );
   }
 
   private ok(

@@ -23,18 +23,20 @@ root=${FIX_ROOT:-/target}
 mode=${FIX_MODE:-apply}
 show=${SHOW_PATHS:-20}
 batch=${BATCH_SIZE:-500}
+every=${PROGRESS_EVERY:-10000}
 is_id "${TARGET_UID:-}" || die "TARGET_UID must be a number, got '${TARGET_UID:-}'"
 is_id "${TARGET_GID:-}" || die "TARGET_GID must be a number, got '${TARGET_GID:-}'"
 [[ -z ${ONLY_UID:-} ]] || is_id "$ONLY_UID" || die "ONLY_UID must be a number, got '$ONLY_UID'"
 [[ $mode == apply || $mode == count ]] || die "FIX_MODE must be apply or count, got '$mode'"
-[[ $show =~ ^[0-9]+$ && $batch =~ ^[1-9][0-9]*$ ]] || die 'SHOW_PATHS and BATCH_SIZE must be numbers'
+[[ $show =~ ^[0-9]+$ && $batch =~ ^[1-9][0-9]*$ && $every =~ ^[1-9][0-9]*$ ]] ||
+  die 'SHOW_PATHS, BATCH_SIZE and PROGRESS_EVERY must be numbers'
 [[ -d $root && ! -L $root ]] || die "$root is not a directory; is the volume mounted there?"
 owner="$TARGET_UID:$TARGET_GID"
 root_dev=$(stat -c %d -- "$root") || die "cannot stat $root"
 settled="$root_dev $TARGET_UID $TARGET_GID "
 candidate="$root_dev ${ONLY_UID:-} "
 
-scanned=0 changed=0 failed=0 mounts=0 listed=0
+scanned=0 changed=0 failed=0 mounts=0 listed=0 next_progress=$every
 declare -A seen=()
 queue=() modes=() dirs=()
 
@@ -131,6 +133,10 @@ while ((${#dirs[@]} > 0)); do
   entries=("$dir"/*)
   set -f
   for ((i = 0; i < ${#entries[@]}; i += batch)); do visit "${entries[@]:i:batch}"; done
+  if ((scanned >= next_progress)); then
+    printf 'progress: scanned=%d %s=%d failed=%d\n' "$scanned" "$([[ $mode == count ]] && echo would-change || echo changed)" "$changed" "$failed"
+    next_progress=$(((scanned / every + 1) * every))
+  fi
 done
 flush
 
