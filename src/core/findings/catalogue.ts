@@ -45,4 +45,8 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
     severity: 'error',
     title: 'a privileged mover outside the scope annotate --scoped recorded on its namespace',
   },
+  VP019: {
+    severity: 'warning',
+    title: 'Pod Security of the namespace relaxed to baseline by fix-job --relax-psa',
+  },
 };

@@ -42,6 +42,34 @@ describe('findings name the problem each scenario causes', () => {
       ['VP001', 'VP002', 'VP008'],
     ],
     [
+      'a privileged mover added after annotate --scoped recorded the scope',
+      [
+        namespace('default', {
+          'volsync.backube/privileged-movers': 'true',
+          'volsync-perms.io/scoped-to': 'ReplicationSource/a',
+        }),
+        rs('a', 'restic', { repository: 'r' }),
+        rs('b', 'restic', { repository: 'q' }),
+      ],
+      ['VP002', 'VP018'],
+    ],
+    [
+      'Pod Security relaxed by a fix-job run',
+      [
+        namespace('default', {
+          'volsync-perms.io/pod-security-relaxed': JSON.stringify({
+            previous: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+            job: 'volsync-perms-fix-data-abc123',
+            holder: { host: 'h', pid: 1 },
+            renewTime: '2026-11-23T00:00:00Z',
+            leaseSeconds: 30,
+          }),
+        }),
+        rs('a', 'restic', { ...withSc(u1000), repository: 'r' }),
+      ],
+      ['VP019'],
+    ],
+    [
       'shared repository, different UIDs',
       [
         namespace('default'),

@@ -3,6 +3,7 @@ import { findAnnotationMistakes, findAnnotationOverrides } from './annotation.js
 import type { Emission, FindingContext } from './context.js';
 import { findImageAndCapabilities } from './image-and-caps.js';
 import { findObservedDifferences } from './observed.js';
+import { findRelaxedPodSecurity } from './relaxed.js';
 import { findScopeEscapes } from './scope.js';
 import { findStaleGrants } from './stale-grants.js';
 import { findRootWriters } from './root-writers.js';
@@ -22,6 +23,7 @@ const rules: ((ctx: FindingContext) => Emission[])[] = [
   findObservedDifferences,
   findStaleGrants,
   findScopeEscapes,
+  findRelaxedPodSecurity,
 ];
 
 /** Runs every rule and attaches each finding to its subjects, in code order, without duplicates. */
