@@ -73,6 +73,11 @@ function verify(deps: Deps, plan: AnnotatePlan, snapshot: Snapshot): number {
   const lines: string[] = [];
   let mismatches = 0;
   for (const m of plan.movers) {
+    const ref = `${m.kind === 'ReplicationSource' ? 'rs' : 'rd'}/${m.name}`;
+    if (snapshot.serverDryRun?.[`${m.kind}/${plan.namespace}/${m.name}`] === undefined) {
+      lines.push(`  ${ref}: not verified: the API server was not asked (see the warning above)\n`);
+      continue;
+    }
     const s = report.subjects.find((x) => x.kind === m.kind && x.name === m.name);
     const id = s?.containers[0]?.identity;
     const rejected = s?.findings.find((f) => f.code === 'VP009' && /dry run/.test(f.message));
@@ -87,7 +92,6 @@ function verify(deps: Deps, plan: AnnotatePlan, snapshot: Snapshot): number {
       actual.gid === m.after.gid &&
       JSON.stringify(actual.capabilities) === JSON.stringify(m.after.capabilities);
     if (!ok) mismatches++;
-    const ref = `${m.kind === 'ReplicationSource' ? 'rs' : 'rd'}/${m.name}`;
     lines.push(
       rejected
         ? `  ${ref}: REJECTED by the API server: ${rejected.message}\n`

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../adapters/cluster/client.js';
+import { AccessError, ForbiddenError } from '../adapters/cluster/errors.js';
 import { ClusterWrites } from '../adapters/cluster/writes.js';
 import { keepObject } from '../adapters/keep-object.js';
 import { admits, type PodSecurityVerdict } from '../core/admission/pod-security.js';
@@ -16,6 +17,7 @@ import {
   type RelaxRecord,
 } from '../core/plans/psa-relax.js';
 import type { KubeObject } from '../core/k8s/object.js';
+import type { ServerDryRun } from '../core/snapshot.js';
 import { CliError, exitCodes } from '../errors.js';
 import { renderFixJobPreview, type FixJobPreview } from '../render/fix-job-preview.js';
 import { write, type Deps } from './deps.js';
@@ -44,10 +46,16 @@ export async function runFixJobOnCluster(
   const api = new ClusterWrites(client);
   const ns = preview.target.namespace;
   const name = (preview.job['metadata'] as { name: string }).name;
-  const dry = await client.dryRunPod(ns, fixJobPod(preview.job)).catch(() => undefined);
+  const dry = await dryRun(client, ns, preview.job);
   write(
     deps.stdout,
-    renderFixJobPreview({ ...preview, ...(dry && { serverDryRun: dry }) }, resolvePaint(a, deps)),
+    renderFixJobPreview(
+      {
+        ...preview,
+        ...(typeof dry === 'string' ? { serverDryRunSkipped: dry } : { serverDryRun: dry }),
+      },
+      resolvePaint(a, deps),
+    ),
   );
   const acting = a.apply || a.count;
   const restored = await recoverAbandoned(acting, deps, api, ns);
@@ -109,18 +117,20 @@ async function runJob(
   const nsObj = keepObject(nsRaw, undefined) as KubeObject;
   await clearFinishedJob(api, ns, name);
   const { level } = enforceLevel(nsObj);
-  const dry = await client.dryRunPod(ns, fixJobPod(job));
+  const dry = await dryRun(client, ns, job);
+  // without the right to create pods the model's verdict stands alone
+  const rejected = typeof dry !== 'string' && !dry.admitted ? dry.message : undefined;
   const release = deps.interrupt?.hold();
   let record: RelaxRecord | undefined;
   try {
-    if (!(level !== undefined && admits(level, verdict)) || !dry.admitted) {
+    if (!(level !== undefined && admits(level, verdict)) || rejected !== undefined) {
       if (!a['relax-psa'])
         throw refused(
-          `Job ${ns}/${name}: namespace ${ns} would reject its pods${dry.admitted ? '' : ` (${dry.message})`}; pass --relax-psa to set enforce=baseline for the Job's lifetime, or run it in a namespace at baseline`,
+          `Job ${ns}/${name}: namespace ${ns} would reject its pods${rejected === undefined ? '' : ` (${rejected})`}; pass --relax-psa to set enforce=baseline for the Job's lifetime, or run it in a namespace at baseline`,
         );
       record = await relax(deps, api, nsObj, nsRaw, verdict, name);
-      const again = await client.dryRunPod(ns, fixJobPod(job));
-      if (!again.admitted)
+      const again = await dryRun(client, ns, job);
+      if (typeof again !== 'string' && !again.admitted)
         throw refused(
           `Job ${ns}/${name}: still rejected at enforce=baseline: ${again.message}; something else than Pod Security (a webhook or policy) refuses it`,
         );
@@ -145,6 +155,21 @@ async function runJob(
   }
 }
 
+/** The server's dry-run verdict on the Job's pod, or why it could not be asked (RBAC). */
+async function dryRun(
+  client: KubeClient,
+  ns: string,
+  job: Record<string, unknown>,
+): Promise<ServerDryRun | string> {
+  try {
+    return await client.dryRunPod(ns, fixJobPod(job));
+  } catch (e) {
+    if (e instanceof ForbiddenError)
+      return `not run: RBAC forbids ${e.permission} (even as a dry run); the Pod Security model decides`;
+    throw e;
+  }
+}
+
 /** A relaxation left by a run that died: with --apply restore it (and remove its Job), else say so. */
 async function recoverAbandoned(
   acting: boolean,
@@ -152,7 +177,11 @@ async function recoverAbandoned(
   api: ClusterWrites,
   ns: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const raw = await api.readNamespace(ns);
+  const raw = await api.readNamespace(ns).catch((e: unknown) => {
+    // a preview goes on without the record; acting on the namespace needs to read it
+    if (acting || !(e instanceof AccessError)) throw e;
+    return undefined;
+  });
   const obj = raw && keepObject(raw, undefined);
   const record = readRelaxRecord(obj);
   if (record === undefined) return undefined;

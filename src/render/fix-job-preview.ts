@@ -25,6 +25,8 @@ export interface FixJobPreview {
   };
   /** What the API server answered to the Job's pod with dryRun=All; undefined offline. */
   serverDryRun?: ServerDryRun;
+  /** Why the dry run could not be asked, on a cluster. */
+  serverDryRunSkipped?: string;
 }
 
 const duration = (s: number) =>
@@ -50,7 +52,7 @@ export function renderFixJobPreview(p: FixJobPreview, paint: Paint): string {
     ['image', `${p.image.name} (${p.image.from})`],
     ['placement', placementText(p.placement)],
     ['pod security', podSecurityText(p, t.namespace)],
-    ['server dry-run', dryRunText(p.serverDryRun)],
+    ['server dry-run', p.serverDryRunSkipped ?? dryRunText(p.serverDryRun)],
     [
       'lifetime',
       `one attempt, at most ${duration(p.deadlineSeconds)}; removed ${duration(p.ttlSeconds)} after it ends`,

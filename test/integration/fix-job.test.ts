@@ -13,6 +13,12 @@ import { adminRequest, applyYaml, kubeconfigPath, writeKubeconfig } from './harn
 const cp = inject('controlPlane');
 const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'fix-job'), [cp.users.admin], 'admin');
 const env = { KUBECONFIG: kubeconfig };
+const readerKubeconfig = writeKubeconfig(
+  cp,
+  kubeconfigPath(cp, 'fix-job-reader'),
+  [cp.users.reader],
+  'reader',
+);
 const run = (...argv: string[]) => runCliCaptured(argv, '', env);
 const owner = ['--uid', '1000', '--gid', '1000'];
 /** The repair of PVC `data` in `ns` as an operator runs it on a restricted namespace. */
@@ -277,6 +283,56 @@ describe('fix-job on a real API server: Pod Security decides, labels always come
       await kubelet.stop();
       rmSync(volume, { recursive: true, force: true });
     }
+  });
+
+  it('a user RBAC lets read but not write gets the preview without the dry run, and --apply ends with the permission to ask for (exit 4)', async () => {
+    // read everything in that namespace, write nothing (the built-in view role is aggregated by
+    // kube-controller-manager, which the harness does not run, so it is empty here)
+    await applyYaml(
+      cp,
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: read-all, namespace: fj-baseline}
+rules: [{apiGroups: ['*'], resources: ['*'], verbs: [get, list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: readers-read-all, namespace: fj-baseline}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: read-all}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: volsync-readers}]
+`,
+    );
+    await until('the RoleBinding to reach the authorizer', async () => {
+      const review = await adminRequest(
+        cp,
+        'POST',
+        '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+        {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: {
+            user: 'reader',
+            groups: ['volsync-readers'],
+            resourceAttributes: { namespace: 'fj-baseline', verb: 'list', resource: 'pods' },
+          },
+        },
+      );
+      return (JSON.parse(review.body) as { status?: { allowed?: boolean } }).status?.allowed
+        ? true
+        : undefined;
+    });
+    const asReader = (...argv: string[]) =>
+      runCliCaptured(argv, '', { KUBECONFIG: readerKubeconfig });
+    const preview = await asReader('fix-job', 'pvc/data', ...owner, '-n', 'fj-baseline');
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toMatch(
+      /server dry-run: not run: RBAC forbids create pods in namespace fj-baseline/,
+    );
+    const r = await asReader('fix-job', 'pvc/data', ...owner, '-n', 'fj-baseline', '--apply');
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(
+      /^error: RBAC forbids create jobs.batch in namespace fj-baseline: .*; ask a cluster admin for that permission$/m,
+    );
   });
 
   it('a second --apply while the first Job runs is refused (exit 6), and the first Job is left alone', async () => {

@@ -24,3 +24,6 @@ export class ForbiddenError extends Error {
     return `${this.verb} ${this.resource}${this.namespace === undefined ? ' (all namespaces)' : ` in namespace ${this.namespace}`}`;
   }
 }
+
+/** RBAC refused a request a mutating command cannot do without: exit 4, naming the permission. */
+export class AccessError extends ClusterError {}

@@ -1,5 +1,5 @@
 import type { KubeClient } from './client.js';
-import { ClusterError, ForbiddenError } from './errors.js';
+import { AccessError, ClusterError, ForbiddenError } from './errors.js';
 
 /**
  * The reads and writes of the mutating commands: a Namespace's labels and annotations (fix-job,
@@ -9,7 +9,7 @@ export class ClusterWrites {
   constructor(private readonly client: KubeClient) {}
 
   async readNamespace(name: string): Promise<Record<string, unknown> | undefined> {
-    const r = await this.client.call('GET', `/api/v1/namespaces/${name}`, {
+    const r = await this.call('GET', `/api/v1/namespaces/${name}`, {
       verb: 'get',
       resource: 'namespaces',
     });
@@ -22,7 +22,7 @@ export class ClusterWrites {
    * the Namespace changed since it was read, which is reported as a refusal, not retried.
    */
   async patchNamespace(name: string, patch: Record<string, unknown>): Promise<'ok' | 'conflict'> {
-    const r = await this.client.call(
+    const r = await this.call(
       'PATCH',
       `/api/v1/namespaces/${name}?fieldManager=kubectl-volsync-perms`,
       { verb: 'patch', resource: 'namespaces' },
@@ -42,7 +42,7 @@ export class ClusterWrites {
     name: string,
     annotations: Record<string, string>,
   ): Promise<'ok' | { conflict: string }> {
-    const r = await this.client.call(
+    const r = await this.call(
       'PATCH',
       `/api/v1/namespaces/${name}?fieldManager=kubectl-volsync-perms`,
       { verb: 'patch', resource: 'namespaces' },
@@ -56,7 +56,7 @@ export class ClusterWrites {
 
   /** Deletes a Role; one already gone is fine. */
   async deleteRole(ns: string, name: string): Promise<void> {
-    const r = await this.client.call(
+    const r = await this.call(
       'DELETE',
       `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles/${name}`,
       { verb: 'delete', resource: 'roles.rbac.authorization.k8s.io', namespace: ns },
@@ -65,7 +65,7 @@ export class ClusterWrites {
   }
 
   async readJob(ns: string, name: string): Promise<Record<string, unknown> | undefined> {
-    const r = await this.client.call('GET', jobPath(ns, name), {
+    const r = await this.call('GET', jobPath(ns, name), {
       verb: 'get',
       resource: 'jobs.batch',
       namespace: ns,
@@ -76,7 +76,7 @@ export class ClusterWrites {
 
   async createJob(job: Record<string, unknown>): Promise<Record<string, unknown>> {
     const ns = (job['metadata'] as { namespace: string }).namespace;
-    const r = await this.client.call(
+    const r = await this.call(
       'POST',
       `/apis/batch/v1/namespaces/${ns}/jobs?fieldManager=kubectl-volsync-perms`,
       { verb: 'create', resource: 'jobs.batch', namespace: ns },
@@ -87,11 +87,11 @@ export class ClusterWrites {
 
   /** Deletes the Job and, in the background, its pods; a Job already gone is fine. */
   async deleteJob(ns: string, name: string): Promise<void> {
-    const r = await this.client.call(
-      'DELETE',
-      `${jobPath(ns, name)}?propagationPolicy=Background`,
-      { verb: 'delete', resource: 'jobs.batch', namespace: ns },
-    );
+    const r = await this.call('DELETE', `${jobPath(ns, name)}?propagationPolicy=Background`, {
+      verb: 'delete',
+      resource: 'jobs.batch',
+      namespace: ns,
+    });
     if (r.status !== 404) this.ok(r, `delete Job ${ns}/${name}`);
   }
 
@@ -101,7 +101,7 @@ export class ClusterWrites {
    * be there), or undefined while it has made none.
    */
   async readJobPodName(ns: string, job: string, uid: string): Promise<string | undefined> {
-    const list = await this.client.call(
+    const list = await this.call(
       'GET',
       `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(`batch.kubernetes.io/controller-uid=${uid}`)}`,
       { verb: 'list', resource: 'pods', namespace: ns },
@@ -144,6 +144,22 @@ export class ClusterWrites {
       onChunk,
       signal,
     );
+  }
+
+  /**
+   * A request these commands cannot do without: RBAC refusing it ends the command (exit 4) with
+   * the permission to ask for, where a read-only command would report a gap.
+   */
+  private async call(...args: Parameters<KubeClient['call']>): ReturnType<KubeClient['call']> {
+    try {
+      return await this.client.call(...args);
+    } catch (e) {
+      if (e instanceof ForbiddenError)
+        throw new AccessError(
+          `RBAC forbids ${e.permission}: ${e.serverMessage}; ask a cluster admin for that permission`,
+        );
+      throw e;
+    }
   }
 
   private ok(
