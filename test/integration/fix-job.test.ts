@@ -138,6 +138,10 @@ describe('fix-job on a real API server: Pod Security decides, labels always come
     const r = await run('fix-job', 'pvc/data', ...owner, '-n', 'fj-baseline');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/server dry-run: the API server admits the Job's pod/);
+    // the image the cluster's VolSync controller runs movers in, read from its Deployment
+    expect(r.stdout).toMatch(
+      /image: +quay\.io\/backube\/volsync:0\.17\.0 \(the VolSync mover image: the VolSync controller Deployment\//,
+    );
     expect(r.stderr).toMatch(/Nothing was changed/);
     expect(await jobs('fj-baseline')).toEqual([]);
   });
