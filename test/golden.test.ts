@@ -94,6 +94,7 @@ const cases: [string, string[]][] = [
     ['fix-job', 'pvc/x', '--uid', '1', '--gid', '1', '-n', '../etc', '--demo'],
   ],
   ['error-effective-uid-invalid-namespace', ['effective-uid', 'rs/x', '-n', 'a/b', '--demo']],
+  ['error-fix-job-bad-deadline', ['fix-job', 'rs/bookstack', '--deadline', 'soon', '--demo']],
   ['error-fix-job-count-offline', ['fix-job', 'rs/bookstack', '--count', '--demo']],
   ['annotate-demo-default-already', ['annotate', 'ns/default', '--privileged', '--demo']],
   ['annotate-demo-storage-grant', ['annotate', 'ns/storage', '--privileged', '--demo']],

@@ -287,7 +287,7 @@ async function waitForJob(
   signal: AbortSignal | undefined,
 ): Promise<FixSummary | undefined | number> {
   const { a, deps, api, ns } = r;
-  const timeoutMs = parseRequestTimeout(a.timeout) || (deadlineSeconds + 60) * 1000;
+  const timeoutMs = parseRequestTimeout(a.timeout, '--timeout') || (deadlineSeconds + 60) * 1000;
   const started = Date.now();
   let renewed = started;
   const log = new LogFollower(deps, api, ns, name, uid, a.v > 0);

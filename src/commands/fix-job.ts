@@ -126,7 +126,8 @@ function validateFlags(a: FixJobArgs): void {
 
 export async function runFixJob(a: FixJobArgs, deps: Deps): Promise<number> {
   validateFlags(a);
-  const deadlineSeconds = Math.ceil(parseRequestTimeout(a.deadline) / 1000);
+  const deadlineSeconds = Math.ceil(parseRequestTimeout(a.deadline, '--deadline') / 1000);
+  parseRequestTimeout(a.timeout, '--timeout');
   if (deadlineSeconds <= 0) throw new UsageError('--deadline must be longer than 0s, e.g. 1h');
   completeFixRequest(a, 'default');
   const { request, snapshot, client } = await readTarget(a, deps);
