@@ -23,6 +23,8 @@ function volumeSource(v: Volume): Record<string, unknown> {
 /**
  * The Pod VolSync would create for a mover, as Kubernetes JSON, for a server-side dry run: what the
  * API server admits or rejects (Pod Security, SCC, webhooks, policies) is then a fact, not a model.
+ * A Job's pod carries the labels the job controller gives it, so that admission policies and
+ * webhooks selecting mover pods by Job name select the predicted pod too.
  */
 export function podManifest(
   built: BuiltPod,
@@ -36,7 +38,14 @@ export function podManifest(
     metadata: {
       generateName: `${built.workload.name.slice(0, 50)}-`,
       namespace,
-      labels: { 'app.kubernetes.io/created-by': 'volsync', ...labels },
+      labels: {
+        'app.kubernetes.io/created-by': 'volsync',
+        ...(built.workload.kind === 'Job' && {
+          'batch.kubernetes.io/job-name': built.workload.name,
+          'job-name': built.workload.name,
+        }),
+        ...labels,
+      },
     },
     spec: {
       restartPolicy: 'Never',
