@@ -16,7 +16,7 @@ shopt -s inherit_errexit
 
 # Pinned versions. The k8s.io/* staging modules are published as v0.<minor>.<patch>
 # for Kubernetes v1.<minor>.<patch>, so their version is derived, not pinned.
-K8S_VERSION=v1.32.13
+K8S_VERSION=v1.36.3
 ETCD_VERSION=v3.5.35
 STAGING_VERSION=v0.${K8S_VERSION#v1.}
 
@@ -141,7 +141,7 @@ start=$SECONDS
 log "kube-apiserver ${K8S_VERSION} (staging modules ${STAGING_VERSION})"
 make_module apiserver k8s.io/kubernetes "$K8S_VERSION" "$STAGING_VERSION"
 # Same -X flags as hack/lib/version.sh, so --version and /version are right and
-# the compatibility-version logic sees v1.32 (not the v0.0.0-master default).
+# the compatibility-version logic sees the right minor (not the v0.0.0-master default).
 # No git checkout exists, so the commit is unknown; the date is the version's
 # commit time from the proxy's .info file, which keeps the build reproducible.
 k8s_time=$(json_field Time <"$MODULE_INFO")
