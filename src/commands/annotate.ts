@@ -8,6 +8,7 @@ import { annotateObjects, renderAnnotatePreview } from '../render/annotate-previ
 import { renderManifestYaml } from '../render/json.js';
 import type { Chosen } from './chosen.js';
 import { write, type Deps } from './deps.js';
+import { parseResourceRef } from './resource-ref.js';
 import { completeScope } from './explain.js';
 import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
@@ -21,29 +22,19 @@ export interface AnnotateArgs extends GlobalArgs {
   apply: boolean;
 }
 
-const moverKinds: Record<string, MoverRef['kind']> = {
-  rs: 'ReplicationSource',
-  replicationsource: 'ReplicationSource',
-  replicationsources: 'ReplicationSource',
-  rd: 'ReplicationDestination',
-  replicationdestination: 'ReplicationDestination',
-  replicationdestinations: 'ReplicationDestination',
-};
-
 /** `--scoped rs/a,rd/b` (repeatable) as mover references. */
 export function parseScoped(values: string[]): MoverRef[] {
   return values
     .flatMap((v) => v.split(','))
     .filter((v) => v !== '')
-    .map((v) => {
-      const [type = '', name = ''] = v.split('/');
-      const kind = moverKinds[type.toLowerCase()];
-      if (kind === undefined || name === '' || v.split('/').length !== 2)
-        throw new UsageError(
-          `--scoped ${JSON.stringify(v)}: expected rs/NAME or rd/NAME (comma-separated)`,
-        );
-      return { kind, name };
-    });
+    .map((v) =>
+      parseResourceRef(
+        v,
+        ['ReplicationSource', 'ReplicationDestination'] as const,
+        'rs/NAME or rd/NAME (comma-separated)',
+        '--scoped',
+      ),
+    );
 }
 
 function validate(a: AnnotateArgs): MoverRef[] {

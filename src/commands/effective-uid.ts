@@ -1,7 +1,7 @@
-import { isDnsSubdomain } from '../core/k8s/names.js';
 import type { Argv, CommandModule } from 'yargs';
 import { resolveSubjectReport, type SubjectRef } from '../core/report/resolve-report.js';
 import { InputError, UsageError } from '../errors.js';
+import { parseResourceRef } from './resource-ref.js';
 import { jsonChunks, yamlChunks } from '../render/json.js';
 import { renderTrace } from '../render/trace-table.js';
 import type { Chosen } from './chosen.js';
@@ -14,55 +14,26 @@ interface EffectiveUidArgs extends GlobalArgs {
   target?: string;
 }
 
-/** kubectl's resource names and short names for the kinds a subject can be. */
-const kinds: Record<string, string> = {};
-const alias = (kind: string, ...names: string[]) => {
-  names.forEach((n) => (kinds[n] = kind));
-};
-alias(
+const subjectKinds = [
   'ReplicationSource',
-  'rs',
-  'replicationsource',
-  'replicationsources',
-  'replicationsource.volsync.backube',
-);
-alias(
   'ReplicationDestination',
-  'rd',
-  'replicationdestination',
-  'replicationdestinations',
-  'replicationdestination.volsync.backube',
-);
-alias(
   'KopiaMaintenance',
-  'kopiamaintenance',
-  'kopiamaintenances',
-  'kopiamaintenance.volsync.backube',
-);
-alias('Pod', 'po', 'pod', 'pods');
-alias('Job', 'job', 'jobs', 'job.batch');
-alias('CronJob', 'cj', 'cronjob', 'cronjobs', 'cronjob.batch');
-alias('Deployment', 'deploy', 'deployment', 'deployments', 'deployment.apps');
-alias('StatefulSet', 'sts', 'statefulset', 'statefulsets', 'statefulset.apps');
-alias('DaemonSet', 'ds', 'daemonset', 'daemonsets', 'daemonset.apps');
+  'Pod',
+  'Job',
+  'CronJob',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+] as const;
 
 export function completeRef(a: EffectiveUidArgs, defaultNamespace: string): SubjectRef {
   if (a.target === undefined)
     throw new UsageError('effective-uid needs TYPE/NAME, e.g. rs/bookstack');
-  const slash = a.target.indexOf('/');
-  if (slash < 0)
-    throw new UsageError(`${JSON.stringify(a.target)}: expected TYPE/NAME, e.g. rs/${a.target}`);
-  const type = a.target.slice(0, slash).toLowerCase();
-  const name = a.target.slice(slash + 1);
-  const kind = kinds[type];
-  if (kind === undefined)
-    throw new InputError(
-      `${JSON.stringify(type)}: unknown resource type; use one of rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset`,
-    );
-  if (!isDnsSubdomain(name))
-    throw new InputError(
-      `${kind} ${JSON.stringify(name)}: invalid name; use lower-case letters, digits, '-' and '.' (RFC 1123)`,
-    );
+  const { kind, name } = parseResourceRef(
+    a.target,
+    subjectKinds,
+    'one of rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset',
+  );
   return { kind, name, namespace: checkNamespace(defaultNamespace) };
 }
 

@@ -1,7 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { KubeClient } from '../adapters/cluster/client.js';
 import { admits } from '../core/admission/pod-security.js';
-import { isDnsSubdomain } from '../core/k8s/names.js';
 import { planFixJob, resolveFixPodSecurity } from '../core/plans/fix-job.js';
 import { PlanRefused } from '../core/plans/plan-refused.js';
 import {
@@ -18,6 +17,7 @@ import { renderFixJobPreview, type FixJobPreview } from '../render/fix-job-previ
 import { renderManifestYaml } from '../render/json.js';
 import type { Chosen } from './chosen.js';
 import { write, type Deps } from './deps.js';
+import { parseResourceRef } from './resource-ref.js';
 import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { parseRequestTimeout } from './request-timeout.js';
 import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
@@ -37,20 +37,6 @@ export interface FixJobArgs extends GlobalArgs {
   'relax-psa': boolean;
 }
 
-const kinds: Record<string, FixRequest['kind']> = {
-  rs: 'ReplicationSource',
-  replicationsource: 'ReplicationSource',
-  replicationsources: 'ReplicationSource',
-  'replicationsource.volsync.backube': 'ReplicationSource',
-  rd: 'ReplicationDestination',
-  replicationdestination: 'ReplicationDestination',
-  replicationdestinations: 'ReplicationDestination',
-  'replicationdestination.volsync.backube': 'ReplicationDestination',
-  pvc: 'PersistentVolumeClaim',
-  persistentvolumeclaim: 'PersistentVolumeClaim',
-  persistentvolumeclaims: 'PersistentVolumeClaim',
-};
-
 const maxId = 2147483647;
 /** Kept for a day so `kubectl logs job/NAME` still works after a run without --wait. */
 const ttlSeconds = 86400;
@@ -66,19 +52,11 @@ function checkId(flag: string, v: number | undefined): void {
 export function completeFixRequest(a: FixJobArgs, namespace: string): FixRequest {
   if (a.target === undefined)
     throw new UsageError('fix-job needs rs/NAME, rd/NAME or pvc/NAME, e.g. rs/bookstack');
-  const slash = a.target.indexOf('/');
-  if (slash < 0)
-    throw new UsageError(`${JSON.stringify(a.target)}: expected TYPE/NAME, e.g. rs/${a.target}`);
-  const kind = kinds[a.target.slice(0, slash).toLowerCase()];
-  const name = a.target.slice(slash + 1);
-  if (kind === undefined)
-    throw new InputError(
-      `${JSON.stringify(a.target.slice(0, slash))}: unknown resource type; use rs, rd or pvc`,
-    );
-  if (!isDnsSubdomain(name))
-    throw new InputError(
-      `${kind} ${JSON.stringify(name)}: invalid name; use lower-case letters, digits, '-' and '.' (RFC 1123)`,
-    );
+  const { kind, name } = parseResourceRef(
+    a.target,
+    ['ReplicationSource', 'ReplicationDestination', 'PersistentVolumeClaim'] as const,
+    'rs, rd or pvc',
+  );
   checkId('uid', a.uid);
   checkId('gid', a.gid);
   checkId('only-uid', a['only-uid']);
