@@ -1,9 +1,9 @@
 import type { KubeClient } from '../adapters/cluster/client.js';
 import { ClusterWrites } from '../adapters/cluster/writes.js';
-import type { AnnotatePlan, IdentityView } from '../core/plans/annotate.js';
-import { resolveReport } from '../core/report/resolve-report.js';
+import { verifyAnnotatePlan, type AnnotatePlan } from '../core/plans/annotate.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { CliError, exitCodes } from '../errors.js';
+import { renderAnnotateVerification } from '../render/annotate-preview.js';
 import { write, type Deps } from './deps.js';
 import type { AnnotateArgs } from './annotate.js';
 
@@ -64,47 +64,14 @@ export async function applyAnnotatePlan(
   return verify(deps, plan, await readWithDryRun());
 }
 
-const show = (v: IdentityView) =>
-  `${v.uid ?? '?'}:${v.gid ?? '?'} capabilities ${v.capabilities?.join(',') || '-'}`;
-
-/** Each mover as the API server now admits it, against what the plan said it would be. */
+/** Prints the verification; a mover rejected or admitted otherwise than planned ends in exit 4. */
 function verify(deps: Deps, plan: AnnotatePlan, snapshot: Snapshot): number {
-  const report = resolveReport(snapshot, { all: false, namespace: plan.namespace });
-  const lines: string[] = [];
-  let mismatches = 0;
-  for (const m of plan.movers) {
-    const ref = `${m.kind === 'ReplicationSource' ? 'rs' : 'rd'}/${m.name}`;
-    if (snapshot.serverDryRun?.[`${m.kind}/${plan.namespace}/${m.name}`] === undefined) {
-      lines.push(`  ${ref}: not verified: the API server was not asked (see the warning above)\n`);
-      continue;
-    }
-    const s = report.subjects.find((x) => x.kind === m.kind && x.name === m.name);
-    const id = s?.containers[0]?.identity;
-    const rejected = s?.findings.find((f) => f.code === 'VP009' && /dry run/.test(f.message));
-    const actual = {
-      uid: id?.uid ?? null,
-      gid: id?.gid ?? null,
-      capabilities: id?.capabilities ?? null,
-    };
-    const ok =
-      !rejected &&
-      actual.uid === m.after.uid &&
-      actual.gid === m.after.gid &&
-      JSON.stringify(actual.capabilities) === JSON.stringify(m.after.capabilities);
-    if (!ok) mismatches++;
-    lines.push(
-      rejected
-        ? `  ${ref}: REJECTED by the API server: ${rejected.message}\n`
-        : `  ${ref}: the API server admits it as ${show({ ...m.after, ...actual, groups: null, podSecurity: null })}${ok ? ` (${m.changed.length > 0 ? 'as planned' : 'unchanged'})` : `; the plan said ${show(m.after)}`}\n`,
-    );
-  }
-  write(
-    deps.stdout,
-    `\nVerified with a server-side dry run of each mover's pod:\n${lines.join('')}`,
-  );
-  if (mismatches > 0)
+  const results = verifyAnnotatePlan(plan, snapshot);
+  write(deps.stdout, renderAnnotateVerification(results));
+  const bad = results.filter((r) => r.outcome === 'rejected' || r.outcome === 'differs').length;
+  if (bad > 0)
     throw new CliError(
-      `Namespace ${plan.namespace}: ${mismatches} mover${mismatches > 1 ? 's' : ''} would not run as planned (above); an admission webhook or policy decides otherwise`,
+      `Namespace ${plan.namespace}: ${bad} mover${bad > 1 ? 's' : ''} would not run as planned (above); an admission webhook or policy decides otherwise`,
       exitCodes.cluster,
     );
   return exitCodes.ok;

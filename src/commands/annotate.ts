@@ -4,7 +4,7 @@ import { planAnnotate, type AnnotatePlan, type MoverRef } from '../core/plans/an
 import { PlanRefused } from '../core/plans/plan-refused.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { CliError, exitCodes, InputError, UsageError } from '../errors.js';
-import { annotateObjects, renderAnnotatePreview } from '../render/annotate-preview.js';
+import { renderAnnotatePreview } from '../render/annotate-preview.js';
 import { renderManifestYaml } from '../render/json.js';
 import type { Chosen } from './chosen.js';
 import { write, type Deps } from './deps.js';
@@ -74,7 +74,7 @@ export async function runAnnotate(a: AnnotateArgs, deps: Deps): Promise<number> 
   const plan = plan0(snapshot, request);
   if (a.output !== 'table') {
     if (plan.mechanism.kind === 'refused') throw refusal(plan);
-    const objects = annotateObjects(plan);
+    const { objects } = plan;
     if (a.output === 'yaml') write(deps.stdout, objects.map(renderManifestYaml).join('---\n'));
     else
       write(

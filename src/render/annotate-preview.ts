@@ -1,4 +1,9 @@
-import type { AnnotatePlan, IdentityView, MoverChange } from '../core/plans/annotate.js';
+import type {
+  AnnotatePlan,
+  IdentityView,
+  MoverChange,
+  MoverVerification,
+} from '../core/plans/annotate.js';
 import type { Paint } from './color.js';
 import { renderManifestYaml } from './json.js';
 import { renderTable } from './table.js';
@@ -22,18 +27,6 @@ function cell(m: MoverChange, show: (v: IdentityView) => string): string {
 }
 
 const uidGid = (v: IdentityView) => `${cells.uid(v)}:${cells.gid(v)}`;
-
-/** The Namespace objects (or patch) the plan writes, as YAML for the preview and -o yaml. */
-export function annotateObjects(plan: AnnotatePlan): Record<string, unknown>[] {
-  if (Object.keys(plan.annotations).length === 0) return [];
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: plan.namespace, annotations: plan.annotations },
-    },
-  ];
-}
 
 /** Every mover now and after, the mechanism, the RBAC effect and the objects to write. */
 export function renderAnnotatePreview(plan: AnnotatePlan, paint: Paint): string {
@@ -67,8 +60,29 @@ export function renderAnnotatePreview(plan: AnnotatePlan, paint: Paint): string 
     plan.mechanism.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}\n`));
     return out.join('');
   }
-  const objects = annotateObjects(plan);
+  const { objects } = plan;
   if (objects.length === 0) out.push('\nNamespace annotations already say so: nothing to write.\n');
   else out.push(`\nObjects to write:\n---\n${objects.map(renderManifestYaml).join('---\n')}`);
   return out.join('');
+}
+
+const shortKind = (kind: string) => (kind === 'ReplicationSource' ? 'rs' : 'rd');
+const identity = (v: IdentityView) => `${uidGid(v)} capabilities ${cells.capabilities(v)}`;
+
+/** Each mover as the API server admitted it after the change, against the plan. */
+export function renderAnnotateVerification(results: MoverVerification[]): string {
+  const lines = results.map((r) => {
+    const ref = `${shortKind(r.kind)}/${r.name}`;
+    switch (r.outcome) {
+      case 'not-asked':
+        return `  ${ref}: not verified: the API server was not asked (see the warning above)\n`;
+      case 'rejected':
+        return `  ${ref}: REJECTED by the API server: ${r.message}\n`;
+      case 'differs':
+        return `  ${ref}: the API server admits it as ${identity(r.actual)}; the plan said ${identity(r.planned)}\n`;
+      default:
+        return `  ${ref}: the API server admits it as ${identity(r.actual)} (${r.outcome === 'as-planned' ? 'as planned' : 'unchanged'})\n`;
+    }
+  });
+  return `\nVerified with a server-side dry run of each mover's pod:\n${lines.join('')}`;
 }

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../k8s/object.js';
 import { namespace, replication, rs, snapshotOf, withSc } from '../test-support/builders.js';
 import { privilegedMoversKey } from '../volsync/privileged.js';
-import { planAnnotate, type AnnotatePlan, type AnnotateRequest } from './annotate.js';
+import {
+  planAnnotate,
+  verifyAnnotatePlan,
+  type AnnotatePlan,
+  type AnnotateRequest,
+} from './annotate.js';
 import { scopedToKey } from './annotation-keys.js';
 
 const sc = withSc({ runAsUser: 1000, runAsGroup: 1000 });
@@ -94,6 +99,24 @@ describe('planAnnotate', () => {
         req({ scoped: [{ kind: 'ReplicationDestination', name: 'a' }] }),
       ),
     ).toThrow(/not a mover of namespace apps/);
+  });
+
+  it('verification reports a mover the server rejected, and one it was not asked about', () => {
+    const objects = [ns(), mover('a'), mover('b')];
+    const plan = planAnnotate(snapshotOf(objects), req());
+    const after = snapshotOf([ns({ [privilegedMoversKey]: 'true' }), mover('a'), mover('b')]);
+    after.serverDryRun = {
+      'ReplicationSource/apps/a': { admitted: false, message: 'violates PodSecurity' },
+    };
+    expect(verifyAnnotatePlan(plan, after)).toEqual([
+      {
+        kind: 'ReplicationSource',
+        name: 'a',
+        outcome: 'rejected',
+        message: 'violates PodSecurity',
+      },
+      { kind: 'ReplicationSource', name: 'b', outcome: 'not-asked' },
+    ]);
   });
 
   it('applying a plan to its own result yields an empty plan (property)', () => {

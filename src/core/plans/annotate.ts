@@ -2,7 +2,7 @@ import type { KubeObject } from '../k8s/object.js';
 import { resolveReport } from '../report/resolve-report.js';
 import type { Subject } from '../report/types.js';
 import { grantsScc } from '../findings/stale-grants.js';
-import { indexSnapshot } from '../snapshot-index.js';
+import { indexSnapshot, type SnapshotIndex } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
 import { volsyncServiceAccount } from '../volsync/build-mover-pod.js';
 import { parseMoverSpec } from '../volsync/mover-spec.js';
@@ -68,6 +68,8 @@ export interface AnnotatePlan {
   staleRoles: string[];
   /** The annotations to set (null: remove); empty when the Namespace already says it. */
   annotations: Record<string, string | null>;
+  /** What --apply writes and -o yaml prints: the Namespace with those annotations, or nothing. */
+  objects: Record<string, unknown>[];
   /** Movers that change without being named: --apply needs --scoped or --all-movers. */
   unnamedChanges: string[];
 }
@@ -162,7 +164,7 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
       named: listed.has(refOf(s)),
     };
   });
-  const { roles, staleRoles } = roleEffects(snapshot, r, before.subjects, after.subjects);
+  const { roles, staleRoles } = roleEffects(index, r, before.subjects, after.subjects);
   return {
     namespace: r.namespace,
     mechanism,
@@ -170,6 +172,10 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
     roles,
     staleRoles,
     annotations,
+    objects:
+      Object.keys(annotations).length === 0
+        ? []
+        : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, annotations } }],
     unnamedChanges: changes.filter((c) => c.changed.length > 0 && !c.named).map(refOf),
   };
 }
@@ -218,12 +224,11 @@ function desiredAnnotations(r: AnnotateRequest, m: Mechanism): Record<string, st
  * privileged keeps it, stale. Only a Role read from the cluster with the rule can be pruned.
  */
 function roleEffects(
-  snapshot: Snapshot,
+  index: SnapshotIndex,
   r: AnnotateRequest,
   before: Subject[],
   after: Subject[],
 ): { roles: RoleEffect[]; staleRoles: string[] } {
-  const index = indexSnapshot(snapshot);
   const roles: RoleEffect[] = [];
   const staleRoles: string[] = [];
   for (const s of after) {
@@ -246,4 +251,32 @@ function roleEffects(
     }
   }
   return { roles, staleRoles };
+}
+
+/** How one mover came out of the server-side dry run after the change. */
+export type MoverVerification = { kind: string; name: string } & (
+  | { outcome: 'not-asked' }
+  | { outcome: 'rejected'; message: string }
+  | { outcome: 'as-planned' | 'unchanged' | 'differs'; actual: IdentityView; planned: IdentityView }
+);
+
+/**
+ * Compares each mover of the plan with what the API server admitted for its predicted pod
+ * (`snapshot.serverDryRun`, read after the change): the identity of the admitted pod, a rejection,
+ * or nothing when the server was not asked (RBAC).
+ */
+export function verifyAnnotatePlan(plan: AnnotatePlan, snapshot: Snapshot): MoverVerification[] {
+  const report = resolveReport(snapshot, { all: false, namespace: plan.namespace });
+  return plan.movers.map((m): MoverVerification => {
+    const dry = snapshot.serverDryRun?.[`${m.kind}/${plan.namespace}/${m.name}`];
+    if (dry === undefined) return { kind: m.kind, name: m.name, outcome: 'not-asked' };
+    if (!dry.admitted)
+      return { kind: m.kind, name: m.name, outcome: 'rejected', message: dry.message };
+    const actual = view(report.subjects.find((x) => x.kind === m.kind && x.name === m.name));
+    const same = (['uid', 'gid', 'capabilities'] as const).every(
+      (f) => JSON.stringify(actual[f]) === JSON.stringify(m.after[f]),
+    );
+    const outcome = !same ? 'differs' : m.changed.length > 0 ? 'as-planned' : 'unchanged';
+    return { kind: m.kind, name: m.name, outcome, actual, planned: m.after };
+  });
 }
