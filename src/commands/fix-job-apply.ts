@@ -19,7 +19,8 @@ import {
 import type { KubeObject } from '../core/k8s/object.js';
 import type { ServerDryRun } from '../core/snapshot.js';
 import { CliError, exitCodes } from '../errors.js';
-import { renderFixJobPreview, type FixJobPreview } from '../render/fix-job-preview.js';
+import { renderFixJobPreview } from '../render/fix-job-preview.js';
+import type { FixPlan } from '../core/plans/fix-plan.js';
 import { write, type Deps } from './deps.js';
 import type { FixJobArgs } from './fix-job.js';
 import { resolvePaint } from './global-options.js';
@@ -40,18 +41,19 @@ const refused = (message: string) => new CliError(message, exitCodes.applyRefuse
 export async function runFixJobOnCluster(
   a: FixJobArgs,
   deps: Deps,
-  preview: FixJobPreview,
+  plan: FixPlan,
   client: KubeClient,
 ): Promise<number> {
   const api = new ClusterWrites(client);
-  const ns = preview.target.namespace;
-  const name = (preview.job['metadata'] as { name: string }).name;
-  const dry = await dryRun(client, ns, preview.job);
+  const ns = plan.target.namespace;
+  const name = (plan.job['metadata'] as { name: string }).name;
+  const dry = await dryRun(client, ns, plan.job);
   write(
     deps.stdout,
     renderFixJobPreview(
+      plan,
       {
-        ...preview,
+        relax: a['relax-psa'],
         ...(typeof dry === 'string' ? { serverDryRunSkipped: dry } : { serverDryRun: dry }),
       },
       resolvePaint(a, deps),
@@ -67,8 +69,8 @@ export async function runFixJobOnCluster(
   }
   const run = { a, deps, api, client, ns, restored };
   if (a.count) {
-    const job = planFixJob(preview.target, { ...preview.jobOptions, mode: 'count' });
-    const summary = await runJob(run, job, resolveFixPodSecurity(job), true, preview);
+    const job = planFixJob(plan.target, { ...plan.options, mode: 'count' });
+    const summary = await runJob(run, job, resolveFixPodSecurity(job), true, plan);
     if (typeof summary === 'number') return summary;
     write(
       deps.stdout,
@@ -78,7 +80,7 @@ export async function runFixJobOnCluster(
     );
     return a['exit-code'] && (summary?.changed ?? 1) > 0 ? exitCodes.findings : exitCodes.ok;
   }
-  const summary = await runJob(run, preview.job, preview.podSecurity.verdict, a.wait, preview);
+  const summary = await runJob(run, plan.job, plan.podSecurity.verdict, a.wait, plan);
   if (typeof summary === 'number') return summary;
   write(
     deps.stdout,
@@ -108,7 +110,7 @@ async function runJob(
   job: Record<string, unknown>,
   verdict: PodSecurityVerdict,
   wait: boolean,
-  preview: FixJobPreview,
+  plan: FixPlan,
 ): Promise<FixSummary | undefined | number> {
   const { a, deps, api, client, ns } = r;
   const name = (job['metadata'] as { name: string }).name;
@@ -145,7 +147,7 @@ async function runJob(
     return await waitForJob(
       r,
       { name, uid },
-      preview.deadlineSeconds,
+      plan.options.deadlineSeconds,
       record,
       deps.interrupt?.signal,
     );

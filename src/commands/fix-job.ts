@@ -1,19 +1,11 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { KubeClient } from '../adapters/cluster/client.js';
-import { admits } from '../core/admission/pod-security.js';
-import { planFixJob, resolveFixPodSecurity } from '../core/plans/fix-job.js';
+import { planFix, type FixPlan } from '../core/plans/fix-plan.js';
+import type { FixRequest, VolumeRole } from '../core/plans/fix-target.js';
 import { PlanRefused } from '../core/plans/plan-refused.js';
-import {
-  planFixTarget,
-  planPlacement,
-  type FixRequest,
-  type VolumeRole,
-} from '../core/plans/fix-target.js';
-import { enforceLevel } from '../core/plans/psa-relax.js';
-import { indexSnapshot } from '../core/snapshot-index.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { CliError, exitCodes, InputError, UsageError } from '../errors.js';
-import { renderFixJobPreview, type FixJobPreview } from '../render/fix-job-preview.js';
+import { renderFixJobPreview } from '../render/fix-job-preview.js';
 import { renderManifestYaml } from '../render/json.js';
 import type { Chosen } from './chosen.js';
 import { write, type Deps } from './deps.js';
@@ -109,14 +101,14 @@ export async function runFixJob(a: FixJobArgs, deps: Deps): Promise<number> {
   if (deadlineSeconds <= 0) throw new UsageError('--deadline must be longer than 0s, e.g. 1h');
   completeFixRequest(a, 'default');
   const { request, snapshot, client } = await readTarget(a, deps);
-  const preview = planPreview(a, request, snapshot, deadlineSeconds);
-  if (a.output === 'json') write(deps.stdout, `${JSON.stringify(preview.job, null, 2)}\n`);
-  else if (a.output === 'yaml') write(deps.stdout, renderManifestYaml(preview.job));
+  const plan = planOrRefuse(a, request, snapshot, deadlineSeconds);
+  if (a.output === 'json') write(deps.stdout, `${JSON.stringify(plan.job, null, 2)}\n`);
+  else if (a.output === 'yaml') write(deps.stdout, renderManifestYaml(plan.job));
   else if (client) {
     const { runFixJobOnCluster } = await import('./fix-job-apply.js');
-    return runFixJobOnCluster(a, deps, preview, client);
+    return runFixJobOnCluster(a, deps, plan, client);
   } else {
-    write(deps.stdout, renderFixJobPreview(preview, resolvePaint(a, deps)));
+    write(deps.stdout, renderFixJobPreview(plan, { relax: a['relax-psa'] }, resolvePaint(a, deps)));
     deps.stderr.write('Nothing was changed: -o yaml prints the Job alone, for GitOps.\n');
   }
   return exitCodes.ok;
@@ -140,51 +132,20 @@ async function readTarget(
   return { request, snapshot, client: cluster.client };
 }
 
-function planPreview(
+/** The plan, with a refusal turned into the exit code its kind calls for. */
+function planOrRefuse(
   a: FixJobArgs,
   request: FixRequest,
   snapshot: Snapshot,
   deadlineSeconds: number,
-): FixJobPreview {
-  const index = indexSnapshot(snapshot);
+): FixPlan {
   try {
-    const target = planFixTarget(index, request);
-    const placement = planPlacement(snapshot, index, target);
-    const moverKey = target.mover?.mover ?? 'restic';
-    const image =
-      a.image !== undefined
-        ? { name: a.image, from: '--image' }
-        : {
-            name: snapshot.moverImages.images[moverKey],
-            from: `the ${target.mover ? `${moverKey} mover` : 'VolSync mover'} image: ${snapshot.moverImages.source}`,
-          };
-    const jobOptions = {
-      image: image.name,
+    return planFix(snapshot, request, {
+      ...(a.image !== undefined && { image: a.image }),
       ...(a['only-uid'] !== undefined && { onlyUid: a['only-uid'] }),
-      deadlineSeconds,
-      ttlSecondsAfterFinished: ttlSeconds,
-      placement,
-    };
-    const job = planFixJob(target, jobOptions);
-    const verdict = resolveFixPodSecurity(job);
-    const { level, label } = enforceLevel(index.get('Namespace', '', request.namespace));
-    return {
-      target,
-      job,
-      jobOptions,
-      ...(a['only-uid'] !== undefined && { onlyUid: a['only-uid'] }),
-      image,
-      placement,
       deadlineSeconds,
       ttlSeconds,
-      podSecurity: {
-        level,
-        label,
-        verdict,
-        admitted: level !== undefined && admits(level, verdict),
-        relax: a['relax-psa'],
-      },
-    };
+    });
   } catch (e) {
     if (!(e instanceof PlanRefused)) throw e;
     if (e.kind === 'usage') throw new UsageError(e.message);

@@ -1,28 +1,13 @@
-import type { PodSecurityLevel, PodSecurityVerdict } from '../core/admission/pod-security.js';
-import { fixCapabilities, type FixJobOptions } from '../core/plans/fix-job.js';
-import { describeVolume, type FixTarget, type Placement } from '../core/plans/fix-target.js';
+import { fixCapabilities } from '../core/plans/fix-job.js';
+import type { FixPlan } from '../core/plans/fix-plan.js';
+import { describeVolume, type Placement } from '../core/plans/fix-target.js';
 import type { ServerDryRun } from '../core/snapshot.js';
 import type { Paint } from './color.js';
 import { renderManifestYaml } from './json.js';
 
-/** Everything the preview shows about a planned repair Job. */
-export interface FixJobPreview {
-  target: FixTarget;
-  job: Record<string, unknown>;
-  /** What the Job was planned with, to plan its read-only counting twin (--count). */
-  jobOptions: FixJobOptions;
-  onlyUid?: number;
-  image: { name: string; from: string };
-  placement: Placement;
-  deadlineSeconds: number;
-  ttlSeconds: number;
-  podSecurity: {
-    level: PodSecurityLevel | undefined;
-    label: string | undefined;
-    verdict: PodSecurityVerdict;
-    admitted: boolean;
-    relax: boolean;
-  };
+/** What the preview adds to the plan: the flags asked for and what the API server said. */
+export interface FixJobPreviewFacts {
+  relax: boolean;
   /** What the API server answered to the Job's pod with dryRun=All; undefined offline. */
   serverDryRun?: ServerDryRun;
   /** Why the dry run could not be asked, on a cluster. */
@@ -33,7 +18,7 @@ const duration = (s: number) =>
   s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`;
 
 /** The plan in words, then the Job exactly as --apply would create it. */
-export function renderFixJobPreview(p: FixJobPreview, paint: Paint): string {
+export function renderFixJobPreview(p: FixPlan, facts: FixJobPreviewFacts, paint: Paint): string {
   const t = p.target;
   const meta = p.job['metadata'] as { name: string; namespace: string };
   const rows: [string, string][] = [
@@ -41,21 +26,21 @@ export function renderFixJobPreview(p: FixJobPreview, paint: Paint): string {
     ['owner', `${t.owner.uid}:${t.owner.gid} (from ${t.owner.from})`],
     [
       'changes',
-      p.onlyUid === undefined
+      p.options.onlyUid === undefined
         ? `every file not owned by ${t.owner.uid}:${t.owner.gid}; symlinks are not followed, other filesystems are left alone`
-        : `only files owned by UID ${p.onlyUid} (--only-uid); symlinks are not followed, other filesystems are left alone`,
+        : `only files owned by UID ${p.options.onlyUid} (--only-uid); symlinks are not followed, other filesystems are left alone`,
     ],
     [
       'runs as',
       `UID 0 with ${fixCapabilities.join(', ')} only; no privilege escalation, read-only root filesystem, RuntimeDefault seccomp, no ServiceAccount token`,
     ],
-    ['image', `${p.image.name} (${p.image.from})`],
-    ['placement', placementText(p.placement)],
-    ['pod security', podSecurityText(p, t.namespace)],
-    ['server dry-run', p.serverDryRunSkipped ?? dryRunText(p.serverDryRun)],
+    ['image', `${p.options.image} (${p.imageFrom})`],
+    ['placement', placementText(p.options.placement)],
+    ['pod security', podSecurityText(p, facts.relax, t.namespace)],
+    ['server dry-run', facts.serverDryRunSkipped ?? dryRunText(facts.serverDryRun)],
     [
       'lifetime',
-      `one attempt, at most ${duration(p.deadlineSeconds)}; removed ${duration(p.ttlSeconds)} after it ends`,
+      `one attempt, at most ${duration(p.options.deadlineSeconds)}; removed ${duration(p.options.ttlSecondsAfterFinished)} after it ends`,
     ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
@@ -70,7 +55,7 @@ function placementText(p: Placement): string {
   return `any node (${p.why})`;
 }
 
-function podSecurityText(p: FixJobPreview, ns: string): string {
+function podSecurityText(p: FixPlan, relax: boolean, ns: string): string {
   const s = p.podSecurity;
   const level =
     s.label === undefined
@@ -80,7 +65,7 @@ function podSecurityText(p: FixJobPreview, ns: string): string {
         : `namespace ${ns} enforces ${s.level}`;
   if (s.admitted) return `${level}: admits the Job's pods`;
   const why = s.verdict.violations.map((v) => v.split(':')[0]).join(', ');
-  const fix = s.relax
+  const fix = relax
     ? "with --relax-psa, enforce=baseline is set for the Job's lifetime, recorded on the Namespace and restored afterwards"
     : "pass --relax-psa to set enforce=baseline for the Job's lifetime (restored afterwards)";
   return `${level}: rejects the Job's pods (${why}); ${fix}`;

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admits } from '../admission/pod-security.js';
 import { path } from '../k8s/json.js';
-import { namespace } from '../test-support/builders.js';
+import { namespace, replication, snapshotOf } from '../test-support/builders.js';
 import { fixJobName, fixJobPod, planFixJob, resolveFixPodSecurity } from './fix-job.js';
+import { planFix } from './fix-plan.js';
 import type { FixTarget } from './fix-target.js';
 import { jobState, parseFixSummary } from './job-state.js';
 import {
@@ -234,3 +235,32 @@ function mergeLabels(labels: Record<string, string>, patch: Record<string, unkno
   );
   return Object.fromEntries(merged);
 }
+
+describe('planFix', () => {
+  const kopiaRs = () =>
+    replication('ReplicationSource', 'app', 'kopia', {
+      repository: 'r',
+      moverSecurityContext: { runAsUser: 1000, runAsGroup: 1000 },
+    });
+  const request = { kind: 'ReplicationSource', namespace: 'default', name: 'app' } as const;
+  const plan = (labels: Record<string, string>, image?: string) =>
+    planFix(snapshotOf([namespace('default', {}, labels), kopiaRs()]), request, {
+      ...(image !== undefined && { image }),
+      deadlineSeconds: 3600,
+      ttlSeconds: 86400,
+    });
+
+  it("runs in the kopia mover's image unless --image says otherwise", () => {
+    expect(plan({}).options.image).toBe(snapshotOf([]).moverImages.images.kopia);
+    expect(plan({}).imageFrom).toMatch(/^the kopia mover image: /);
+    expect(plan({}, 'busybox:1').options).toMatchObject({ image: 'busybox:1' });
+  });
+
+  it.each([
+    ['restricted', false],
+    ['baseline', true],
+  ])('a namespace enforcing %s admits the Job: %s', (level, admitted) => {
+    const p = plan({ 'pod-security.kubernetes.io/enforce': level });
+    expect(p.podSecurity).toMatchObject({ level, admitted });
+  });
+});

@@ -34,9 +34,8 @@ export interface FixTarget {
   mover?: MoverSpec;
 }
 
-const describeVolume = (v: FixVolume) =>
+export const describeVolume = (v: FixVolume) =>
   v.type === 'nfs' ? `NFS ${v.server}:${v.path}` : `PersistentVolumeClaim ${v.claimName}`;
-export { describeVolume };
 
 /**
  * Resolves what to repair: from a mover, its data, repository or cache volume and the owner its

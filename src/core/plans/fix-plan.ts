@@ -1,0 +1,67 @@
+import {
+  admits,
+  type PodSecurityLevel,
+  type PodSecurityVerdict,
+} from '../admission/pod-security.js';
+import { indexSnapshot } from '../snapshot-index.js';
+import type { Snapshot } from '../snapshot.js';
+import { planFixJob, resolveFixPodSecurity, type FixJobOptions } from './fix-job.js';
+import { planFixTarget, planPlacement, type FixRequest, type FixTarget } from './fix-target.js';
+import { enforceLevel } from './psa-relax.js';
+
+/** A repair planned from a snapshot: what, where, with which Job, and what Pod Security says. */
+export interface FixPlan {
+  target: FixTarget;
+  job: Record<string, unknown>;
+  /** What the Job was planned with (also the base of its read-only counting twin, --count). */
+  options: FixJobOptions;
+  /** Where the image comes from: --image, or the controller (or chart defaults offline). */
+  imageFrom: string;
+  podSecurity: {
+    level: PodSecurityLevel | undefined;
+    /** The namespace's enforce label as written; undefined when absent. */
+    label: string | undefined;
+    verdict: PodSecurityVerdict;
+    admitted: boolean;
+  };
+}
+
+/**
+ * Plans fix-job: the target and owner, the placement, the Job in the image VolSync already runs
+ * the mover (or any mover) in unless `image` overrides it, and the namespace's Pod Security verdict
+ * on the Job's pod. Throws PlanRefused when the request cannot be planned.
+ */
+export function planFix(
+  snapshot: Snapshot,
+  request: FixRequest,
+  o: { image?: string; onlyUid?: number; deadlineSeconds: number; ttlSeconds: number },
+): FixPlan {
+  const index = indexSnapshot(snapshot);
+  const target = planFixTarget(index, request);
+  const moverKey = target.mover?.mover ?? 'restic';
+  const options: FixJobOptions = {
+    image: o.image ?? snapshot.moverImages.images[moverKey],
+    ...(o.onlyUid !== undefined && { onlyUid: o.onlyUid }),
+    deadlineSeconds: o.deadlineSeconds,
+    ttlSecondsAfterFinished: o.ttlSeconds,
+    placement: planPlacement(snapshot, index, target),
+  };
+  const job = planFixJob(target, options);
+  const verdict = resolveFixPodSecurity(job);
+  const { level, label } = enforceLevel(index.get('Namespace', '', request.namespace));
+  return {
+    target,
+    job,
+    options,
+    imageFrom:
+      o.image !== undefined
+        ? '--image'
+        : `the ${target.mover ? `${moverKey} mover` : 'VolSync mover'} image: ${snapshot.moverImages.source}`,
+    podSecurity: {
+      level,
+      label,
+      verdict,
+      admitted: level !== undefined && admits(level, verdict),
+    },
+  };
+}
