@@ -8,6 +8,7 @@ import { fixJobCommand } from './commands/fix-job.js';
 import { globalOptions } from './commands/global-options.js';
 import { versionCommand } from './commands/version.js';
 import { InvalidSpecError } from './core/errors.js';
+import { PlanRefused } from './core/plans/plan-refused.js';
 import { CliError, exitCodes } from './errors.js';
 
 const scriptName = 'kubectl volsync-perms';
@@ -68,6 +69,12 @@ function report(e: unknown, deps: Deps, verbose: boolean): number {
     const at = e.origin ? `${e.origin.file}:${e.origin.line}: ` : '';
     deps.stderr.write(`error: ${at}${e.where}: ${e.problem}; ${e.fix}\n`);
     return exitCodes.input;
+  }
+  if (e instanceof PlanRefused) {
+    deps.stderr.write(`error: ${e.message}\n`);
+    return { usage: exitCodes.usage, input: exitCodes.input, refused: exitCodes.applyRefused }[
+      e.kind
+    ];
   }
   if (e instanceof CliError) {
     deps.stderr.write(`error: ${e.message}\n`);

@@ -23,6 +23,13 @@ export class InputError extends CliError {
   }
 }
 
+/** A change the tool will not make as asked (the cluster state forbids it): exit 6. */
+export class ApplyRefused extends CliError {
+  constructor(message: string) {
+    super(message, 6);
+  }
+}
+
 export const exitCodes = {
   ok: 0,
   findings: 1,

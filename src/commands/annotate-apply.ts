@@ -2,12 +2,10 @@ import type { KubeClient } from '../adapters/cluster/client.js';
 import { ClusterWrites } from '../adapters/cluster/writes.js';
 import { verifyAnnotatePlan, type AnnotatePlan } from '../core/plans/annotate.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { CliError, exitCodes } from '../errors.js';
+import { ApplyRefused, CliError, exitCodes } from '../errors.js';
 import { renderAnnotateVerification } from '../render/annotate-preview.js';
 import { write, type Deps } from './deps.js';
 import type { AnnotateArgs } from './annotate.js';
-
-const refused = (message: string) => new CliError(message, exitCodes.applyRefused);
 
 /** What the preview promised, to check nothing moved between the preview and the write. */
 const promise = (p: AnnotatePlan) => JSON.stringify([p.movers, p.annotations, p.roles]);
@@ -28,7 +26,7 @@ export async function applyAnnotatePlan(
   const ns = plan.namespace;
   const again = await replan();
   if (promise(again) !== promise(plan))
-    throw refused(
+    throw new ApplyRefused(
       `Namespace ${ns}: the namespace or its movers changed since the preview; run the command again and review the new preview`,
     );
   const writes = new ClusterWrites(client);
@@ -41,7 +39,7 @@ export async function applyAnnotatePlan(
   if (Object.keys(sets).length > 0) {
     const r = await writes.applyNamespaceAnnotations(ns, sets);
     if (r !== 'ok')
-      throw refused(
+      throw new ApplyRefused(
         `Namespace ${ns}: another field manager owns these annotations (${r.conflict}); change them where that manager takes them from (GitOps), or use -o yaml`,
       );
   }
@@ -51,7 +49,9 @@ export async function applyAnnotatePlan(
         metadata: { annotations: Object.fromEntries(removals) },
       })) === 'conflict'
     )
-      throw refused(`Namespace ${ns}: changed while it was written; run the command again`);
+      throw new ApplyRefused(
+        `Namespace ${ns}: changed while it was written; run the command again`,
+      );
   if (Object.keys(plan.annotations).length > 0)
     deps.stderr.write(`namespace/${ns} annotated (field manager kubectl-volsync-perms)\n`);
   if (a['prune-stale-grants'])

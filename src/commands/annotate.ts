@@ -1,9 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { KubeClient } from '../adapters/cluster/client.js';
 import { planAnnotate, type AnnotatePlan, type MoverRef } from '../core/plans/annotate.js';
-import { PlanRefused } from '../core/plans/plan-refused.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { CliError, exitCodes, InputError, UsageError } from '../errors.js';
+import { ApplyRefused, exitCodes, UsageError } from '../errors.js';
 import { renderAnnotatePreview } from '../render/annotate-preview.js';
 import { renderManifestYaml } from '../render/json.js';
 import type { Chosen } from './chosen.js';
@@ -71,7 +70,7 @@ export async function runAnnotate(a: AnnotateArgs, deps: Deps): Promise<number> 
   completeScope({ ...a, 'all-namespaces': false }, 'default', 'annotate');
   const { namespace, snapshot, client, reread } = await readNamespace(a, deps);
   const request = { namespace, privileged: a.privileged === true, scoped };
-  const plan = plan0(snapshot, request);
+  const plan = planAnnotate(snapshot, request);
   if (a.output !== 'table') {
     if (plan.mechanism.kind === 'refused') throw refusal(plan);
     const { objects } = plan;
@@ -94,9 +93,8 @@ export async function runAnnotate(a: AnnotateArgs, deps: Deps): Promise<number> 
     return a['exit-code'] && changes ? exitCodes.findings : exitCodes.ok;
   }
   if (plan.unnamedChanges.length > 0 && !a['all-movers'])
-    throw new CliError(
+    throw new ApplyRefused(
       `Namespace ${namespace}: the change also alters ${plan.unnamedChanges.join(', ')}; pass --scoped with the movers that need it, or --all-movers if every mover of the namespace should change`,
-      exitCodes.applyRefused,
     );
   const { applyAnnotatePlan } = await import('./annotate-apply.js');
   return applyAnnotatePlan(
@@ -104,26 +102,14 @@ export async function runAnnotate(a: AnnotateArgs, deps: Deps): Promise<number> 
     deps,
     plan,
     client,
-    async () => plan0(await reread(false), request),
+    async () => planAnnotate(await reread(false), request),
     () => reread(true),
   );
 }
 
-function plan0(snapshot: Snapshot, request: Parameters<typeof planAnnotate>[1]): AnnotatePlan {
-  try {
-    return planAnnotate(snapshot, request);
-  } catch (e) {
-    if (!(e instanceof PlanRefused)) throw e;
-    if (e.kind === 'usage') throw new UsageError(e.message);
-    if (e.kind === 'input') throw new InputError(e.message);
-    throw new CliError(e.message, exitCodes.applyRefused);
-  }
-}
-
 const refusal = (plan: AnnotatePlan) =>
-  new CliError(
+  new ApplyRefused(
     `Namespace ${plan.namespace}: ${plan.mechanism.why}; refused (the steps above give the privilege to the listed movers only)`,
-    exitCodes.applyRefused,
   );
 
 /** The namespace's snapshot; on a cluster also the client and a way to read it again. */

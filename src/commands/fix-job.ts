@@ -1,10 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { KubeClient } from '../adapters/cluster/client.js';
-import { planFix, type FixPlan } from '../core/plans/fix-plan.js';
+import { planFix } from '../core/plans/fix-plan.js';
 import type { FixRequest, VolumeRole } from '../core/plans/fix-target.js';
-import { PlanRefused } from '../core/plans/plan-refused.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { CliError, exitCodes, InputError, UsageError } from '../errors.js';
+import { exitCodes, UsageError } from '../errors.js';
 import { renderFixJobPreview } from '../render/fix-job-preview.js';
 import { renderManifestYaml } from '../render/json.js';
 import type { Chosen } from './chosen.js';
@@ -101,7 +100,12 @@ export async function runFixJob(a: FixJobArgs, deps: Deps): Promise<number> {
   if (deadlineSeconds <= 0) throw new UsageError('--deadline must be longer than 0s, e.g. 1h');
   completeFixRequest(a, 'default');
   const { request, snapshot, client } = await readTarget(a, deps);
-  const plan = planOrRefuse(a, request, snapshot, deadlineSeconds);
+  const plan = planFix(snapshot, request, {
+    ...(a.image !== undefined && { image: a.image }),
+    ...(a['only-uid'] !== undefined && { onlyUid: a['only-uid'] }),
+    deadlineSeconds,
+    ttlSeconds,
+  });
   if (a.output === 'json') write(deps.stdout, `${JSON.stringify(plan.job, null, 2)}\n`);
   else if (a.output === 'yaml') write(deps.stdout, renderManifestYaml(plan.job));
   else if (client) {
@@ -130,28 +134,6 @@ async function readTarget(
   const request = completeFixRequest(a, cluster.defaultNamespace);
   const snapshot = await cluster.read({ all: false, namespace: request.namespace });
   return { request, snapshot, client: cluster.client };
-}
-
-/** The plan, with a refusal turned into the exit code its kind calls for. */
-function planOrRefuse(
-  a: FixJobArgs,
-  request: FixRequest,
-  snapshot: Snapshot,
-  deadlineSeconds: number,
-): FixPlan {
-  try {
-    return planFix(snapshot, request, {
-      ...(a.image !== undefined && { image: a.image }),
-      ...(a['only-uid'] !== undefined && { onlyUid: a['only-uid'] }),
-      deadlineSeconds,
-      ttlSeconds,
-    });
-  } catch (e) {
-    if (!(e instanceof PlanRefused)) throw e;
-    if (e.kind === 'usage') throw new UsageError(e.message);
-    if (e.kind === 'input') throw new InputError(e.message);
-    throw new CliError(e.message, exitCodes.applyRefused);
-  }
 }
 
 export function fixJobCommand(chosen: Chosen, deps: Deps): CommandModule<GlobalArgs, FixJobArgs> {
