@@ -1,3 +1,4 @@
+import { policyObjectKinds } from '../core/admission/scope-policy.js';
 import { isDnsLabel, isDnsSubdomain } from '../core/k8s/names.js';
 import { InputError } from '../errors.js';
 import { clusterScopedKinds, type KubeObject, type Origin } from '../core/k8s/object.js';
@@ -20,6 +21,8 @@ const kept = new Set([
   'ReplicaSet',
   'Role',
   'Node',
+  // the scope policies of annotate --scoped change or reject mover pods
+  ...policyObjectKinds,
 ]);
 
 /**

@@ -22,7 +22,8 @@ export function findAnnotationOverrides(ctx: FindingContext): Emission[] {
     if (
       s.mover === undefined ||
       s.subject.privileged !== true ||
-      moverRules[s.mover.mover].alwaysPrivileged
+      moverRules[s.mover.mover].alwaysPrivileged ||
+      s.scopePolicy !== undefined // annotate --scoped's policy takes the override back
     )
       continue;
     pushTo(byNs, s.subject.namespace, s);

@@ -10,6 +10,7 @@ export function findScopeEscapes(ctx: FindingContext): Emission[] {
   return ctx.subjects.flatMap((s) => {
     if (s.mover === undefined || s.subject.privileged !== true) return [];
     if (s.mover.mover === 'rsync') return []; // privileged whatever the namespace says
+    if (s.scopePolicy !== undefined) return []; // demoted or rejected by the scope's policy
     const nsObj = ctx.index.get('Namespace', '', s.subject.namespace);
     const scope = nsObj?.metadata.annotations?.[scopedToKey];
     if (scope === undefined) return [];

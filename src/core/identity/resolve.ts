@@ -24,6 +24,15 @@ export interface ResolveInput {
   namespaceFacts: NamespaceFacts | undefined;
   /** Set for pods VolSync builds: the privileged decision and how the pod was built. */
   volsync?: { decision: PrivilegedDecision; built: BuiltPod };
+  /** Admission policies that change or reject this pod (annotate --scoped's), already evaluated. */
+  admission?: AdmissionEffects;
+}
+
+export interface AdmissionEffects {
+  /** The pod after a mutating policy, and what it changed; the runtime sees this pod. */
+  mutation?: { by: string; pod: PodSpec; changes: string[]; source: string };
+  /** A validating policy rejects the pod. */
+  denial?: { by: string; message: string; source: string };
 }
 
 export interface StartCheck {
@@ -72,7 +81,8 @@ const R = {
  * every decision. Unknown facts give null values, never guesses.
  */
 export function resolveIdentity(input: ResolveInput): Resolution {
-  const { pod, container: c, image } = input;
+  const { image } = input;
+  let { pod, container: c } = input;
   const trace: TraceStep[] = [];
   const unknowns: Unknown[] = [];
   const push = (
@@ -83,7 +93,7 @@ export function resolveIdentity(input: ResolveInput): Resolution {
     source: string,
   ) => trace.push({ layer, field, value, effect, source });
   const psc = pod.securityContext ?? {};
-  const csc = c.securityContext ?? {};
+  let csc = c.securityContext ?? {};
   const overrides = input.volsync?.built.overrides ?? [];
   const overridden = new Set<string>(overrides.map((o) => o.field));
 
@@ -205,7 +215,16 @@ export function resolveIdentity(input: ResolveInput): Resolution {
     );
   }
 
-  // admission
+  // admission: mutating policies first, then SCC and Pod Security see the mutated pod
+  const mutation = input.admission?.mutation;
+  if (mutation) {
+    push('admission', 'pod', mutation.by, mutation.changes.join('; '), mutation.source);
+    const name = c.name;
+    pod = mutation.pod;
+    c = pod.containers.find((x) => x.name === name) ?? c;
+    csc = c.securityContext ?? {};
+    overridden.clear();
+  }
   const nsFacts = input.namespaceFacts;
   let scc: SccOutcome | undefined;
   const ranges = nsFacts ? readSccRanges(nsFacts.annotations) : undefined;
@@ -276,6 +295,11 @@ export function resolveIdentity(input: ResolveInput): Resolution {
     );
   }
   if (scc?.rejected) admitted = false;
+  const denial = input.admission?.denial;
+  if (denial) {
+    admitted = false;
+    push('admission', 'pod', denial.by, `rejects the pod: ${denial.message}`, denial.source);
+  }
 
   // runtime
   const userFrom = (): [number | undefined, Layer] => {

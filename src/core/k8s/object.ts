@@ -41,6 +41,10 @@ export const clusterScopedKinds: ReadonlySet<string> = new Set([
   'Namespace',
   'PersistentVolume',
   'Node',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
 ]);
 
 /** The namespace of a namespaced object; a manifest without one lands in `default`, as kubectl applies it. */

@@ -1,9 +1,16 @@
+import {
+  demotePod,
+  deniesPod,
+  policyObjectKinds,
+  scopePoliciesFor,
+  type ScopePolicyEffect,
+} from '../admission/scope-policy.js';
 import type { Identity } from '../identity/identity.js';
 import { findImageFacts } from '../identity/known-images.js';
 import { imageUnknown, type ImageFacts } from '../identity/image.js';
 import { mergeUnknownPrivileged } from '../identity/merge.js';
 import { observedUserOf, reconcileObserved, type Observation } from '../identity/observed.js';
-import { resolveIdentity, type Resolution } from '../identity/resolve.js';
+import { resolveIdentity, type AdmissionEffects, type Resolution } from '../identity/resolve.js';
 import { asStringMap } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
@@ -17,6 +24,7 @@ import {
   type KopiaMaintenanceSpec,
 } from '../volsync/kopia-maintenance.js';
 import { parseMoverSpec, type MoverSpec } from '../volsync/mover-spec.js';
+import { podLabels } from '../volsync/pod-manifest.js';
 import {
   privilegedMoversKey,
   resolvePrivileged,
@@ -44,16 +52,61 @@ export interface ResolvedSubject {
   observed?: Observation & { differences: string[] };
   /** For RS/RD movers: the identity of container 0 if built unprivileged. */
   whatIf?: { unprivileged: Identity };
+  /** annotate --scoped's policy that demotes or rejects this mover's privileged pod. */
+  scopePolicy?: ScopePolicyEffect;
 }
 
 export interface SubjectContext {
   snapshot: Snapshot;
   namespaces: Map<string, NamespaceFacts>;
   index: SnapshotIndex;
+  /** The admission policy objects of the snapshot (few), looked at for every mover pod. */
+  policies: KubeObject[];
 }
 
 export function subjectContext(snapshot: Snapshot): SubjectContext {
-  return { snapshot, namespaces: namespaceFactsOf(snapshot), index: indexSnapshot(snapshot) };
+  return {
+    snapshot,
+    namespaces: namespaceFactsOf(snapshot),
+    index: indexSnapshot(snapshot),
+    policies: snapshot.objects.filter((o) => policyObjectKinds.has(o.kind)),
+  };
+}
+
+const policySource = 'annotate --scoped (README "Scoped privileged movers"); k8s-identity §6';
+
+/**
+ * What annotate --scoped's policies do to a mover pod VolSync built: the demote policy gives it
+ * back the unprivileged container securityContext, the deny policy rejects it.
+ */
+function scopeAdmission(
+  ctx: SubjectContext,
+  ns: string,
+  facts: NamespaceFacts | undefined,
+  built: BuiltPod,
+): { effects: AdmissionEffects; by: ScopePolicyEffect } | undefined {
+  if (ctx.policies.length === 0) return undefined;
+  for (const p of scopePoliciesFor(ctx.policies, ns, facts?.labels ?? {}, podLabels(built))) {
+    if (p.kind === 'demote') {
+      const d = demotePod(built.pod);
+      if (d)
+        return {
+          effects: { mutation: { by: p.policy, ...d, source: policySource } },
+          by: p,
+        };
+    } else if (deniesPod(built.pod))
+      return {
+        effects: {
+          denial: {
+            by: p.policy,
+            message: `${p.policy} (bound by ${p.binding}) rejects privileged pods of the movers outside the scope`,
+            source: policySource,
+          },
+        },
+        by: p,
+      };
+  }
+  return undefined;
 }
 
 export function namespaceFactsOf(snapshot: Snapshot): Map<string, NamespaceFacts> {
@@ -92,8 +145,10 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     const built = buildMoverPod(m, privileged, image);
     const d = decision.value === null ? { value: privileged, steps: decision.steps } : decision;
     const container = built.pod.containers[0] as Container;
+    const admission = scopeAdmission(ctx, ns, facts, built);
     return {
       built,
+      policy: admission?.by,
       r: resolveIdentity({
         pod: built.pod,
         container,
@@ -101,6 +156,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
         namespace: ns,
         namespaceFacts: facts,
         volsync: { decision: d, built },
+        ...(admission && { admission: admission.effects }),
       }),
     };
   };
@@ -147,6 +203,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     containers: [rc],
     mover: m,
     ...(seen && { observed: seen.observed }),
+    ...(chosen?.policy && { scopePolicy: chosen.policy }),
     whatIf: { unprivileged: off.r.identity },
   };
 }

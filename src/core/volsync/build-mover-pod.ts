@@ -13,6 +13,11 @@ export interface Override {
 /** A pod as VolSync (or the fork's maintenance controller) would create it, with where each part came from. */
 export interface BuiltPod {
   workload: { kind: 'Job' | 'Deployment' | 'CronJob'; name: string };
+  /**
+   * The pod template's labels (volsync-semantics §6.1), which admission policies select on;
+   * undefined where the research does not say (the fork's maintenance pods).
+   */
+  labels?: Record<string, string>;
   pod: PodSpec;
   /** What the pod-level securityContext is, in words: "spec.kopia.moverSecurityContext", "none", ... */
   podSecurityContextFrom: string;
@@ -102,14 +107,40 @@ export function buildMoverPod(m: MoverSpec, privileged: boolean, image: string):
   const pod: PodSpec = { containers: [container], volumes };
   if (m.moverSecurityContext) pod.securityContext = { ...m.moverSecurityContext };
   pod.serviceAccountName = m.moverServiceAccount ?? volsyncServiceAccount(m.kind, m.name);
+  const workload = { kind: rule.workload, name: moverWorkloadName(m) };
   return {
-    workload: { kind: rule.workload, name: moverWorkloadName(m) },
+    workload,
+    labels: { ...templateLabels(m), ...m.moverPodLabels },
     pod,
     podSecurityContextFrom: podScFrom(m),
     baseline: { ...hardened, capabilities: { drop: ['ALL'] } },
     baselineSource: `volsync-semantics §2.1 (${rule.cite})`,
     overrides,
   };
+}
+
+/** VolSync's own pod template labels, before moverPodLabels (volsync-semantics §6.1). */
+function templateLabels(m: MoverSpec): Record<string, string> {
+  const labels: Record<string, string> = { 'app.kubernetes.io/created-by': 'volsync' };
+  if (m.mover === 'syncthing')
+    return {
+      ...labels,
+      'app.kubernetes.io/name': m.name,
+      'app.kubernetes.io/component': 'syncthing-mover',
+      'app.kubernetes.io/part-of': 'volsync',
+    };
+  if (m.mover === 'rsync' || m.mover === 'rsync-tls') {
+    const dir = m.kind === 'ReplicationSource' ? 'src' : 'dst';
+    const name = `${dir}-${m.name}`;
+    return {
+      ...labels,
+      // hashed like the Job name when too long (rsync/mover.go:373)
+      'app.kubernetes.io/name': name.length > 63 ? `${dir}-${crc32Hex(m.name)}` : name,
+      'app.kubernetes.io/component': `${m.mover}-mover`,
+      'app.kubernetes.io/part-of': 'volsync',
+    };
+  }
+  return labels;
 }
 
 function podScFrom(m: MoverSpec): string {

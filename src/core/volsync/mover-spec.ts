@@ -1,5 +1,5 @@
 import { InvalidSpecError } from '../errors.js';
-import { asArray, asString, field, isObject, path } from '../k8s/json.js';
+import { asArray, asString, asStringMap, field, isObject, path } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSecurityContext, volumeFromSource } from '../k8s/parse-pod.js';
 import type { PodSecurityContext, Volume } from '../k8s/types.js';
@@ -29,6 +29,8 @@ export interface MoverSpec {
   /** RS spec.sourcePVC or RD spec.<mover>.destinationPVC: the application's volume. */
   dataPVC?: string;
   copyMethod?: string;
+  /** spec.<mover>.moverPodLabels: merged last into the pod template labels (§6.1). */
+  moverPodLabels?: Record<string, string>;
 }
 
 export type ParsedReplication =
@@ -97,6 +99,8 @@ export function parseMoverSpec(obj: KubeObject): ParsedReplication {
   const pvc =
     kind === 'ReplicationSource' ? asString(spec['sourcePVC']) : asString(m['destinationPVC']);
   if (pvc !== undefined) out.dataPVC = pvc;
+  const podLabels = m['moverPodLabels'];
+  if (isObject(podLabels)) out.moverPodLabels = asStringMap(podLabels);
   const copy = asString(m['copyMethod']);
   if (copy !== undefined) out.copyMethod = copy;
   return { kind: 'mover', spec: out };

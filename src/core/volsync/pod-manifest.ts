@@ -21,10 +21,25 @@ function volumeSource(v: Volume): Record<string, unknown> {
 }
 
 /**
+ * The labels of a mover's pod: VolSync's template labels and, for a Job, those the job controller
+ * adds; undefined when the template's are not known.
+ */
+export function podLabels(built: BuiltPod): Record<string, string> | undefined {
+  if (built.labels === undefined) return undefined;
+  return {
+    ...built.labels,
+    ...(built.workload.kind === 'Job' && {
+      'batch.kubernetes.io/job-name': built.workload.name,
+      'job-name': built.workload.name,
+    }),
+  };
+}
+
+/**
  * The Pod VolSync would create for a mover, as Kubernetes JSON, for a server-side dry run: what the
  * API server admits or rejects (Pod Security, SCC, webhooks, policies) is then a fact, not a model.
- * A Job's pod carries the labels the job controller gives it, so that admission policies and
- * webhooks selecting mover pods by Job name select the predicted pod too.
+ * It carries VolSync's template labels and, for a Job, those the job controller adds, so that
+ * admission policies and webhooks selecting mover pods by label select the predicted pod too.
  */
 export function podManifest(
   built: BuiltPod,
@@ -38,14 +53,7 @@ export function podManifest(
     metadata: {
       generateName: `${built.workload.name.slice(0, 50)}-`,
       namespace,
-      labels: {
-        'app.kubernetes.io/created-by': 'volsync',
-        ...(built.workload.kind === 'Job' && {
-          'batch.kubernetes.io/job-name': built.workload.name,
-          'job-name': built.workload.name,
-        }),
-        ...labels,
-      },
+      labels: { ...podLabels(built), ...labels },
     },
     spec: {
       restartPolicy: 'Never',

@@ -1,0 +1,248 @@
+import { path } from '../k8s/json.js';
+import { parseLabelSelector, selects } from '../k8s/label-selector.js';
+import type { KubeObject } from '../k8s/object.js';
+import type { Container, PodSpec } from '../k8s/types.js';
+
+/**
+ * The admission policies `annotate --scoped` writes when other movers share the namespace, and
+ * what they do to a pod, in one place: the CEL the API server runs and the model explain runs are
+ * the same rules written twice, and the integration tests hold one against the other.
+ */
+
+export type PolicyApi = 'v1' | 'v1beta1';
+export type ScopePolicyKind = 'demote' | 'deny';
+
+export const managedBy = { 'app.kubernetes.io/managed-by': 'kubectl-volsync-perms' } as const;
+/** Which of our two policies an object is; explain models only policies carrying it. */
+export const policyKindLabel = 'volsync-perms.io/policy';
+/** The namespace a policy object serves, so that a scope change finds every object of it. */
+const namespaceLabel = 'volsync-perms.io/scope-namespace';
+const kindValue: Record<ScopePolicyKind, string> = {
+  demote: 'demote-unlisted-movers',
+  deny: 'deny-unlisted-movers',
+};
+
+export const policyNames: Record<ScopePolicyKind, (ns: string) => string> = {
+  demote: (ns) => `volsync-perms-scope-${ns}`,
+  deny: (ns) => `volsync-perms-deny-${ns}`,
+};
+
+const group = 'admissionregistration.k8s.io';
+const kinds: Record<ScopePolicyKind, { policy: string; binding: string }> = {
+  demote: { policy: 'MutatingAdmissionPolicy', binding: 'MutatingAdmissionPolicyBinding' },
+  deny: { policy: 'ValidatingAdmissionPolicy', binding: 'ValidatingAdmissionPolicyBinding' },
+};
+export const policyObjectKinds: ReadonlySet<string> = new Set(
+  Object.values(kinds).flatMap((k) => [k.policy, k.binding]),
+);
+
+/** The pods VolSync built privileged: container 0 carries `PRIVILEGED_MOVER=1` (§0 rule 4). */
+const privilegedPodCel =
+  'object.spec.containers.exists(c, has(c.env) && c.env.exists(e, e.name == "PRIVILEGED_MOVER" && has(e.value) && e.value == "1"))';
+
+/**
+ * Undoes VolSync's privileged override (volsync-semantics §0 rule 4): the pod gets back the
+ * container securityContext VolSync builds without the annotation. A JSON patch `remove` of a
+ * missing path fails the request, hence every guard.
+ */
+const demoteCel = [
+  'object.spec.containers.transformList(i, c, has(c.securityContext) && has(c.securityContext.runAsUser),',
+  '  JSONPatch{op: "remove", path: "/spec/containers/" + string(i) + "/securityContext/runAsUser"})',
+  '+ object.spec.containers.transformList(i, c, has(c.securityContext) && has(c.securityContext.capabilities) && has(c.securityContext.capabilities.add),',
+  '  JSONPatch{op: "remove", path: "/spec/containers/" + string(i) + "/securityContext/capabilities/add"})',
+  '+ object.spec.containers.transformList(i, c, has(c.securityContext) && has(c.securityContext.runAsNonRoot) && !c.securityContext.runAsNonRoot,',
+  '  JSONPatch{op: "remove", path: "/spec/containers/" + string(i) + "/securityContext/runAsNonRoot"})',
+  '+ object.spec.containers.transformList(i, c, has(c.env), c.env.transformList(j, e, e.name == "PRIVILEGED_MOVER",',
+  '  JSONPatch{op: "replace", path: "/spec/containers/" + string(i) + "/env/" + string(j), value: Object.spec.containers.env{name: "PRIVILEGED_MOVER", value: "0"}})).flatten()',
+].join('\n');
+
+/** The mover pods a policy acts on: Job pods by Job name, syncthing pods by RS name (§6.1). */
+export interface PolicyTargets {
+  jobs: string[];
+  syncthing: string[];
+}
+
+export interface ScopePolicyRequest {
+  kind: ScopePolicyKind;
+  api: PolicyApi;
+  namespace: string;
+  /** What the privilege is granted to, for the rejection message (`Kind/name,...`). */
+  scopedTo: string;
+  targets: PolicyTargets;
+}
+
+const podRules = [
+  { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
+];
+
+/** The policy and its bindings (one per label that names the movers), ready to apply. */
+export function scopePolicyObjects(r: ScopePolicyRequest): Record<string, unknown>[] {
+  const name = policyNames[r.kind](r.namespace);
+  const apiVersion = `${group}/${r.api}`;
+  const labels = {
+    ...managedBy,
+    [policyKindLabel]: kindValue[r.kind],
+    [namespaceLabel]: r.namespace,
+  };
+  const common = {
+    failurePolicy: 'Fail',
+    matchConstraints: { resourceRules: podRules },
+    matchConditions: [{ name: 'privileged-mover', expression: privilegedPodCel }],
+  };
+  const spec =
+    r.kind === 'demote'
+      ? {
+          ...common,
+          reinvocationPolicy: 'Never',
+          mutations: [{ patchType: 'JSONPatch', jsonPatch: { expression: demoteCel } }],
+        }
+      : {
+          ...common,
+          validations: [
+            {
+              expression: 'false',
+              message: `volsync-perms: privileged movers of namespace ${r.namespace} are granted only to ${r.scopedTo}; this mover pod would run as UID 0. Give it its own namespace, or add it with kubectl volsync-perms annotate ns/${r.namespace} --privileged --scoped`,
+              reason: 'Forbidden',
+            },
+          ],
+        };
+  const bindings = selectorsFor(r.targets).map(([suffix, objectSelector]) => ({
+    apiVersion,
+    kind: kinds[r.kind].binding,
+    metadata: { name: `${name}-${suffix}`, labels },
+    spec: {
+      policyName: name,
+      ...(r.kind === 'deny' && { validationActions: ['Deny'] }),
+      matchResources: {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': r.namespace } },
+        objectSelector,
+      },
+    },
+  }));
+  return [
+    { apiVersion, kind: kinds[r.kind].policy, metadata: { name, labels }, spec },
+    ...bindings,
+  ];
+}
+
+function selectorsFor(t: PolicyTargets): [string, Record<string, unknown>][] {
+  const createdBy = { key: 'app.kubernetes.io/created-by', operator: 'In', values: ['volsync'] };
+  const out: [string, Record<string, unknown>][] = [];
+  if (t.jobs.length > 0)
+    out.push([
+      'jobs',
+      {
+        matchExpressions: [
+          createdBy,
+          { key: 'batch.kubernetes.io/job-name', operator: 'In', values: [...t.jobs].sort() },
+        ],
+      },
+    ]);
+  if (t.syncthing.length > 0)
+    out.push([
+      'syncthing',
+      {
+        matchLabels: { 'app.kubernetes.io/component': 'syncthing-mover' },
+        matchExpressions: [
+          createdBy,
+          { key: 'app.kubernetes.io/name', operator: 'In', values: [...t.syncthing].sort() },
+        ],
+      },
+    ]);
+  return out;
+}
+
+/** Our policy objects (of either kind) in `objects` that concern `namespace`, by name. */
+export function ownPolicyObjects(objects: KubeObject[], namespace: string): KubeObject[] {
+  return objects.filter(
+    (o) =>
+      policyObjectKinds.has(o.kind) &&
+      o.metadata.labels?.[policyKindLabel] !== undefined &&
+      o.metadata.labels[namespaceLabel] === namespace,
+  );
+}
+
+/** One of our policies acting on a pod. */
+export interface ScopePolicyEffect {
+  kind: ScopePolicyKind;
+  /** `Kind/name` of the binding that selects the pod. */
+  binding: string;
+  policy: string;
+}
+
+/**
+ * Our policies whose binding selects a mover pod with `labels` in `namespace`, as the API server
+ * evaluates matchResources. A binding without its policy does nothing; other policies are not
+ * modelled (a server-side dry run shows their effect).
+ */
+export function scopePoliciesFor(
+  objects: KubeObject[],
+  namespace: string,
+  namespaceLabels: Record<string, string>,
+  labels: Record<string, string> | undefined,
+): ScopePolicyEffect[] {
+  if (labels === undefined) return [];
+  // the API server labels every Namespace with its name; manifests may not spell it out
+  const nsLabels = { ...namespaceLabels, 'kubernetes.io/metadata.name': namespace };
+  const out: ScopePolicyEffect[] = [];
+  for (const kind of ['demote', 'deny'] as const) {
+    for (const b of objects) {
+      if (b.kind !== kinds[kind].binding) continue;
+      const policyName = path(b.spec, 'policyName');
+      const policy = objects.find(
+        (p) =>
+          p.kind === kinds[kind].policy &&
+          p.metadata.name === policyName &&
+          p.metadata.labels?.[policyKindLabel] === kindValue[kind],
+      );
+      if (!policy) continue;
+      const nsSel = parseLabelSelector(path(b.spec, 'matchResources', 'namespaceSelector'));
+      const objSel = parseLabelSelector(path(b.spec, 'matchResources', 'objectSelector'));
+      if (!nsSel || !objSel || !selects(nsSel, nsLabels) || !selects(objSel, labels)) continue;
+      out.push({
+        kind,
+        binding: `${b.kind}/${b.metadata.name}`,
+        policy: `${policy.kind}/${policy.metadata.name}`,
+      });
+    }
+  }
+  return out;
+}
+
+const isPrivilegedPod = (pod: PodSpec) =>
+  pod.containers.some((c) => c.env?.some((e) => e.name === 'PRIVILEGED_MOVER' && e.value === '1'));
+
+/** What the demote policy does to a pod, with each change in words; null when it does not match. */
+export function demotePod(pod: PodSpec): { pod: PodSpec; changes: string[] } | null {
+  if (!isPrivilegedPod(pod)) return null;
+  const changes: string[] = [];
+  const containers = pod.containers.map((c): Container => {
+    const sc = { ...c.securityContext };
+    if (sc.runAsUser !== undefined) {
+      changes.push(`removes container ${c.name} runAsUser ${sc.runAsUser}`);
+      delete sc.runAsUser;
+    }
+    if (sc.capabilities?.add !== undefined) {
+      changes.push(`removes capabilities.add ${sc.capabilities.add.join(', ')}`);
+      sc.capabilities = { ...sc.capabilities };
+      delete sc.capabilities.add;
+    }
+    if (sc.runAsNonRoot === false) {
+      changes.push('removes runAsNonRoot false');
+      delete sc.runAsNonRoot;
+    }
+    const env = c.env?.map((e) =>
+      e.name === 'PRIVILEGED_MOVER' ? { name: e.name, value: '0' } : e,
+    );
+    if (c.env?.some((e) => e.name === 'PRIVILEGED_MOVER')) changes.push('sets PRIVILEGED_MOVER=0');
+    return {
+      ...c,
+      ...(c.securityContext && { securityContext: sc }),
+      ...(env && { env }),
+    };
+  });
+  return { pod: { ...pod, containers }, changes };
+}
+
+/** Whether the deny policy rejects the pod: it matches exactly the pods VolSync built privileged. */
+export const deniesPod = isPrivilegedPod;
