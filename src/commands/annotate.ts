@@ -1,6 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { KubeClient } from '../adapters/cluster/client.js';
-import { planAnnotate, type AnnotatePlan, type MoverRef } from '../core/plans/annotate.js';
+import {
+  planAnnotate,
+  type AnnotatePlan,
+  type AnnotateRequest,
+  type MoverRef,
+} from '../core/plans/annotate.js';
+import type { PolicyApis } from '../core/snapshot.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { ApplyRefused, exitCodes, UsageError } from '../errors.js';
 import { renderAnnotatePreview } from '../render/annotate-preview.js';
@@ -18,8 +24,17 @@ export interface AnnotateArgs extends GlobalArgs {
   scoped: string[];
   'all-movers': boolean;
   'prune-stale-grants': boolean;
+  'deny-others': boolean;
+  'policy-api'?: string;
   apply: boolean;
 }
+
+/** --policy-api: what the target cluster of -f/-k/--demo serves (ValidatingAdmissionPolicy is v1 from 1.30). */
+const policyApiFlag: Record<string, PolicyApis> = {
+  v1: { mutating: 'v1', validating: 'v1' },
+  v1beta1: { mutating: 'v1beta1', validating: 'v1' },
+  none: { mutating: null, validating: 'v1' },
+};
 
 /** `--scoped rs/a,rd/b` (repeatable) as mover references. */
 export function parseScoped(values: string[]): MoverRef[] {
@@ -62,6 +77,17 @@ function validate(a: AnnotateArgs): MoverRef[] {
     );
   if (a['prune-stale-grants'] && (a.privileged || !a.apply))
     throw new UsageError('--prune-stale-grants goes with --privileged=false --apply');
+  if (a['deny-others'] && scoped.length === 0)
+    throw new UsageError(
+      '--deny-others goes with --scoped: it rejects the pods of the movers not listed',
+    );
+  const api = a['policy-api'];
+  if (api !== undefined && policyApiFlag[api] === undefined)
+    throw new UsageError(`--policy-api ${JSON.stringify(api)}: use v1, v1beta1 or none`);
+  if (api !== undefined && !isOffline(a))
+    throw new UsageError(
+      '--policy-api describes the cluster -f/-k/--demo manifests are meant for; on a live cluster the served APIs are discovered',
+    );
   return scoped;
 }
 
@@ -69,11 +95,23 @@ export async function runAnnotate(a: AnnotateArgs, deps: Deps): Promise<number> 
   const scoped = validate(a);
   completeScope({ ...a, 'all-namespaces': false }, 'default', 'annotate');
   const { namespace, snapshot, client, reread } = await readNamespace(a, deps);
-  const request = { namespace, privileged: a.privileged === true, scoped };
+  const policyApi = a['policy-api'];
+  const request: AnnotateRequest = {
+    namespace,
+    privileged: a.privileged === true,
+    scoped,
+    denyOthers: a['deny-others'],
+    policyApis:
+      snapshot.policyApis ?? (policyApi === undefined ? undefined : policyApiFlag[policyApi]),
+  };
   const plan = planAnnotate(snapshot, request);
   if (a.output !== 'table') {
     if (plan.mechanism.kind === 'refused') throw refusal(plan);
     const { objects } = plan;
+    if (plan.deletes.length > 0)
+      deps.stderr.write(
+        `Also delete (from the repository, or kubectl delete): ${plan.deletes.map((d) => `${d.kind}/${d.name}`).join(', ')}\n`,
+      );
     if (a.output === 'yaml') write(deps.stdout, objects.map(renderManifestYaml).join('---\n'));
     else
       write(
@@ -84,7 +122,7 @@ export async function runAnnotate(a: AnnotateArgs, deps: Deps): Promise<number> 
   }
   write(deps.stdout, renderAnnotatePreview(plan, resolvePaint(a, deps)));
   if (plan.mechanism.kind === 'refused') throw refusal(plan);
-  const changes = Object.keys(plan.annotations).length > 0;
+  const changes = plan.objects.length > 0 || plan.deletes.length > 0;
   if (!a.apply || !client || !reread) {
     if (changes)
       deps.stderr.write(
@@ -92,7 +130,8 @@ export async function runAnnotate(a: AnnotateArgs, deps: Deps): Promise<number> 
       );
     return a['exit-code'] && changes ? exitCodes.findings : exitCodes.ok;
   }
-  if (plan.unnamedChanges.length > 0 && !a['all-movers'])
+  // with --scoped the others are either untouched or kept as they were by the policy
+  if (plan.unnamedChanges.length > 0 && scoped.length === 0 && !a['all-movers'])
     throw new ApplyRefused(
       `Namespace ${namespace}: the change also alters ${plan.unnamedChanges.join(', ')}; pass --scoped with the movers that need it, or --all-movers if every mover of the namespace should change`,
     );
@@ -165,7 +204,7 @@ export function annotateCommand(
           array: true,
           default: [] as string[],
           describe:
-            'The movers the privilege is for (rs/NAME,rd/NAME); refused when others share the namespace',
+            'The movers the privilege is for (rs/NAME,rd/NAME); others sharing the namespace keep their identity through an admission policy, or the change is refused',
         })
         .option('all-movers', {
           type: 'boolean',
@@ -177,6 +216,17 @@ export function annotateCommand(
           default: false,
           describe:
             'With --privileged=false --apply: delete the per-mover Roles that keep the SCC grant (VolSync recreates them without it)',
+        })
+        .option('deny-others', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'With --scoped, where the cluster has no MutatingAdmissionPolicy: reject the privileged pods of the other movers (ValidatingAdmissionPolicy) instead of refusing',
+        })
+        .option('policy-api', {
+          type: 'string',
+          describe:
+            'With -f/-k/--demo: the MutatingAdmissionPolicy version the target cluster serves (v1, v1beta1, none); discovered on a live cluster',
         })
         .option('apply', {
           type: 'boolean',

@@ -1,3 +1,4 @@
+import type { PolicyApi } from './admission/scope-policy.js';
 import type { ImageFacts } from './identity/image.js';
 import type { Unknown } from './identity/unknown.js';
 import type { KubeObject } from './k8s/object.js';
@@ -22,6 +23,14 @@ export interface Snapshot {
    * dryRun=All, by `Kind/namespace/name` (see report/predicted-pods.ts).
    */
   serverDryRun?: Record<string, ServerDryRun>;
+  /** The admission policy APIs the cluster serves (discovery); undefined when not known (files). */
+  policyApis?: PolicyApis;
+}
+
+/** The served version of MutatingAdmissionPolicy and ValidatingAdmissionPolicy, or null. */
+export interface PolicyApis {
+  mutating: PolicyApi | null;
+  validating: PolicyApi | null;
 }
 
 /** The admitted pod (after mutating admission), or the server's rejection message. */

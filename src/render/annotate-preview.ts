@@ -26,6 +26,13 @@ function cell(m: MoverChange, show: (v: IdentityView) => string): string {
   return a === b ? b : `${b} → ${a}`;
 }
 
+function effect(m: MoverChange): string {
+  if (m.policy === 'rejected') return 'REJECTED by policy';
+  if (m.changed.length === 0) return m.policy === 'demoted' ? 'kept by policy' : '-';
+  if (m.named) return 'changes (listed)';
+  return m.policy === 'demoted' ? 'demoted by policy' : 'CHANGES';
+}
+
 const uidGid = (v: IdentityView) => `${cells.uid(v)}:${cells.gid(v)}`;
 
 /** Every mover now and after, the mechanism, the RBAC effect and the objects to write. */
@@ -38,7 +45,7 @@ export function renderAnnotatePreview(plan: AnnotatePlan, paint: Paint): string 
     cell(m, cells.groups),
     cell(m, cells.capabilities),
     cell(m, cells.podSecurity),
-    m.changed.length === 0 ? '-' : m.named ? 'changes (listed)' : 'CHANGES',
+    effect(m),
   ]);
   const out: string[] = [];
   out.push(`Namespace ${plan.namespace}: ${plan.mechanism.why}\n`);
@@ -48,7 +55,8 @@ export function renderAnnotatePreview(plan: AnnotatePlan, paint: Paint): string 
       : renderTable(
           ['KIND', 'NAME', 'MOVER', 'UID:GID', 'GROUPS', 'CAPABILITIES', 'POD SECURITY', 'EFFECT'],
           rows,
-          (_col, c) => (c.includes('→') || c === 'CHANGES' ? paint.bold(c) : c),
+          (_col, c) =>
+            c.includes('→') || c === 'CHANGES' || c.startsWith('REJECTED') ? paint.bold(c) : c,
         ),
   );
   if (plan.roles.length > 0) {
@@ -60,9 +68,16 @@ export function renderAnnotatePreview(plan: AnnotatePlan, paint: Paint): string 
     plan.mechanism.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}\n`));
     return out.join('');
   }
-  const { objects } = plan;
-  if (objects.length === 0) out.push('\nNamespace annotations already say so: nothing to write.\n');
-  else out.push(`\nObjects to write:\n---\n${objects.map(renderManifestYaml).join('---\n')}`);
+  const { objects, deletes } = plan;
+  if (objects.length === 0 && deletes.length === 0)
+    out.push('\nThe namespace and its policies already say so: nothing to write.\n');
+  if (objects.length > 0)
+    out.push(`\nObjects to write:\n---\n${objects.map(renderManifestYaml).join('---\n')}`);
+  if (deletes.length > 0) {
+    out.push('\nObjects to delete (annotate --scoped wrote them; nothing else needs them):\n');
+    for (const d of deletes)
+      out.push(`  ${d.kind.toLowerCase()}.admissionregistration.k8s.io/${d.name}\n`);
+  }
   return out.join('');
 }
 
@@ -78,6 +93,8 @@ export function renderAnnotateVerification(results: MoverVerification[]): string
         return `  ${ref}: not verified: the API server was not asked (see the warning above)\n`;
       case 'rejected':
         return `  ${ref}: REJECTED by the API server: ${r.message}\n`;
+      case 'rejected-as-planned':
+        return `  ${ref}: rejected by the API server, as planned: ${r.message}\n`;
       case 'differs':
         return `  ${ref}: the API server admits it as ${identity(r.actual)}; the plan said ${identity(r.planned)}\n`;
       default:

@@ -75,15 +75,6 @@ describe('annotate on a real API server', () => {
     expect(again.stdout).toMatch(/unchanged/);
   });
 
-  it('--scoped where other movers share the namespace is refused with the namespace-split plan, and nothing is written', async () => {
-    const r = await run(...scopedGrant('an-shared'));
-    expect(r.code).toBe(6);
-    expect(r.stdout).toMatch(
-      /split the namespace:\n {2}1\. kubectl create namespace an-shared-privileged/,
-    );
-    expect(await annotations('an-shared')).not.toHaveProperty(privileged);
-  });
-
   it('an unscoped grant that turns every mover root is refused without --all-movers, then applied and verified with it; removing it prunes the stale SCC Roles; each twice changes nothing', async () => {
     const refused = await run('annotate', 'ns/an-shared', '--privileged', '--apply');
     expect(refused.code).toBe(6);

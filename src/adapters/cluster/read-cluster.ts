@@ -11,6 +11,9 @@ import {
 import { keepObject } from '../keep-object.js';
 import type { KubeClient, ResourceType } from './client.js';
 import { ClusterError, ForbiddenError } from './errors.js';
+import { discoverPolicyApis, readScopePolicies } from './read-policies.js';
+import { scopedToKey } from '../../core/plans/annotation-keys.js';
+import type { PolicyApis } from '../../core/snapshot.js';
 
 interface Kind extends ResourceType {
   kind: string;
@@ -137,6 +140,7 @@ export async function readClusterSnapshot(
     }
   };
   const hasMaintenance = await volsyncInstalled(client);
+  const policyApis = await discoverPolicyApis(client);
   const ns = scope.all ? undefined : scope.namespace;
   let namespacesComplete = false;
 
@@ -201,6 +205,10 @@ export async function readClusterSnapshot(
     }),
   ];
   await mapBounded(tasks, concurrency, (task) => task());
+  // only a namespace annotate --scoped recorded can have our policies: other users are not asked
+  // for a cluster-scoped permission they do not need
+  if (objects.some((o) => o.kind === 'Namespace' && o.metadata.annotations?.[scopedToKey]))
+    await readPolicies(client, policyApis, objects, forbidden, unknowns);
   // requests finish in any order; the report must not
   const byPermission = (a: string, b: string) => a.localeCompare(b);
   forbidden.sort((a, b) => byPermission(a.permission, b.permission));
@@ -229,7 +237,30 @@ export async function readClusterSnapshot(
     });
   snapshot.unknowns = unknowns;
   snapshot.namespacesComplete = namespacesComplete;
+  snapshot.policyApis = policyApis;
   return { snapshot, forbidden };
+}
+
+async function readPolicies(
+  client: KubeClient,
+  apis: PolicyApis,
+  objects: KubeObject[],
+  forbidden: ForbiddenError[],
+  unknowns: Unknown[],
+): Promise<void> {
+  const read = await readScopePolicies(client, apis);
+  for (const item of read.objects) {
+    const o = keepObject(item, undefined);
+    if (o) objects.push(o);
+  }
+  for (const e of read.forbidden) {
+    forbidden.push(e);
+    unknowns.push({
+      what: `admission policies of annotate --scoped (${e.resource}), needed for the movers a scope demotes or rejects`,
+      reason: `the server refused: ${e.serverMessage}`,
+      dependsOn: `RBAC: ${e.permission}`,
+    });
+  }
 }
 
 /** The volsync.backube API (and whether it serves KopiaMaintenance, the fork's kind). */

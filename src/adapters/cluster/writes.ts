@@ -54,6 +54,37 @@ export class ClusterWrites {
     return 'ok';
   }
 
+  /**
+   * Server-side apply of one of annotate --scoped's admission policy objects (cluster-scoped, in
+   * admissionregistration.k8s.io); `conflict` names the manager that owns a field.
+   */
+  async applyPolicyObject(o: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string };
+  }): Promise<'ok' | { conflict: string }> {
+    const resource = `${policyPlural(o.kind)}.admissionregistration.k8s.io`;
+    const r = await this.call(
+      'PATCH',
+      `/apis/${o.apiVersion}/${policyPlural(o.kind)}/${o.metadata.name}?fieldManager=kubectl-volsync-perms`,
+      { verb: 'patch', resource },
+      o,
+      'application/apply-patch+yaml',
+    );
+    if (r.status === 409) return { conflict: r.text };
+    this.ok(r, `apply ${o.kind} ${o.metadata.name}`);
+    return 'ok';
+  }
+
+  /** Deletes one of those policy objects; one already gone is fine. */
+  async deletePolicyObject(o: { apiVersion: string; kind: string; name: string }): Promise<void> {
+    const r = await this.call('DELETE', `/apis/${o.apiVersion}/${policyPlural(o.kind)}/${o.name}`, {
+      verb: 'delete',
+      resource: `${policyPlural(o.kind)}.admissionregistration.k8s.io`,
+    });
+    if (r.status !== 404) this.ok(r, `delete ${o.kind} ${o.name}`);
+  }
+
   /** Deletes a Role; one already gone is fine. */
   async deleteRole(ns: string, name: string): Promise<void> {
     const r = await this.call(
@@ -172,5 +203,12 @@ export class ClusterWrites {
     );
   }
 }
+
+/** MutatingAdmissionPolicyBinding → mutatingadmissionpolicybindings */
+const policyPlural = (kind: string) =>
+  kind
+    .toLowerCase()
+    .replace(/policy$/, 'policies')
+    .replace(/binding$/, 'bindings');
 
 const jobPath = (ns: string, name: string) => `/apis/batch/v1/namespaces/${ns}/jobs/${name}`;

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../k8s/object.js';
 import { resolveReport } from '../report/resolve-report.js';
 import { namespace, rs, snapshotOf, withSc } from '../test-support/builders.js';
 import { buildMoverPod } from '../volsync/build-mover-pod.js';
@@ -15,7 +14,6 @@ import {
   type ScopePolicyRequest,
 } from './scope-policy.js';
 
-const asObjects = (raw: Record<string, unknown>[]) => raw as unknown as KubeObject[];
 const request = (over: Partial<ScopePolicyRequest> = {}): ScopePolicyRequest => ({
   kind: 'demote',
   api: 'v1',
@@ -75,7 +73,7 @@ describe('the demote policy model', () => {
 });
 
 describe('scopePoliciesFor', () => {
-  const objects = asObjects(scopePolicyObjects(request()));
+  const objects = scopePolicyObjects(request());
   it('selects a listed Job pod of the namespace', () => {
     expect(scopePoliciesFor(objects, 'apps', {}, jobPod('volsync-src-b'))).toEqual([
       {
@@ -97,7 +95,7 @@ describe('scopePoliciesFor', () => {
     expect(scopePoliciesFor(bindings, 'apps', {}, jobPod('volsync-src-b'))).toEqual([]);
   });
   it('selects syncthing pods by the RS name VolSync labels them with', () => {
-    const o = asObjects(scopePolicyObjects(request({ targets: { jobs: [], syncthing: ['s'] } })));
+    const o = scopePolicyObjects(request({ targets: { jobs: [], syncthing: ['s'] } }));
     const labels = {
       'app.kubernetes.io/created-by': 'volsync',
       'app.kubernetes.io/name': 's',
@@ -110,7 +108,7 @@ describe('scopePoliciesFor', () => {
     ]);
   });
   it('finds its own objects by namespace, not by name prefix', () => {
-    const other = asObjects(scopePolicyObjects(request({ namespace: 'apps-jobs' })));
+    const other = scopePolicyObjects(request({ namespace: 'apps-jobs' }));
     expect(ownPolicyObjects([...objects, ...other], 'apps')).toEqual(objects);
   });
   it('the deny policy binds with the Deny action and names the scope in its message', () => {
@@ -128,7 +126,7 @@ describe('explain with a scope policy', () => {
       namespace('apps', { 'volsync.backube/privileged-movers': 'true' }),
       rs('a', 'restic', { repository: 'r', ...sc }, 'apps'),
       rs('b', 'restic', { repository: 'r', ...sc }, 'apps'),
-      ...asObjects(scopePolicyObjects(request({ kind }))),
+      ...scopePolicyObjects(request({ kind })),
     ]);
 
   it('the demoted mover runs as its moverSecurityContext UID with no capabilities, and the trace names the policy', () => {

@@ -2,6 +2,7 @@ import { path } from '../k8s/json.js';
 import { parseLabelSelector, selects } from '../k8s/label-selector.js';
 import type { KubeObject } from '../k8s/object.js';
 import type { Container, PodSpec } from '../k8s/types.js';
+import { sha256Hex } from '../volsync/hash.js';
 
 /**
  * The admission policies `annotate --scoped` writes when other movers share the namespace, and
@@ -15,6 +16,11 @@ export type ScopePolicyKind = 'demote' | 'deny';
 export const managedBy = { 'app.kubernetes.io/managed-by': 'kubectl-volsync-perms' } as const;
 /** Which of our two policies an object is; explain models only policies carrying it. */
 export const policyKindLabel = 'volsync-perms.io/policy';
+/**
+ * The digest of the spec we wrote: the server adds defaults to a stored spec, so comparing specs
+ * would never find ours unchanged; comparing this annotation does.
+ */
+export const specHashKey = 'volsync-perms.io/spec-hash';
 /** The namespace a policy object serves, so that a scope change finds every object of it. */
 const namespaceLabel = 'volsync-perms.io/scope-namespace';
 const kindValue: Record<ScopePolicyKind, string> = {
@@ -76,7 +82,7 @@ const podRules = [
 ];
 
 /** The policy and its bindings (one per label that names the movers), ready to apply. */
-export function scopePolicyObjects(r: ScopePolicyRequest): Record<string, unknown>[] {
+export function scopePolicyObjects(r: ScopePolicyRequest): KubeObject[] {
   const name = policyNames[r.kind](r.namespace);
   const apiVersion = `${group}/${r.api}`;
   const labels = {
@@ -106,23 +112,31 @@ export function scopePolicyObjects(r: ScopePolicyRequest): Record<string, unknow
             },
           ],
         };
-  const bindings = selectorsFor(r.targets).map(([suffix, objectSelector]) => ({
+  const object = (
+    kind: string,
+    objectName: string,
+    objectSpec: Record<string, unknown>,
+  ): KubeObject => ({
     apiVersion,
-    kind: kinds[r.kind].binding,
-    metadata: { name: `${name}-${suffix}`, labels },
-    spec: {
+    kind,
+    metadata: {
+      name: objectName,
+      labels,
+      annotations: { [specHashKey]: sha256Hex(JSON.stringify(objectSpec)).slice(0, 16) },
+    },
+    spec: objectSpec,
+  });
+  const bindings = selectorsFor(r.targets).map(([suffix, objectSelector]) =>
+    object(kinds[r.kind].binding, `${name}-${suffix}`, {
       policyName: name,
       ...(r.kind === 'deny' && { validationActions: ['Deny'] }),
       matchResources: {
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': r.namespace } },
         objectSelector,
       },
-    },
-  }));
-  return [
-    { apiVersion, kind: kinds[r.kind].policy, metadata: { name, labels }, spec },
-    ...bindings,
-  ];
+    }),
+  );
+  return [object(kinds[r.kind].policy, name, spec), ...bindings];
 }
 
 function selectorsFor(t: PolicyTargets): [string, Record<string, unknown>][] {

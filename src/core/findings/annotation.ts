@@ -1,6 +1,7 @@
 import type { ResolvedSubject } from '../report/subjects.js';
 import { pushTo } from '../multimap.js';
 import { moverRules } from '../volsync/movers.js';
+import { scopedToKey } from '../plans/annotation-keys.js';
 import { privilegedMoversKey } from '../volsync/privileged.js';
 import {
   annotationAt,
@@ -10,6 +11,12 @@ import {
   type Emission,
   type FindingContext,
 } from './context.js';
+
+const scopeLists = (ctx: FindingContext, s: ResolvedSubject) =>
+  ctx.namespaces
+    .get(s.subject.namespace)
+    ?.annotations[scopedToKey]?.split(',')
+    .includes(`${s.subject.kind}/${s.subject.name}`) === true;
 
 /**
  * VP001: the annotation makes VolSync set container runAsUser 0, which beats every
@@ -23,7 +30,8 @@ export function findAnnotationOverrides(ctx: FindingContext): Emission[] {
       s.mover === undefined ||
       s.subject.privileged !== true ||
       moverRules[s.mover.mover].alwaysPrivileged ||
-      s.scopePolicy !== undefined // annotate --scoped's policy takes the override back
+      s.scopePolicy !== undefined || // annotate --scoped's policy takes the override back
+      scopeLists(ctx, s) // granted on purpose, and recorded
     )
       continue;
     pushTo(byNs, s.subject.namespace, s);

@@ -18,6 +18,8 @@ const req = (over: Partial<AnnotateRequest> = {}): AnnotateRequest => ({
   namespace: 'apps',
   privileged: true,
   scoped: [],
+  denyOthers: false,
+  policyApis: undefined,
   ...over,
 });
 
@@ -92,6 +94,62 @@ describe('planAnnotate', () => {
     expect(planAnnotate(snapshotOf([ns(), own]), req()).roles).toEqual([]);
   });
 
+  const v1 = { mutating: 'v1', validating: 'v1' } as const;
+  const noMap = { mutating: null, validating: 'v1' } as const;
+  const scopedA = { scoped: [{ kind: 'ReplicationSource' as const, name: 'a' }] };
+
+  it('--scoped with other movers, on a cluster serving MutatingAdmissionPolicy: the annotation plus a policy that keeps the others as they were', () => {
+    const plan = planAnnotate(
+      snapshotOf([ns(), mover('a'), mover('b')]),
+      req({ ...scopedA, policyApis: v1 }),
+    );
+    expect(plan.mechanism).toMatchObject({ kind: 'admission-policy', policy: 'demote', api: 'v1' });
+    expect(plan.objects.map((o) => o['kind'])).toEqual([
+      'MutatingAdmissionPolicy',
+      'MutatingAdmissionPolicyBinding',
+      'Namespace',
+    ]);
+    expect(plan.annotations).toEqual({
+      [privilegedMoversKey]: 'true',
+      [scopedToKey]: 'ReplicationSource/a',
+    });
+    expect(plan.movers.map((m) => [m.name, m.after.uid, m.policy])).toEqual([
+      ['a', 0, undefined],
+      ['b', 1000, 'demoted'],
+    ]);
+    expect(plan.unnamedChanges).toEqual([]);
+    expect(plan.probe).toMatchObject({ subject: 'ReplicationSource/apps/b', expect: 'demote' });
+  });
+
+  it('without MutatingAdmissionPolicy, --deny-others rejects the others; without it the plan is refused and says --deny-others exists', () => {
+    const objects = [ns(), mover('a'), mover('b')];
+    const deny = planAnnotate(
+      snapshotOf(objects),
+      req({ ...scopedA, policyApis: noMap, denyOthers: true }),
+    );
+    expect(deny.mechanism).toMatchObject({ kind: 'admission-policy', policy: 'deny' });
+    expect(deny.movers.find((m) => m.name === 'b')?.policy).toBe('rejected');
+    const refused = planAnnotate(snapshotOf(objects), req({ ...scopedA, policyApis: noMap }));
+    expect(refused.mechanism.kind).toBe('refused');
+    expect(refused.mechanism.why).toMatch(/--deny-others would reject/);
+    expect(refused.objects).toEqual([]);
+  });
+
+  it('an unscoped grant or a removal deletes the policy a scope left', () => {
+    const scoped = planAnnotate(
+      snapshotOf([ns(), mover('a'), mover('b')]),
+      req({ ...scopedA, policyApis: v1 }),
+    );
+    const state = applyPlan([ns(), mover('a'), mover('b')], scoped);
+    for (const privileged of [true, false]) {
+      const plan = planAnnotate(snapshotOf(state), req({ privileged, policyApis: v1 }));
+      expect(plan.deletes.map((d) => `${d.kind}/${d.name}`)).toEqual([
+        'MutatingAdmissionPolicy/volsync-perms-scope-apps',
+        'MutatingAdmissionPolicyBinding/volsync-perms-scope-apps-jobs',
+      ]);
+    }
+  });
+
   it('refuses a --scoped mover that is not in the namespace', () => {
     expect(() =>
       planAnnotate(
@@ -133,7 +191,9 @@ describe('planAnnotate', () => {
         fc.integer({ min: 1, max: 3 }),
         fc.boolean(),
         fc.boolean(),
-        (current, count, privileged, scoped) => {
+        fc.constantFrom(undefined, 'v1', 'v1beta1', null),
+        fc.boolean(),
+        (current, count, privileged, scoped, mutating, denyOthers) => {
           const names = Array.from({ length: count }, (_, i) => `m${i}`);
           const objects: KubeObject[] = [
             ns(current),
@@ -142,20 +202,23 @@ describe('planAnnotate', () => {
           ];
           const request = req({
             privileged,
+            // all movers, or only the first: the namespace switch or a policy
             scoped:
               privileged && scoped
-                ? [
-                    ...names.map((name) => ({ kind: 'ReplicationSource' as const, name })),
-                    { kind: 'ReplicationDestination' as const, name: 'm0' },
-                  ]
+                ? count > 1 && denyOthers
+                  ? [{ kind: 'ReplicationSource' as const, name: 'm0' }]
+                  : [
+                      ...names.map((name) => ({ kind: 'ReplicationSource' as const, name })),
+                      { kind: 'ReplicationDestination' as const, name: 'm0' },
+                    ]
                 : [],
+            denyOthers,
+            policyApis: mutating === undefined ? undefined : { mutating, validating: 'v1' },
           });
           const plan = planAnnotate(snapshotOf(objects), request);
-          const next = planAnnotate(
-            snapshotOf([applied(objects[0] as KubeObject, plan), ...objects.slice(1)]),
-            request,
-          );
-          expect(next.annotations).toEqual({});
+          const next = planAnnotate(snapshotOf(applyPlan(objects, plan)), request);
+          expect(next.objects).toEqual([]);
+          expect(next.deletes).toEqual([]);
           expect(next.movers.every((m) => m.changed.length === 0)).toBe(true);
         },
       ),
@@ -163,10 +226,22 @@ describe('planAnnotate', () => {
   });
 });
 
-/** The Namespace after the plan's annotations are written (null removes). */
-function applied(n: KubeObject, plan: AnnotatePlan): KubeObject {
-  const merged = Object.entries({ ...n.metadata.annotations, ...plan.annotations }).filter(
-    (e): e is [string, string] => e[1] !== null,
-  );
-  return { ...n, metadata: { ...n.metadata, annotations: Object.fromEntries(merged) } };
+/** The objects after --apply: policy objects written or deleted, annotations set (null removes). */
+function applyPlan(objects: KubeObject[], plan: AnnotatePlan): KubeObject[] {
+  const key = (o: { kind: string; name: string }) => `${o.kind}/${o.name}`;
+  const written = plan.objects.filter((o) => o['kind'] !== 'Namespace') as unknown as KubeObject[];
+  const gone = new Set([
+    ...plan.deletes.map(key),
+    ...written.map((o) => key({ kind: o.kind, name: o.metadata.name })),
+  ]);
+  const kept = objects
+    .filter((o) => !gone.has(key({ kind: o.kind, name: o.metadata.name })))
+    .map((o) => {
+      if (o.kind !== 'Namespace' || o.metadata.name !== plan.namespace) return o;
+      const merged = Object.entries({ ...o.metadata.annotations, ...plan.annotations }).filter(
+        (e): e is [string, string] => e[1] !== null,
+      );
+      return { ...o, metadata: { ...o.metadata, annotations: Object.fromEntries(merged) } };
+    });
+  return [...kept, ...written];
 }

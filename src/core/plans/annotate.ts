@@ -7,6 +7,14 @@ import type { Snapshot } from '../snapshot.js';
 import { volsyncServiceAccount } from '../volsync/build-mover-pod.js';
 import { parseMoverSpec } from '../volsync/mover-spec.js';
 import { privilegedMoversKey } from '../volsync/privileged.js';
+import {
+  ownPolicyObjects,
+  type PolicyApi,
+  type ScopePolicyKind,
+} from '../admission/scope-policy.js';
+import { predictMoverPods, type PredictedPod } from '../report/predicted-pods.js';
+import type { PolicyApis } from '../snapshot.js';
+import { planPolicyChanges, type PolicyChanges, type PolicyObjectRef } from './annotate-policy.js';
 import { scopedToKey } from './annotation-keys.js';
 import { PlanRefused } from './plan-refused.js';
 
@@ -20,6 +28,10 @@ export interface AnnotateRequest {
   privileged: boolean;
   /** --scoped: the movers the privilege is meant for; empty when not scoped. */
   scoped: MoverRef[];
+  /** --deny-others: without MutatingAdmissionPolicy, reject the others' privileged pods. */
+  denyOthers: boolean;
+  /** The admission policy APIs the target cluster serves; undefined when not known. */
+  policyApis: PolicyApis | undefined;
 }
 
 /** The part of an identity a privilege change moves, of a subject's first container. */
@@ -42,6 +54,8 @@ export interface MoverChange {
   changed: (keyof IdentityView)[];
   /** Listed in --scoped. */
   named: boolean;
+  /** What the scope's admission policy does to this mover's pods, when there is one. */
+  policy?: 'demoted' | 'rejected';
 }
 
 export interface RoleEffect {
@@ -50,13 +64,21 @@ export interface RoleEffect {
 }
 
 /**
- * How the privilege reaches the movers: the namespace annotation for all of them, the annotation
- * with its scope recorded (every mover of the namespace is listed), or nothing because the scope
- * cannot be honoured by the namespace switch (the refusal says what can).
+ * How the privilege reaches the movers: the namespace annotation for all of them; the annotation
+ * with its scope recorded (every mover of the namespace is listed); the annotation plus an
+ * admission policy that demotes (or rejects) the others' pods; or nothing, because the cluster
+ * cannot honour the scope (the refusal says what can).
  */
 export type Mechanism =
   | { kind: 'namespace'; why: string }
   | { kind: 'namespace-scoped'; scopedTo: string; why: string }
+  | {
+      kind: 'admission-policy';
+      policy: ScopePolicyKind;
+      api: PolicyApi;
+      scopedTo: string;
+      why: string;
+    }
   | { kind: 'refused'; why: string; steps: string[] };
 
 export interface AnnotatePlan {
@@ -68,8 +90,18 @@ export interface AnnotatePlan {
   staleRoles: string[];
   /** The annotations to set (null: remove); empty when the Namespace already says it. */
   annotations: Record<string, string | null>;
-  /** What --apply writes and -o yaml prints: the Namespace with those annotations, or nothing. */
+  /**
+   * What --apply writes and -o yaml prints, in that order: the policy objects, then the Namespace
+   * with those annotations; empty when everything already says so.
+   */
   objects: Record<string, unknown>[];
+  /** Our policy objects the namespace no longer needs, deleted after the write. */
+  deletes: PolicyObjectRef[];
+  /**
+   * A privileged pod the new policy must demote (or reject): --apply waits until the server's
+   * dry run of it shows the policy active before it annotates the Namespace.
+   */
+  probe?: PredictedPod & { expect: ScopePolicyKind };
   /** Movers that change without being named: --apply needs --scoped or --all-movers. */
   unnamedChanges: string[];
 }
@@ -96,11 +128,12 @@ const view = (s: Subject | undefined): IdentityView => {
 
 const fields: (keyof IdentityView)[] = ['uid', 'gid', 'groups', 'capabilities', 'podSecurity'];
 
-/** The snapshot as it would be with the Namespace's annotations changed. */
-function withAnnotations(
+/** The snapshot as it would be with the Namespace's annotations and policy objects changed. */
+function applied(
   snapshot: Snapshot,
   ns: KubeObject,
   annotations: Record<string, string | null>,
+  policies: PolicyChanges,
 ): Snapshot {
   const next = { ...(ns.metadata.annotations ?? {}) };
   for (const [k, v] of Object.entries(annotations)) {
@@ -108,7 +141,14 @@ function withAnnotations(
     else next[k] = v;
   }
   const changed: KubeObject = { ...ns, metadata: { ...ns.metadata, annotations: next } };
-  return { ...snapshot, objects: snapshot.objects.map((o) => (o === ns ? changed : o)) };
+  const own = new Set(ownPolicyObjects(snapshot.objects, ns.metadata.name));
+  return {
+    ...snapshot,
+    objects: [
+      ...snapshot.objects.filter((o) => !own.has(o)).map((o) => (o === ns ? changed : o)),
+      ...policies.after,
+    ],
+  };
 }
 
 const refOf = (s: { kind: string; name: string }) => `${s.kind}/${s.name}`;
@@ -137,24 +177,38 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
       'input',
       `--scoped ${missing.map(refOf).join(', ')}: not a mover of namespace ${r.namespace}; list ReplicationSources (rs/NAME) and ReplicationDestinations (rd/NAME) of that namespace`,
     );
-  const mechanism = chooseMechanism(r, movers, listed);
+  const others = movers.filter((s) => !listed.has(refOf(s)) && !alwaysPrivileged(s));
+  const mechanism = chooseMechanism(r, others, listed);
   const desired = desiredAnnotations(r, mechanism);
   const current = ns.metadata.annotations ?? {};
   const annotations = Object.fromEntries(
     Object.entries(desired).filter(([k, v]) => (current[k] ?? null) !== v),
   );
-  const after =
+  const policies =
     mechanism.kind === 'refused'
-      ? before
-      : resolveReport(withAnnotations(snapshot, ns, annotations), {
-          all: false,
-          namespace: r.namespace,
-        });
+      ? { write: [], deletes: [], after: ownPolicyObjects(snapshot.objects, r.namespace) }
+      : planPolicyChanges(
+          snapshot.objects,
+          r.namespace,
+          mechanism.kind === 'admission-policy'
+            ? {
+                kind: mechanism.policy,
+                api: mechanism.api,
+                scopedTo: mechanism.scopedTo,
+                others,
+              }
+            : null,
+        );
+  const afterSnapshot =
+    mechanism.kind === 'refused' ? snapshot : applied(snapshot, ns, annotations, policies);
+  const scope = { all: false, namespace: r.namespace } as const;
+  const after = mechanism.kind === 'refused' ? before : resolveReport(afterSnapshot, scope);
+  const policyFor = new Set(mechanism.kind === 'admission-policy' ? others.map(refOf) : []);
   const changes = movers.map((s): MoverChange => {
     const a = after.subjects.find((x) => x.kind === s.kind && x.name === s.name);
     const b = view(s);
     const v = view(a);
-    return {
+    const c: MoverChange = {
       kind: s.kind,
       name: s.name,
       mover: s.mover,
@@ -163,24 +217,61 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
       changed: fields.filter((f) => JSON.stringify(b[f]) !== JSON.stringify(v[f])),
       named: listed.has(refOf(s)),
     };
+    if (mechanism.kind === 'admission-policy' && policyFor.has(refOf(s)))
+      c.policy = mechanism.policy === 'demote' ? 'demoted' : 'rejected';
+    return c;
   });
   const { roles, staleRoles } = roleEffects(index, r, before.subjects, after.subjects);
-  return {
+  const plan: AnnotatePlan = {
     namespace: r.namespace,
     mechanism,
     movers: changes,
     roles,
     staleRoles,
     annotations,
-    objects:
-      Object.keys(annotations).length === 0
+    objects: [
+      ...(policies.write as unknown as Record<string, unknown>[]),
+      ...(Object.keys(annotations).length === 0
         ? []
-        : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, annotations } }],
+        : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, annotations } }]),
+    ],
+    deletes: policies.deletes,
     unnamedChanges: changes.filter((c) => c.changed.length > 0 && !c.named).map(refOf),
   };
+  const probe = policyProbe(
+    afterSnapshot,
+    r.namespace,
+    mechanism,
+    policies,
+    new Set(others.map(refOf)),
+  );
+  if (probe) plan.probe = probe;
+  return plan;
 }
 
-function chooseMechanism(r: AnnotateRequest, movers: Subject[], listed: Set<string>): Mechanism {
+const alwaysPrivileged = (s: Subject) => s.mover === 'rsync';
+
+/** The first demoted (or rejected) mover's privileged pod, when the plan writes a policy. */
+function policyProbe(
+  after: Snapshot,
+  namespace: string,
+  m: Mechanism,
+  policies: PolicyChanges,
+  others: Set<string>,
+): AnnotatePlan['probe'] {
+  if (m.kind !== 'admission-policy' || policies.write.length === 0) return undefined;
+  // subjects are Kind/namespace/name; the scope lists Kind/name
+  const pod = predictMoverPods(after, { all: false, namespace }).find((p) =>
+    others.has(p.subject.replace(`/${namespace}/`, '/')),
+  );
+  return pod && { ...pod, expect: m.policy };
+}
+
+/**
+ * The best way the cluster offers to give the privilege to the listed movers only (README,
+ * "Scoped privileged movers"). `others` are the movers the annotation would change unasked.
+ */
+function chooseMechanism(r: AnnotateRequest, others: Subject[], listed: Set<string>): Mechanism {
   if (!r.privileged || r.scoped.length === 0)
     return {
       kind: 'namespace',
@@ -188,21 +279,45 @@ function chooseMechanism(r: AnnotateRequest, movers: Subject[], listed: Set<stri
         ? `the annotation applies to every mover of namespace ${r.namespace}`
         : `removing the annotation makes every mover of namespace ${r.namespace} unprivileged`,
     };
-  const others = movers.filter((s) => !listed.has(refOf(s)));
+  const names = [...listed].sort();
+  const scopedTo = names.join(',');
   if (others.length === 0)
     return {
       kind: 'namespace-scoped',
-      scopedTo: [...listed].sort().join(','),
+      scopedTo,
       why: `namespace ${r.namespace} holds only the listed movers: the annotation reaches nobody else, and ${scopedToKey} records the scope so explain flags any mover added later (VP018)`,
     };
-  const names = [...listed].sort();
+  const otherRefs = others.map(refOf).join(', ');
+  const apis = r.policyApis;
+  if (apis?.mutating)
+    return {
+      kind: 'admission-policy',
+      policy: 'demote',
+      api: apis.mutating,
+      scopedTo,
+      why: `it also holds ${otherRefs}: the annotation, plus a MutatingAdmissionPolicy (${apis.mutating}) that gives their pods back the identity they have without it`,
+    };
+  if (r.denyOthers && apis?.validating)
+    return {
+      kind: 'admission-policy',
+      policy: 'deny',
+      api: apis.validating,
+      scopedTo,
+      why: `it also holds ${otherRefs} and the cluster serves no MutatingAdmissionPolicy: the annotation, plus a ValidatingAdmissionPolicy (${apis.validating}) that rejects their privileged pods (--deny-others: their backups fail instead of running as root)`,
+    };
+  const missing =
+    apis === undefined
+      ? 'whether the target cluster serves MutatingAdmissionPolicy is not known offline (pass --policy-api v1|v1beta1 if it does)'
+      : r.denyOthers
+        ? 'the cluster serves neither MutatingAdmissionPolicy nor ValidatingAdmissionPolicy'
+        : `the cluster serves no MutatingAdmissionPolicy (Kubernetes >= 1.36, or 1.34-1.35 with its feature gate)${apis.validating ? '; --deny-others would reject their privileged pods instead' : ''}`;
   const target = `${r.namespace}-privileged`;
   return {
     kind: 'refused',
-    why: `namespace ${r.namespace} also holds ${others.map(refOf).join(', ')}: VolSync's switch is per namespace, so the annotation would make them privileged too`,
+    why: `it also holds ${otherRefs}: VolSync's switch is per namespace, so the annotation would make them privileged too, and ${missing}`,
     steps: [
       `kubectl create namespace ${target}`,
-      `kubectl annotate namespace ${target} ${privilegedMoversKey}=true ${scopedToKey}=${names.join(',')}`,
+      `kubectl annotate namespace ${target} ${privilegedMoversKey}=true ${scopedToKey}=${scopedTo}`,
       `move ${names.join(', ')} and the PVCs and Secrets they use to namespace ${target} (a PVC cannot move: restore it there from the repository with a ReplicationDestination, or re-bind its PersistentVolume)`,
       `run kubectl volsync-perms explain ns/${target} and ns/${r.namespace} to check both`,
     ],
@@ -214,7 +329,7 @@ function desiredAnnotations(r: AnnotateRequest, m: Mechanism): Record<string, st
   if (!r.privileged) return { [privilegedMoversKey]: null, [scopedToKey]: null };
   return {
     [privilegedMoversKey]: 'true',
-    [scopedToKey]: m.kind === 'namespace-scoped' ? m.scopedTo : null,
+    [scopedToKey]: m.kind === 'namespace' ? null : m.scopedTo,
   };
 }
 
@@ -256,7 +371,7 @@ function roleEffects(
 /** How one mover came out of the server-side dry run after the change. */
 export type MoverVerification = { kind: string; name: string } & (
   | { outcome: 'not-asked' }
-  | { outcome: 'rejected'; message: string }
+  | { outcome: 'rejected' | 'rejected-as-planned'; message: string }
   | { outcome: 'as-planned' | 'unchanged' | 'differs'; actual: IdentityView; planned: IdentityView }
 );
 
@@ -271,7 +386,12 @@ export function verifyAnnotatePlan(plan: AnnotatePlan, snapshot: Snapshot): Move
     const dry = snapshot.serverDryRun?.[`${m.kind}/${plan.namespace}/${m.name}`];
     if (dry === undefined) return { kind: m.kind, name: m.name, outcome: 'not-asked' };
     if (!dry.admitted)
-      return { kind: m.kind, name: m.name, outcome: 'rejected', message: dry.message };
+      return {
+        kind: m.kind,
+        name: m.name,
+        outcome: m.policy === 'rejected' ? 'rejected-as-planned' : 'rejected',
+        message: dry.message,
+      };
     const actual = view(report.subjects.find((x) => x.kind === m.kind && x.name === m.name));
     const same = (['uid', 'gid', 'capabilities'] as const).every(
       (f) => JSON.stringify(actual[f]) === JSON.stringify(m.after[f]),

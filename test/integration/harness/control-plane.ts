@@ -87,8 +87,14 @@ async function waitReady(server: string, token: string, caFile: string, ms: numb
   }
 }
 
-/** Starts etcd and kube-apiserver on free loopback ports, RBAC and Pod Security on, as envtest does. */
-export async function startControlPlane(assets: string): Promise<ControlPlane> {
+/**
+ * Starts etcd and kube-apiserver on free loopback ports, RBAC and Pod Security on, as envtest does;
+ * `extraArgs` shape the server (e.g. an API turned off with --runtime-config).
+ */
+export async function startControlPlane(
+  assets: string,
+  extraArgs: string[] = [],
+): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'volsync-perms-kube-'));
   const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcd = start(join(assets, 'etcd'), [
@@ -125,6 +131,7 @@ export async function startControlPlane(assets: string): Promise<ControlPlane> {
     '--service-cluster-ip-range=10.0.0.0/24',
     '--disable-admission-plugins=ServiceAccount',
     '--allow-privileged=true',
+    ...extraArgs,
   ]);
   const server = `https://127.0.0.1:${apiPort}`;
   const caFile = join(certDir, 'apiserver.crt');

@@ -1,0 +1,84 @@
+import {
+  ownPolicyObjects,
+  scopePolicyObjects,
+  specHashKey,
+  type PolicyApi,
+  type PolicyTargets,
+  type ScopePolicyKind,
+} from '../admission/scope-policy.js';
+import type { KubeObject } from '../k8s/object.js';
+import type { Subject } from '../report/types.js';
+
+/** The policy a scoped grant needs, when other movers share the namespace. */
+export interface PolicyChoice {
+  kind: ScopePolicyKind;
+  api: PolicyApi;
+  scopedTo: string;
+  /** The movers it demotes or rejects. */
+  others: Subject[];
+}
+
+export interface PolicyObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+}
+
+export interface PolicyChanges {
+  /** Policy objects to create or update (server-side apply), before the Namespace is written. */
+  write: KubeObject[];
+  /** Our policy objects this namespace no longer needs, deleted after it. */
+  deletes: PolicyObjectRef[];
+  /** The namespace's policy objects once the plan is applied, to resolve the movers after. */
+  after: KubeObject[];
+}
+
+/** The Job (or syncthing RS) names VolSync runs the movers' pods under (volsync-semantics §6.1). */
+function targetsOf(others: Subject[]): PolicyTargets {
+  const targets: PolicyTargets = { jobs: [], syncthing: [] };
+  for (const s of others) {
+    const [kind, name] = (s.containers[0]?.workload ?? '').split('/');
+    if (kind === 'Job' && name) targets.jobs.push(name);
+    else if (kind === 'Deployment') targets.syncthing.push(s.name);
+  }
+  return targets;
+}
+
+const refOf = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
+
+/**
+ * What to write and delete so that the namespace's policy objects are exactly those `choice`
+ * needs (none without one). An object whose spec digest matches is left alone: a second run
+ * writes nothing.
+ */
+export function planPolicyChanges(
+  objects: KubeObject[],
+  namespace: string,
+  choice: PolicyChoice | null,
+): PolicyChanges {
+  const current = ownPolicyObjects(objects, namespace);
+  const desired = choice
+    ? scopePolicyObjects({
+        kind: choice.kind,
+        api: choice.api,
+        namespace,
+        scopedTo: choice.scopedTo,
+        targets: targetsOf(choice.others),
+      })
+    : [];
+  const wanted = new Set(desired.map(refOf));
+  const write = desired.filter((o) => {
+    const have = current.find((c) => refOf(c) === refOf(o));
+    return (
+      have?.apiVersion !== o.apiVersion ||
+      have.metadata.annotations?.[specHashKey] !== o.metadata.annotations?.[specHashKey]
+    );
+  });
+  return {
+    write,
+    deletes: current
+      .filter((c) => !wanted.has(refOf(c)))
+      .map((c) => ({ apiVersion: c.apiVersion, kind: c.kind, name: c.metadata.name })),
+    after: desired,
+  };
+}
