@@ -9,6 +9,7 @@ import {
   writeKubeconfig,
   type ApiServer,
 } from './harness/kube-api.js';
+import { kopiaMoverYaml } from './harness/volsync-objects.js';
 
 const privileged = 'volsync.backube/privileged-movers';
 const scopedTo = 'volsync-perms.io/scoped-to';
@@ -17,21 +18,7 @@ const others = apps.filter((a) => a !== 'structurizr');
 
 /** The incident of DESIGN.md §1: five kopia movers at 1000:1000 in one namespace. */
 function incident(ns: string, annotations: Record<string, string> = {}): string {
-  const movers = apps.map(
-    (name) => `apiVersion: volsync.backube/v1alpha1
-kind: ReplicationSource
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  sourcePVC: ${name}
-  kopia:
-    repository: ${name}-kopia
-    moverSecurityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000}
-`,
-  );
-  return [
-    `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, annotations: ${JSON.stringify(annotations)}}\n`,
-    ...movers,
-  ].join('---\n');
+  return `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, annotations: ${JSON.stringify(annotations)}}\n---\n${apps.map((a) => kopiaMoverYaml(ns, a)).join('')}`;
 }
 
 function cli(cp: ApiServer, name: string) {

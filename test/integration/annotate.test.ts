@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCliCaptured } from '../run-cli.js';
 import { adminRequest, applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
-import { sccRoleYaml } from './harness/volsync-objects.js';
+import { kopiaMoverYaml, sccRoleYaml } from './harness/volsync-objects.js';
 
 const cp = inject('controlPlane');
 const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'annotate'), [cp.users.admin], 'admin');
@@ -11,20 +11,6 @@ const scopedTo = 'volsync-perms.io/scoped-to';
 /** Grant privileged movers to structurizr only, in `ns`. */
 const scopedGrant = (ns: string) =>
   ['annotate', `ns/${ns}`, '--privileged', '--scoped', 'rs/structurizr', '--apply'] as const;
-
-/** A kopia ReplicationSource as in the incident: moverSecurityContext 1000:1000. */
-function mover(ns: string, name: string): string {
-  return `apiVersion: volsync.backube/v1alpha1
-kind: ReplicationSource
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  sourcePVC: ${name}
-  kopia:
-    repository: ${name}-kopia
-    moverSecurityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000}
----
-`;
-}
 
 async function annotations(ns: string): Promise<Record<string, string>> {
   const r = await adminRequest(cp, 'GET', `/api/v1/namespaces/${ns}`);
@@ -47,15 +33,15 @@ describe('annotate on a real API server', () => {
   beforeAll(async () => {
     await applyYaml(
       cp,
-      `apiVersion: v1\nkind: Namespace\nmetadata: {name: an-solo}\n---\n${mover('an-solo', 'structurizr')}`,
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: an-solo}\n---\n${kopiaMoverYaml('an-solo', 'structurizr')}`,
     );
     await applyYaml(
       cp,
-      `apiVersion: v1\nkind: Namespace\nmetadata: {name: an-shared}\n---\n${['structurizr', 'bookstack', 'immich'].map((n) => mover('an-shared', n)).join('')}`,
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: an-shared}\n---\n${['structurizr', 'bookstack', 'immich'].map((n) => kopiaMoverYaml('an-shared', n)).join('')}`,
     );
     await applyYaml(
       cp,
-      `apiVersion: v1\nkind: Namespace\nmetadata: {name: an-owned}\n---\n${mover('an-owned', 'app')}`,
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: an-owned}\n---\n${kopiaMoverYaml('an-owned', 'app')}`,
     );
   });
 

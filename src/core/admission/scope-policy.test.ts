@@ -4,7 +4,8 @@ import { resolveReport } from '../report/resolve-report.js';
 import { namespace, rs, snapshotOf, withSc } from '../test-support/builders.js';
 import { buildMoverPod } from '../volsync/build-mover-pod.js';
 import type { MoverSpec } from '../volsync/mover-spec.js';
-import { moverRules, moverTypes } from '../volsync/movers.js';
+import { moverRules, moverTypes, type MoverType } from '../volsync/movers.js';
+import type { PodSecurityContext } from '../k8s/types.js';
 import {
   demotePod,
   deniesPod,
@@ -27,19 +28,21 @@ const jobPod = (job: string) => ({
   'batch.kubernetes.io/job-name': job,
 });
 
+const moverSpec = (mover: MoverType, sc: PodSecurityContext): MoverSpec => ({
+  kind: 'ReplicationSource',
+  namespace: 'apps',
+  name: 'b',
+  mover,
+  moverVolumes: [],
+  moverSecurityContext: sc,
+});
+
 describe('the demote policy model', () => {
   const dualMode = moverTypes.filter((m) => !moverRules[m].alwaysPrivileged);
   it.each(dualMode)(
     'gives a privileged %s pod back exactly the pod VolSync builds without the annotation',
     (mover) => {
-      const spec: MoverSpec = {
-        kind: 'ReplicationSource',
-        namespace: 'apps',
-        name: 'b',
-        mover,
-        moverVolumes: [],
-        moverSecurityContext: { runAsUser: 1000, runAsGroup: 1000 },
-      };
+      const spec = moverSpec(mover, { runAsUser: 1000, runAsGroup: 1000 });
       const on = buildMoverPod(spec, true, 'img');
       const off = buildMoverPod(spec, false, 'img');
       expect(demotePod(on.pod)?.pod).toEqual(off.pod);

@@ -17,3 +17,17 @@ rules:
 ---
 `;
 }
+
+/** A kopia ReplicationSource as in the incident: moverSecurityContext 1000:1000, as YAML ending with a separator. */
+export function kopiaMoverYaml(ns: string, name: string): string {
+  return `apiVersion: volsync.backube/v1alpha1
+kind: ReplicationSource
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  sourcePVC: ${name}
+  kopia:
+    repository: ${name}-kopia
+    moverSecurityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000}
+---
+`;
+}
