@@ -11,7 +11,7 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/out/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/out/', 'release/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

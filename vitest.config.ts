@@ -9,8 +9,8 @@ export default defineConfig({
   define: { __VERSION__: JSON.stringify(pkg.version) },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // against a real API server: npm run test:integration (vitest.integration.config.ts)
-    exclude: [...configDefaults.exclude, 'test/integration/**'],
+    // against a real API server: npm run test:integration; the release archives: npm run test:release
+    exclude: [...configDefaults.exclude, 'test/integration/**', 'test/release/**'],
     testTimeout: 60_000,
   },
 });

@@ -1,11 +1,12 @@
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { Chosen } from './commands/chosen.js';
 import type { Deps } from './commands/deps.js';
 import { annotateCommand } from './commands/annotate.js';
 import { effectiveUidCommand } from './commands/effective-uid.js';
 import { explainCommand } from './commands/explain.js';
 import { fixJobCommand } from './commands/fix-job.js';
-import { globalOptions } from './commands/global-options.js';
+import { completionCommand, runComplete } from './commands/completion.js';
+import { globalOptions, type GlobalArgs } from './commands/global-options.js';
 import { versionCommand } from './commands/version.js';
 import { InvalidSpecError } from './core/errors.js';
 import { PlanRefused } from './core/plans/plan-refused.js';
@@ -17,6 +18,16 @@ const scriptName = 'kubectl volsync-perms';
 export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
   const argv = joinStdinFilename(rawArgv);
   const chosen = new Chosen();
+  const commands = [
+    explainCommand(chosen, deps),
+    effectiveUidCommand(chosen, deps),
+    fixJobCommand(chosen, deps),
+    annotateCommand(chosen, deps),
+    versionCommand(chosen, deps),
+    completionCommand(chosen, deps),
+  ] as unknown as CommandModule<GlobalArgs, never>[];
+  // the shell's words are not this command's flags: completion reads them itself
+  if (argv[0] === '__complete') return runComplete(argv.slice(1), commands, deps);
   const verbose = argv.some((a) => /^-v+$/.test(a) || a === '--v');
   let usage: string | undefined;
   const parser = globalOptions(yargs(argv))
@@ -24,11 +35,7 @@ export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
     .usage(
       `${scriptName} <command> [flags]\n\nThe real UID, GID, groups and capabilities of every VolSync mover, why, and what it breaks.`,
     )
-    .command(explainCommand(chosen, deps))
-    .command(effectiveUidCommand(chosen, deps))
-    .command(fixJobCommand(chosen, deps))
-    .command(annotateCommand(chosen, deps))
-    .command(versionCommand(chosen, deps))
+    .command(commands)
     .demandCommand(1, 'a command is required')
     .strict()
     .help('help')

