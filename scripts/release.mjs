@@ -95,11 +95,16 @@ const sha256 = async (file) =>
     .digest('hex');
 
 async function main() {
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error(
+      'npm run release runs on linux/amd64: it runs that Node to build every platform',
+    );
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const script = join(out, `${bin}.mjs`);
   await bundle(script);
-  const host = await nodeBinary(platforms[0]);
+  const hostBinary = await nodeBinary(platforms[0]);
+  const host = platforms[0];
   const entries = [];
   for (const p of platforms) {
     const dir = join(out, `${p.os}-${p.arch}`);
@@ -115,11 +120,11 @@ async function main() {
         output: exe,
         disableExperimentalSEAWarning: true,
         useSnapshot: false,
-        // the code cache is V8's for the building platform only
-        useCodeCache: false,
+        // V8's code cache is valid only for the platform that builds it (this script's)
+        useCodeCache: p === host,
       }),
     );
-    run(host, ['--build-sea', config]);
+    run(hostBinary, ['--build-sea', config]);
     await chmod(exe, 0o755);
     await copyFile('LICENSE', join(dir, 'LICENSE'));
     const archive = join(out, `${bin}_${p.os}_${p.arch}.tar.gz`);

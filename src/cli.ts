@@ -14,11 +14,8 @@ import { CliError, exitCodes } from './errors.js';
 
 const scriptName = 'kubectl volsync-perms';
 
-/** Parses argv, runs one command and returns its exit code; the only place errors are printed. */
-export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
-  const argv = joinStdinFilename(rawArgv);
-  const chosen = new Chosen();
-  const commands = [
+function commandsFor(chosen: Chosen, deps: Deps): CommandModule<GlobalArgs, never>[] {
+  return [
     explainCommand(chosen, deps),
     effectiveUidCommand(chosen, deps),
     fixJobCommand(chosen, deps),
@@ -26,16 +23,29 @@ export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
     versionCommand(chosen, deps),
     completionCommand(chosen, deps),
   ] as unknown as CommandModule<GlobalArgs, never>[];
-  // the shell's words are not this command's flags: completion reads them itself
-  if (argv[0] === '__complete') return runComplete(argv.slice(1), commands, deps);
-  const verbose = argv.some((a) => /^-v+$/.test(a) || a === '--v');
-  let usage: string | undefined;
+}
+
+interface Parsed {
+  chosen: Chosen;
+  /** The usage error, if any. */
+  usage?: string;
+  /** Help text: only when asked for, since rendering it costs ~20 ms of every start. */
+  helpText: string;
+}
+
+/**
+ * Parses argv once. With a parse callback yargs renders the help text on every run (to hand it to
+ * the callback), so it is passed only when the help is wanted: --help, no command, or a usage
+ * error being reported (a second parse).
+ */
+async function parse(argv: string[], deps: Deps, withHelp: boolean): Promise<Parsed> {
+  const out: Parsed = { chosen: new Chosen(), helpText: '' };
   const parser = globalOptions(yargs(argv))
     .scriptName(scriptName)
     .usage(
       `${scriptName} <command> [flags]\n\nThe real UID, GID, groups and capabilities of every VolSync mover, why, and what it breaks.`,
     )
-    .command(commands)
+    .command(commandsFor(out.chosen, deps))
     .demandCommand(1, 'a command is required')
     .strict()
     .help('help')
@@ -45,16 +55,36 @@ export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
     .exitProcess(false)
     .fail((msg, err) => {
       if ((err as Error | undefined) !== undefined) throw err;
-      usage = msg;
+      out.usage = msg;
     });
-  let helpText = '';
   try {
-    await parser.parseAsync(argv, {}, (_err, _args, output) => {
-      helpText = output;
-    });
+    if (withHelp)
+      await parser.parseAsync(argv, {}, (_err, _args, output) => {
+        out.helpText = output;
+      });
+    else await parser.parseAsync(argv);
   } catch (e) {
-    if (usage === undefined) return report(e, deps, verbose);
+    if (out.usage === undefined) throw e;
   }
+  return out;
+}
+
+/** Parses argv, runs one command and returns its exit code; the only place errors are printed. */
+export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
+  const argv = joinStdinFilename(rawArgv);
+  // the shell's words are not this command's flags: completion reads them itself
+  if (argv[0] === '__complete')
+    return runComplete(argv.slice(1), commandsFor(new Chosen(), deps), deps);
+  const verbose = argv.some((a) => /^-v+$/.test(a) || a === '--v');
+  const wantsHelp = argv.length === 0 || argv.includes('--help') || argv.includes('-h');
+  let parsed: Parsed;
+  try {
+    parsed = await parse(argv, deps, wantsHelp);
+    if (parsed.usage !== undefined && !wantsHelp) parsed = await parse(argv, deps, true);
+  } catch (e) {
+    return report(e, deps, verbose);
+  }
+  const { chosen, usage, helpText } = parsed;
   if (usage !== undefined) {
     deps.stderr.write(`${helpText.trim()}\n\nerror: ${usage}\n`);
     return exitCodes.usage;

@@ -15,6 +15,15 @@ describe('the built kubectl-volsync_perms executable', () => {
     );
   });
 
+  it('answers version before loading the CLI, with what the version command prints', async () => {
+    const { runCliCaptured } = await import('./run-cli.js');
+    const fast = execFileSync(process.execPath, [bin, 'version']).toString();
+    expect(fast).toBe((await runCliCaptured(['version'])).stdout);
+    // with any flag it is the command itself
+    const json = execFileSync(process.execPath, [bin, 'version', '-o', 'json']).toString();
+    expect(JSON.parse(json)).toHaveProperty('version');
+  });
+
   it('exits 3 with one line and no stack trace on malformed input', () => {
     const r = spawnSync(process.execPath, [bin, 'explain', '-f', '-'], { input: 'kind: [\n' });
     expect(r.status).toBe(3);
