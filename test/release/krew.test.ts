@@ -42,7 +42,9 @@ function runAsync(cmd: string, args: string[], env: Record<string, string> = {})
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     child.on('error', fail);
-    child.on('close', (code) => { ok({ code, out }); });
+    child.on('close', (code) => {
+      ok({ code, out });
+    });
   });
 }
 
@@ -73,7 +75,14 @@ beforeAll(() => {
     }),
   );
 });
-afterAll(() => new Promise<void>((ok) => server.close(() => { ok(); })));
+afterAll(
+  () =>
+    new Promise<void>((ok) =>
+      server.close(() => {
+        ok();
+      }),
+    ),
+);
 
 /** PATH with krew as a kubectl plugin (kubectl-krew) and, when given, a krew bin directory. */
 const pathWith = (...dirs: string[]) => [...dirs, tools, process.env['PATH'] ?? ''].join(delimiter);
