@@ -81,10 +81,7 @@ function validate(a: AnnotateArgs): MoverRef[] {
     throw new UsageError(
       '--deny-others goes with --scoped: it rejects the pods of the movers not listed',
     );
-  const api = a['policy-api'];
-  if (api !== undefined && policyApiFlag[api] === undefined)
-    throw new UsageError(`--policy-api ${JSON.stringify(api)}: use v1, v1beta1 or none`);
-  if (api !== undefined && !isOffline(a))
+  if (a['policy-api'] !== undefined && !isOffline(a))
     throw new UsageError(
       '--policy-api describes the cluster -f/-k/--demo manifests are meant for; on a live cluster the served APIs are discovered',
     );
@@ -225,6 +222,7 @@ export function annotateCommand(
         })
         .option('policy-api', {
           type: 'string',
+          choices: Object.keys(policyApiFlag),
           describe:
             'With -f/-k/--demo: the MutatingAdmissionPolicy version the target cluster serves (v1, v1beta1, none); discovered on a live cluster',
         })
