@@ -168,8 +168,14 @@ async function readNamespace(
   }
   // client-node is heavy: loaded only for a cluster (STYLE.md, Commands)
   const { openClusterSource } = await import('./cluster-source.js');
-  const cluster = openClusterSource(a, deps, imageUserFlags(a));
-  const verifying = openClusterSource({ ...a, 'server-dry-run': true }, deps, imageUserFlags(a));
+  const cluster = openClusterSource(a, deps, imageUserFlags(a), undefined, 'always');
+  const verifying = openClusterSource(
+    { ...a, 'server-dry-run': true },
+    deps,
+    imageUserFlags(a),
+    undefined,
+    'always',
+  );
   const { namespace } = completeScope(a, cluster.defaultNamespace, 'annotate') as {
     namespace: string;
   };

@@ -28,6 +28,8 @@ export function openClusterSource(
   imageFacts: ImageFacts[],
   /** Prefixes stderr lines when several clusters are read at once. */
   label?: string,
+  /** `always` for annotate, which must find its policies even where the scope record is gone. */
+  scopePolicies: 'always' | 'when-scoped' = 'when-scoped',
 ): ClusterSource {
   const prefix = label === undefined ? '' : `context ${label}: `;
   const target = loadTarget(
@@ -56,6 +58,7 @@ export function openClusterSource(
         imageFacts,
         builtInImages: knownImages,
         chartImages: defaultMoverImages,
+        scopePolicies,
       });
       if (a['server-dry-run']) {
         const dry = await readServerDryRuns(client, predictMoverPods(snapshot, scope));

@@ -131,6 +131,42 @@ describe('annotate --scoped with a MutatingAdmissionPolicy (Kubernetes 1.36)', (
   });
 });
 
+describe('a scope record removed by hand', () => {
+  const cp = inject('controlPlane');
+  const run = cli(cp, 'scope-by-hand');
+  const ns = 'by-hand';
+
+  it('annotate still finds the policy it wrote, and removing the grant deletes it', async () => {
+    await applyYaml(cp, incident(ns));
+    const grant = await run(
+      'annotate',
+      `ns/${ns}`,
+      '--privileged',
+      '--scoped',
+      'rs/structurizr',
+      '--apply',
+    );
+    expect(grant.code, grant.stderr).toBe(0);
+    // someone drops both annotations with kubectl; the policy stays behind
+    const patch = await adminRequest(
+      cp,
+      'PATCH',
+      `/api/v1/namespaces/${ns}`,
+      { metadata: { annotations: { [privileged]: null, [scopedTo]: null } } },
+      'application/merge-patch+json',
+    );
+    expect(patch.status, patch.body).toBe(200);
+    const r = await run('annotate', `ns/${ns}`, '--privileged=false', '--all-movers', '--apply');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /mutatingadmissionpolicy.admissionregistration.k8s.io\/volsync-perms-scope-by-hand deleted/,
+    );
+    expect(await policyNames(cp, 'mutatingadmissionpolicies')).not.toContain(
+      'volsync-perms-scope-by-hand',
+    );
+  });
+});
+
 describe('annotate --scoped on a server without MutatingAdmissionPolicy', () => {
   let cp: ControlPlane;
   let run: ReturnType<typeof cli>;

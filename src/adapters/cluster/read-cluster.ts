@@ -103,6 +103,12 @@ export interface ClusterReadOptions {
   imageFacts: ImageFacts[];
   builtInImages: ImageFacts[];
   chartImages: { upstream: string; fork: string };
+  /**
+   * When to list annotate --scoped's admission policies (cluster-scoped): only when a Namespace
+   * records a scope (explain: other users are not asked for a permission they do not need), or
+   * always (annotate, which must also find the policies of a scope record removed by hand).
+   */
+  scopePolicies?: 'always' | 'when-scoped';
 }
 
 export interface ClusterRead {
@@ -207,7 +213,10 @@ export async function readClusterSnapshot(
   await mapBounded(tasks, concurrency, (task) => task());
   // only a namespace annotate --scoped recorded can have our policies: other users are not asked
   // for a cluster-scoped permission they do not need
-  if (objects.some((o) => o.kind === 'Namespace' && o.metadata.annotations?.[scopedToKey]))
+  if (
+    opts.scopePolicies === 'always' ||
+    objects.some((o) => o.kind === 'Namespace' && o.metadata.annotations?.[scopedToKey])
+  )
     await readPolicies(client, policyApis, objects, forbidden, unknowns);
   // requests finish in any order; the report must not
   const byPermission = (a: string, b: string) => a.localeCompare(b);
