@@ -185,6 +185,8 @@ spec:
   caveats: |
     On Apple Silicon this is the darwin-amd64 build; it runs under Rosetta 2
     (softwareupdate --install-rosetta). A native arm64 build will follow.
+    The macOS binary is not signed: if Gatekeeper blocks it, allow it in
+    System Settings > Privacy & Security.
     Nothing is changed on a cluster without --apply.
   platforms:
 ${entries.map((e) => platform(e)).join('')}${platform(darwin, 'arm64')}`;
