@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 /** The Node that runs inside every executable; --build-sea needs the same version on the host. */
 const seaNode = '26.10.0';
@@ -114,17 +114,19 @@ async function main() {
     await writeFile(
       config,
       JSON.stringify({
-        main: script,
+        // relative to release/, where it runs: the blob records the script's path, and an
+        // absolute one would make the archives differ between checkouts
+        main: relative(out, script),
         mainFormat: 'module',
         executable: await nodeBinary(p),
-        output: exe,
+        output: relative(out, exe),
         disableExperimentalSEAWarning: true,
         useSnapshot: false,
         // V8's code cache is valid only for the platform that builds it (this script's)
         useCodeCache: p === host,
       }),
     );
-    run(hostBinary, ['--build-sea', config]);
+    run(hostBinary, ['--build-sea', relative(out, config)], { cwd: out });
     await chmod(exe, 0o755);
     await copyFile('LICENSE', join(dir, 'LICENSE'));
     const archive = join(out, `${bin}_${p.os}_${p.arch}.tar.gz`);
