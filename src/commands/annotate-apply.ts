@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../adapters/cluster/client.js';
 import { ClusterWrites } from '../adapters/cluster/writes.js';
-import { asArray, path } from '../core/k8s/json.js';
+import { policyInForce } from '../core/admission/scope-policy.js';
 import { verifyAnnotatePlan, type AnnotatePlan } from '../core/plans/annotate.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { ApplyRefused, CliError, exitCodes } from '../errors.js';
@@ -93,13 +93,6 @@ async function annotate(deps: Deps, writes: ClusterWrites, plan: AnnotatePlan): 
     deps.stderr.write(`namespace/${ns} annotated (field manager kubectl-volsync-perms)\n`);
 }
 
-const runsPrivileged = (spec: unknown) =>
-  asArray(path(spec, 'containers')).some((c) =>
-    asArray(path(c, 'env')).some(
-      (e) => path(e, 'name') === 'PRIVILEGED_MOVER' && path(e, 'value') === '1',
-    ),
-  );
-
 /**
  * The API server starts enforcing a new admission policy a moment after it is stored; until the
  * dry run of a privileged pod of a mover outside the scope comes back demoted (or rejected), the
@@ -112,12 +105,14 @@ async function waitPolicyActive(
 ): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const r = await client.dryRunPod(probe.namespace, probe.manifest);
-    const active =
-      probe.expect === 'deny'
-        ? !r.admitted && r.message.includes('volsync-perms')
-        : r.admitted && !runsPrivileged(r.spec);
-    if (active) return;
+    if (
+      policyInForce(
+        probe.expect,
+        probe.namespace,
+        await client.dryRunPod(probe.namespace, probe.manifest),
+      )
+    )
+      return;
     if (Date.now() > until)
       throw new CliError(
         `the admission policy for ${probe.subject} is stored but not in force after ${timeoutMs / 1000} s, so the Namespace was not annotated; run the command again`,

@@ -10,6 +10,8 @@ import {
   demotePod,
   deniesPod,
   ownPolicyObjects,
+  policyInForce,
+  policyTargets,
   scopePoliciesFor,
   scopePolicyObjects,
   type ScopePolicyRequest,
@@ -163,5 +165,33 @@ describe('explain with a scope policy', () => {
       }),
     );
     expect(b?.findings.map((f) => f.code)).not.toContain('VP001');
+  });
+});
+
+describe('policyTargets and policyInForce', () => {
+  it('names Job pods by the Job VolSync runs (hashed past 63 characters) and syncthing pods by the RS', () => {
+    const long = 'a'.repeat(60);
+    const t = policyTargets([
+      { ...moverSpec('kopia', {}), name: 'b' },
+      { ...moverSpec('restic', {}), name: long },
+      { ...moverSpec('syncthing', {}), name: 's' },
+    ]);
+    expect(t.syncthing).toEqual(['s']);
+    expect(t.jobs[0]).toBe('volsync-src-b');
+    expect(t.jobs[1]).toMatch(/^volsync-src-[0-9a-f]{8}$/);
+  });
+
+  it('the demote policy is in force when the admitted pod no longer runs privileged; the deny policy when it rejects it by name', () => {
+    const spec = moverSpec('kopia', { runAsUser: 1000 });
+    const on = buildMoverPod(spec, true, 'img').pod;
+    const off = buildMoverPod(spec, false, 'img').pod;
+    expect(policyInForce('demote', 'apps', { admitted: true, spec: off })).toBe(true);
+    expect(policyInForce('demote', 'apps', { admitted: true, spec: on })).toBe(false);
+    const by = (ns: string) => ({
+      admitted: false as const,
+      message: `denied by ValidatingAdmissionPolicy 'volsync-perms-deny-${ns}'`,
+    });
+    expect(policyInForce('deny', 'apps', by('apps'))).toBe(true);
+    expect(policyInForce('deny', 'apps', by('other'))).toBe(false);
   });
 });

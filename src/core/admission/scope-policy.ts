@@ -1,8 +1,13 @@
 import { path } from '../k8s/json.js';
 import { parseLabelSelector, selects } from '../k8s/label-selector.js';
 import type { KubeObject } from '../k8s/object.js';
+import { parsePodSpec } from '../k8s/parse-pod.js';
 import type { Container, PodSpec } from '../k8s/types.js';
+import type { ServerDryRun } from '../snapshot.js';
+import { moverWorkloadName } from '../volsync/build-mover-pod.js';
 import { sha256Hex } from '../volsync/hash.js';
+import type { MoverSpec } from '../volsync/mover-spec.js';
+import { moverRules } from '../volsync/movers.js';
 
 /**
  * The admission policies `annotate --scoped` writes when other movers share the namespace, and
@@ -66,6 +71,15 @@ const demoteCel = [
 export interface PolicyTargets {
   jobs: string[];
   syncthing: string[];
+}
+
+/** Where VolSync runs each mover's pod: its Job, or syncthing's Deployment (volsync-semantics §6.1). */
+export function policyTargets(movers: MoverSpec[]): PolicyTargets {
+  const targets: PolicyTargets = { jobs: [], syncthing: [] };
+  for (const m of movers)
+    if (moverRules[m.mover].workload === 'Deployment') targets.syncthing.push(m.name);
+    else targets.jobs.push(moverWorkloadName(m));
+  return targets;
 }
 
 export interface ScopePolicyRequest {
@@ -260,3 +274,17 @@ export function demotePod(pod: PodSpec): { pod: PodSpec; changes: string[] } | n
 
 /** Whether the deny policy rejects the pod: it matches exactly the pods VolSync built privileged. */
 export const deniesPod = isPrivilegedPod;
+
+/**
+ * Whether the server's dry run of a privileged mover pod shows our policy in force: demoted (the
+ * admitted pod no longer runs privileged) or rejected by it.
+ */
+export function policyInForce(
+  kind: ScopePolicyKind,
+  namespace: string,
+  result: ServerDryRun,
+): boolean {
+  if (kind === 'deny')
+    return !result.admitted && result.message.includes(policyNames.deny(namespace));
+  return result.admitted && !isPrivilegedPod(parsePodSpec(result.spec, 'dry-run pod spec'));
+}

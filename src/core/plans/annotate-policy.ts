@@ -1,13 +1,13 @@
 import {
   ownPolicyObjects,
+  policyTargets,
   scopePolicyObjects,
   specHashKey,
   type PolicyApi,
-  type PolicyTargets,
   type ScopePolicyKind,
 } from '../admission/scope-policy.js';
 import type { KubeObject } from '../k8s/object.js';
-import type { Subject } from '../report/types.js';
+import type { MoverSpec } from '../volsync/mover-spec.js';
 
 /** The policy a scoped grant needs, when other movers share the namespace. */
 export interface PolicyChoice {
@@ -15,7 +15,7 @@ export interface PolicyChoice {
   api: PolicyApi;
   scopedTo: string;
   /** The movers it demotes or rejects. */
-  others: Subject[];
+  others: MoverSpec[];
 }
 
 export interface PolicyObjectRef {
@@ -31,17 +31,6 @@ export interface PolicyChanges {
   deletes: PolicyObjectRef[];
   /** The namespace's policy objects once the plan is applied, to resolve the movers after. */
   after: KubeObject[];
-}
-
-/** The Job (or syncthing RS) names VolSync runs the movers' pods under (volsync-semantics §6.1). */
-function targetsOf(others: Subject[]): PolicyTargets {
-  const targets: PolicyTargets = { jobs: [], syncthing: [] };
-  for (const s of others) {
-    const [kind, name] = (s.containers[0]?.workload ?? '').split('/');
-    if (kind === 'Job' && name) targets.jobs.push(name);
-    else if (kind === 'Deployment') targets.syncthing.push(s.name);
-  }
-  return targets;
 }
 
 const refOf = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
@@ -63,7 +52,7 @@ export function planPolicyChanges(
         api: choice.api,
         namespace,
         scopedTo: choice.scopedTo,
-        targets: targetsOf(choice.others),
+        targets: policyTargets(choice.others),
       })
     : [];
   const wanted = new Set(desired.map(refOf));

@@ -5,7 +5,7 @@ import { grantsScc } from '../findings/stale-grants.js';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
 import { volsyncServiceAccount } from '../volsync/build-mover-pod.js';
-import { parseMoverSpec } from '../volsync/mover-spec.js';
+import { parseMoverSpec, type MoverSpec } from '../volsync/mover-spec.js';
 import { privilegedMoversKey } from '../volsync/privileged.js';
 import {
   ownPolicyObjects,
@@ -195,7 +195,7 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
                 kind: mechanism.policy,
                 api: mechanism.api,
                 scopedTo: mechanism.scopedTo,
-                others,
+                others: others.map((s) => moverSpecOf(index, s)),
               }
             : null,
         );
@@ -250,6 +250,14 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
 }
 
 const alwaysPrivileged = (s: Subject) => s.mover === 'rsync';
+
+/** The mover spec behind a subject of the report (which resolved it, so it parses). */
+function moverSpecOf(index: SnapshotIndex, s: Subject): MoverSpec {
+  const parsed = parseMoverSpec(index.get(s.kind, s.namespace, s.name) as KubeObject);
+  if (parsed.kind !== 'mover')
+    throw new Error(`${s.kind}/${s.name}: a subject without a mover pod`);
+  return parsed.spec;
+}
 
 /** The first demoted (or rejected) mover's privileged pod, when the plan writes a policy. */
 function policyProbe(
