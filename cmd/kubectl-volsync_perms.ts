@@ -1,5 +1,5 @@
 import { enableCompileCache } from 'node:module';
-import { version } from '../src/version.js';
+import { answeredAlone } from '../src/version-alone.js';
 
 // kubectl runs the plugin with whatever `node` is first on PATH; the cluster and registry clients
 // need Node 22 (package.json engines), and fail obscurely on older ones.
@@ -16,39 +16,39 @@ if (major < 22) {
 // and `version`, the one command that needs nothing else, answers before the CLI is loaded.
 enableCompileCache();
 const args = process.argv.slice(2);
-if (args.length === 1 && args[0] === 'version') {
-  process.stdout.write(`kubectl-volsync_perms ${version}\n`);
-  process.exit(0);
-}
-const { runCli } = await import('../src/cli.js');
+// no top-level await: the standalone executable runs this bundle as a CommonJS function
+if (!answeredAlone(args)) void main();
 
-// Ctrl-C exits at once, unless a command holds the interrupt to undo what it changed first (a
-// second Ctrl-C still exits).
-const interrupt = new AbortController();
-let holders = 0;
-for (const sig of ['SIGINT', 'SIGTERM'] as const)
-  process.on(sig, () => {
-    if (holders === 0 || interrupt.signal.aborted) process.exit(130);
-    interrupt.abort();
+async function main(): Promise<void> {
+  const { runCli } = await import('../src/cli.js');
+
+  // Ctrl-C exits at once, unless a command holds the interrupt to undo what it changed first (a
+  // second Ctrl-C still exits).
+  const interrupt = new AbortController();
+  let holders = 0;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.on(sig, () => {
+      if (holders === 0 || interrupt.signal.aborted) process.exit(130);
+      interrupt.abort();
+    });
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
   });
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-  throw e;
-});
 
-const code = await runCli(args, {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  env: process.env,
-  interrupt: {
-    signal: interrupt.signal,
-    hold: () => {
-      holders++;
-      return () => {
-        holders--;
-      };
+  process.exitCode = await runCli(args, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    interrupt: {
+      signal: interrupt.signal,
+      hold: () => {
+        holders++;
+        return () => {
+          holders--;
+        };
+      },
     },
-  },
-});
-process.exitCode = code;
+  });
+}

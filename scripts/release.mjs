@@ -55,38 +55,62 @@ async function nodeBinary(p) {
   return target;
 }
 
-/** One ESM file, tree-shaken, no chunks: a SEA runs a single script. */
-async function bundle(file) {
-  await build({
-    entryPoints: ['cmd/kubectl-volsync_perms.ts'],
-    outfile: file,
+const stubReactDevtools = {
+  // Ink imports react-devtools-core only when DEV is set; it is not shipped
+  name: 'stub-react-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'stub', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {};' }));
+  },
+};
+
+/**
+ * Two CommonJS files, tree-shaken, no chunks (a SEA cannot import from its assets): the CLI as
+ * one function of `require`, which the small SEA main (cmd/sea-main.ts) compiles only when the
+ * command is more than `version`.
+ */
+async function bundle(cliFile, mainFile) {
+  const common = {
     bundle: true,
     splitting: false,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node24',
     minify: true,
     legalComments: 'none',
-    loader: { '.sh': 'text' },
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
     define: { __VERSION__: JSON.stringify(pkg.version) },
-    plugins: [
-      {
-        // Ink imports react-devtools-core only when DEV is set; it is not shipped
-        name: 'stub-react-devtools',
-        setup(b) {
-          b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
-            path: 'stub',
-            namespace: 'stub',
-          }));
-          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {};' }));
-        },
-      },
-    ],
     logLevel: 'warning',
+  };
+  await build({
+    ...common,
+    entryPoints: ['cmd/kubectl-volsync_perms.ts'],
+    outfile: cliFile,
+    loader: { '.sh': 'text' },
+    // yargs (help, usage errors) locates itself by import.meta.url, which CommonJS lacks
+    define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
+    banner: {
+      js: "(function (require) { const __importMetaUrl = require('node:url').pathToFileURL(process.execPath).href;",
+    },
+    footer: { js: '})' },
+    plugins: [stubReactDevtools],
   });
+  await build({ ...common, entryPoints: ['cmd/sea-main.ts'], outfile: mainFile });
+}
+
+/**
+ * V8's code cache for the CLI, made by the Node that runs inside the linux/amd64 executable after
+ * it ran `explain --demo`, so the functions a run needs are in it, not only the top level.
+ */
+function codeCache(hostBinary, cliFile, cacheFile) {
+  const script = `
+    const { Script } = require('node:vm');
+    const { readFileSync, writeFileSync } = require('node:fs');
+    const cli = new Script(readFileSync(${JSON.stringify(cliFile)}, 'utf8'), { filename: 'kubectl-volsync_perms.cjs' });
+    process.argv.splice(1, Infinity, 'kubectl-volsync_perms', 'explain', 'ns/default', '--demo', '-o', 'wide');
+    process.on('beforeExit', () => writeFileSync(${JSON.stringify(cacheFile)}, cli.createCachedData()));
+    cli.runInThisContext()(require);
+  `;
+  run(hostBinary, ['-e', script], { env: { ...process.env, NO_COLOR: '1' } });
 }
 
 const sha256 = async (file) =>
@@ -101,10 +125,13 @@ async function main() {
     );
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
-  const script = join(out, `${bin}.mjs`);
-  await bundle(script);
+  const cliFile = join(out, 'cli.cjs');
+  const mainFile = join(out, 'sea-main.cjs');
+  const cacheFile = join(out, 'cli.cache');
+  await bundle(cliFile, mainFile);
   const hostBinary = await nodeBinary(platforms[0]);
   const host = platforms[0];
+  codeCache(hostBinary, cliFile, cacheFile);
   const entries = [];
   for (const p of platforms) {
     const dir = join(out, `${p.os}-${p.arch}`);
@@ -116,14 +143,17 @@ async function main() {
       JSON.stringify({
         // relative to release/, where it runs: the blob records the script's path, and an
         // absolute one would make the archives differ between checkouts
-        main: relative(out, script),
-        mainFormat: 'module',
+        main: relative(out, mainFile),
         executable: await nodeBinary(p),
         output: relative(out, exe),
         disableExperimentalSEAWarning: true,
         useSnapshot: false,
-        // V8's code cache is valid only for the platform that builds it (this script's)
-        useCodeCache: p === host,
+        useCodeCache: false,
+        assets: {
+          'cli.cjs': relative(out, cliFile),
+          // V8's code cache is valid only for the platform that builds it (this script's)
+          ...(p === host && { 'cli.cache': relative(out, cacheFile) }),
+        },
       }),
     );
     run(hostBinary, ['--build-sea', relative(out, config)], { cwd: out });

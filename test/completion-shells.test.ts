@@ -7,9 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 const path = [resolve('dist'), dirname(process.execPath), process.env['PATH'] ?? ''].join(
   delimiter,
 );
-const socket = `volsync-perms-complete-${process.pid}`;
+// a server per test: a new session on a socket whose server is still exiting fails at random
+let serverNo = 0;
 const tmux = (...args: string[]) =>
-  spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  spawnSync('tmux', ['-L', `volsync-perms-complete-${process.pid}-${serverNo}`, ...args], {
+    encoding: 'utf8',
+  });
 
 /** The screen once `expected` shows on it, or the last screen after 15 s. */
 async function screenWith(expected: RegExp): Promise<string> {
@@ -49,6 +52,7 @@ const type = (text: string) => {
 
 afterEach(() => {
   tmux('kill-server');
+  serverNo++;
 });
 
 describe('completion in real interactive shells (tmux)', () => {

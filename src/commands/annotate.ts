@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import type { KubeClient } from '../adapters/cluster/client.js';
 import {
   planAnnotate,
@@ -6,13 +5,12 @@ import {
   type AnnotateRequest,
   type MoverRef,
 } from '../core/plans/annotate.js';
-import type { PolicyApis } from '../core/snapshot.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { ApplyRefused, exitCodes, UsageError } from '../errors.js';
 import { renderAnnotatePreview } from '../render/annotate-preview.js';
 import { renderManifestYaml } from '../render/json.js';
-import type { Chosen } from './chosen.js';
 import { write, type Deps } from './deps.js';
+import { policyApiFlag } from './policy-api-flag.js';
 import { parseResourceRef } from './resource-ref.js';
 import { completeScope } from './explain.js';
 import { resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
@@ -28,13 +26,6 @@ export interface AnnotateArgs extends GlobalArgs {
   'policy-api'?: string;
   apply: boolean;
 }
-
-/** --policy-api: what the target cluster of -f/-k/--demo serves (ValidatingAdmissionPolicy is v1 from 1.30). */
-const policyApiFlag: Record<string, PolicyApis> = {
-  v1: { mutating: 'v1', validating: 'v1' },
-  v1beta1: { mutating: 'v1beta1', validating: 'v1' },
-  none: { mutating: null, validating: 'v1' },
-};
 
 /** `--scoped rs/a,rd/b` (repeatable) as mover references. */
 export function parseScoped(values: string[]): MoverRef[] {
@@ -185,72 +176,5 @@ async function readNamespace(
     snapshot: await cluster.read(scope),
     client: cluster.client,
     reread: (dryRun) => (dryRun ? verifying : cluster).read(scope),
-  };
-}
-
-export function annotateCommand(
-  chosen: Chosen,
-  deps: Deps,
-): CommandModule<GlobalArgs, AnnotateArgs> {
-  return {
-    command: 'annotate [target]',
-    describe: 'Grant or remove privileged movers on a namespace, with every mover before and after',
-    builder: (y: Argv<GlobalArgs>) =>
-      y
-        .positional('target', { type: 'string', describe: 'The namespace: ns/NAME or NAME' })
-        .option('privileged', {
-          type: 'boolean',
-          describe: 'Set volsync.backube/privileged-movers=true; --privileged=false removes it',
-        })
-        .option('scoped', {
-          type: 'string',
-          array: true,
-          default: [] as string[],
-          describe:
-            'The movers the privilege is for (rs/NAME,rd/NAME); others sharing the namespace keep their identity through an admission policy, or the change is refused',
-        })
-        .option('all-movers', {
-          type: 'boolean',
-          default: false,
-          describe: 'With --apply: the change may alter every mover of the namespace',
-        })
-        .option('prune-stale-grants', {
-          type: 'boolean',
-          default: false,
-          describe:
-            'With --privileged=false --apply: delete the per-mover Roles that keep the SCC grant (VolSync recreates them without it)',
-        })
-        .option('deny-others', {
-          type: 'boolean',
-          default: false,
-          describe:
-            'With --scoped, where the cluster has no MutatingAdmissionPolicy: reject the privileged pods of the other movers (ValidatingAdmissionPolicy) instead of refusing',
-        })
-        .option('policy-api', {
-          type: 'string',
-          choices: Object.keys(policyApiFlag),
-          describe:
-            'With -f/-k/--demo: the MutatingAdmissionPolicy version the target cluster serves (v1, v1beta1, none); discovered on a live cluster',
-        })
-        .option('apply', {
-          type: 'boolean',
-          default: false,
-          describe: 'Write the change (default: print what would change)',
-        })
-        .example(
-          'kubectl volsync-perms annotate ns/default --privileged --demo',
-          'Who else a namespace-wide grant makes root',
-        )
-        .example(
-          'kubectl volsync-perms annotate ns/backup-root --privileged --scoped rs/structurizr --apply',
-          'Grant it to the one mover of a namespace, and record that scope',
-        )
-        .example(
-          'kubectl volsync-perms annotate ns/default --privileged=false --all-movers --prune-stale-grants --apply',
-          'Remove the grant and the SCC rules VolSync leaves behind',
-        ),
-    handler: (a) => {
-      chosen.set(() => runAnnotate(a, deps));
-    },
   };
 }

@@ -1,16 +1,14 @@
-import type { Argv, CommandModule } from 'yargs';
 import { resolveSubjectReport, type SubjectRef } from '../core/report/resolve-report.js';
 import { InputError, UsageError } from '../errors.js';
 import { parseResourceRef } from './resource-ref.js';
 import { jsonChunks, yamlChunks } from '../render/json.js';
 import { renderTrace } from '../render/trace-table.js';
-import type { Chosen } from './chosen.js';
 import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
 import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { openSource, validateSource } from './source.js';
 
-interface EffectiveUidArgs extends GlobalArgs {
+export interface EffectiveUidArgs extends GlobalArgs {
   target?: string;
 }
 
@@ -67,37 +65,4 @@ export async function runEffectiveUid(a: EffectiveUidArgs, deps: Deps): Promise<
       renderTrace(report, { wide: a.output === 'wide', paint: resolvePaint(a, deps) }),
     );
   return exitCodeFor(report, a);
-}
-
-export function effectiveUidCommand(
-  chosen: Chosen,
-  deps: Deps,
-): CommandModule<GlobalArgs, EffectiveUidArgs> {
-  return {
-    command: 'effective-uid [target]',
-    describe:
-      'One mover, Pod or workload, layer by layer: image, pod, container, volsync, admission, runtime',
-    builder: (y: Argv<GlobalArgs>) =>
-      y
-        .positional('target', {
-          type: 'string',
-          describe:
-            'TYPE/NAME: rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset',
-        })
-        .example(
-          'kubectl volsync-perms effective-uid rd/bookstack-dst -n default',
-          'One mover of the current cluster, layer by layer',
-        )
-        .example(
-          'kubectl volsync-perms effective-uid rs/bookstack --demo',
-          'Why the bookstack mover runs as UID 0',
-        )
-        .example(
-          'kubectl volsync-perms effective-uid deploy/app -n media -f app.yaml -o json',
-          'Any workload, as JSON',
-        ),
-    handler: (a) => {
-      chosen.set(() => runEffectiveUid(a, deps));
-    },
-  };
 }

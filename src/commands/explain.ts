@@ -1,18 +1,16 @@
 import { fieldLocator } from '../adapters/manifests/locate.js';
-import type { Argv, CommandModule } from 'yargs';
 import { resolveReport, type Scope } from '../core/report/resolve-report.js';
 import { UsageError } from '../errors.js';
 import { renderExplainTable } from '../render/explain-table.js';
 import { jsonChunks, yamlChunks } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
 import { version } from '../version.js';
-import type { Chosen } from './chosen.js';
 import { write, writeChunks, type Deps } from './deps.js';
 import { exitCodeFor } from './exit-code.js';
 import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { imageUserFlags, isOffline, openSource, rereadManifest, validateSource } from './source.js';
 
-interface ExplainArgs extends GlobalArgs {
+export interface ExplainArgs extends GlobalArgs {
   target?: string;
 }
 
@@ -68,36 +66,4 @@ export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
     );
   }
   return exitCodeFor(report, a);
-}
-
-export function explainCommand(chosen: Chosen, deps: Deps): CommandModule<GlobalArgs, ExplainArgs> {
-  return {
-    command: 'explain [target]',
-    describe: 'Every mover of a namespace: its effective identity, why, and what it breaks',
-    builder: (y: Argv<GlobalArgs>) =>
-      y
-        .positional('target', {
-          type: 'string',
-          describe: 'ns/NAME or NAME (default: -n, else "default")',
-        })
-        .example(
-          'kubectl volsync-perms explain ns/default',
-          "The movers of namespace default in the current context's cluster",
-        )
-        .example(
-          'kubectl volsync-perms explain ns/default --demo',
-          'The incident: five kopia movers at UID 0',
-        )
-        .example(
-          'kubectl volsync-perms explain -A -f ./rendered/',
-          'Every namespace of a manifest tree',
-        )
-        .example(
-          'kubectl volsync-perms explain -A -k ./cluster --exit-code -o sarif',
-          'A CI gate with code-scanning output',
-        ),
-    handler: (a) => {
-      chosen.set(() => runExplain(a, deps));
-    },
-  };
 }

@@ -1,4 +1,3 @@
-import type { Argv, CommandModule } from 'yargs';
 import type { KubeClient } from '../adapters/cluster/client.js';
 import { planFix } from '../core/plans/fix-plan.js';
 import type { FixRequest, VolumeRole } from '../core/plans/fix-target.js';
@@ -6,7 +5,6 @@ import type { Snapshot } from '../core/snapshot.js';
 import { exitCodes, UsageError } from '../errors.js';
 import { renderFixJobPreview } from '../render/fix-job-preview.js';
 import { renderManifestYaml } from '../render/json.js';
-import type { Chosen } from './chosen.js';
 import { write, type Deps } from './deps.js';
 import { parseResourceRef } from './resource-ref.js';
 import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
@@ -134,82 +132,4 @@ async function readTarget(
   const request = completeFixRequest(a, cluster.defaultNamespace);
   const snapshot = await cluster.read({ all: false, namespace: request.namespace });
   return { request, snapshot, client: cluster.client };
-}
-
-export function fixJobCommand(chosen: Chosen, deps: Deps): CommandModule<GlobalArgs, FixJobArgs> {
-  return {
-    command: 'fix-job [target]',
-    describe: 'A least-privileged Job that gives a volume back its intended owner, previewed first',
-    builder: (y: Argv<GlobalArgs>) =>
-      y
-        .positional('target', {
-          type: 'string',
-          describe:
-            'rs/NAME or rd/NAME (a mover: its volume and moverSecurityContext owner), or pvc/NAME',
-        })
-        .option('volume', {
-          type: 'string',
-          choices: ['data', 'repository', 'cache'],
-          describe:
-            "Which volume of the mover: its data PVC, kopia's filesystem repository, or its cache",
-        })
-        .option('uid', { type: 'number', describe: 'The owner UID (required with pvc/NAME)' })
-        .option('gid', { type: 'number', describe: 'The owner GID (required with pvc/NAME)' })
-        .option('only-uid', {
-          type: 'number',
-          describe: 'Change only files owned by this UID (e.g. 0: what a root mover wrote)',
-        })
-        .option('image', {
-          type: 'string',
-          describe:
-            'Image to run the repair in (default: the VolSync mover image the cluster uses)',
-        })
-        .option('deadline', {
-          type: 'string',
-          default: '1h',
-          describe: "The Job's activeDeadlineSeconds, as a duration",
-        })
-        .option('apply', {
-          type: 'boolean',
-          default: false,
-          describe: 'Create the Job (default: print what would be created)',
-        })
-        .option('count', {
-          type: 'boolean',
-          default: false,
-          describe:
-            'Run a read-only Job (volume mounted read-only, DAC_OVERRIDE only) that counts the files --apply would change, then delete it',
-        })
-        .option('wait', {
-          type: 'boolean',
-          default: false,
-          describe: 'With --apply: wait for the Job, print its summary, then delete it',
-        })
-        .option('timeout', {
-          type: 'string',
-          default: '0',
-          describe: "With --wait: give up after this long (0: the Job's deadline plus a minute)",
-        })
-        .option('relax-psa', {
-          type: 'boolean',
-          default: false,
-          describe:
-            "With --apply --wait or --count: set Pod Security enforce=baseline on a stricter namespace for the Job's lifetime, then restore it",
-        })
-        .example(
-          'kubectl volsync-perms fix-job rs/bookstack --volume repository --only-uid 0 --demo',
-          'Preview the repair of what a root mover wrote to a kopia repository',
-        )
-        .example(
-          'kubectl volsync-perms fix-job pvc/data --uid 1000 --gid 1000 -n media -o yaml',
-          'The Job alone, to commit or pipe to kubectl apply -f -',
-        )
-        .example(
-          'kubectl volsync-perms fix-job rs/app -n media --apply --wait --relax-psa',
-          'Run it, with Pod Security relaxed to baseline for its lifetime',
-        ),
-    handler: (a) => {
-      chosen.set(() => runFixJob(a, deps));
-    },
-  };
 }

@@ -37,7 +37,7 @@ function cacheDirOf(env: Record<string, string | undefined>): string | undefined
 /**
  * Adds what the registries say about the snapshot's images (config User, /etc/passwd,
  * /etc/group) between the --image-user facts, which still win, and the built-in table, which
- * still answers when a registry cannot. The embedded demo never leaves the machine.
+ * still answers when a registry cannot.
  */
 export async function withRegistryFacts(
   a: GlobalArgs,
@@ -48,7 +48,6 @@ export async function withRegistryFacts(
   /** Pull secrets read from the cluster (--use-pull-secrets): tried before the docker config. */
   pullAuths: Auths[] = [],
 ): Promise<Snapshot> {
-  if (a.demo) return snapshot;
   const platform = parsePlatform(a.platform);
   const cacheDir = cacheDirOf(deps.env);
   const target = focus && indexSnapshot(snapshot).get(focus.kind, focus.namespace, focus.name);

@@ -7,7 +7,6 @@ import type { Scope } from '../core/report/resolve-report.js';
 import { offlineSnapshot, type Snapshot } from '../core/snapshot.js';
 import { demoFile, demoManifests } from '../adapters/manifests/demo-manifests.js';
 import { parseYamlText, type ParseResult } from '../adapters/manifests/parse-yaml.js';
-import { readFilenames, readKustomize } from '../adapters/manifests/read-sources.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
@@ -48,6 +47,12 @@ export const isOffline = (a: GlobalArgs) =>
 /** Completes the source from the flags (and the kubeconfig for a cluster); reads nothing yet. */
 export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
   const imageFacts = imageUserFlags(a);
+  // registry and file readers load crypto, zlib, child_process: none of it is needed by --demo
+  if (a.demo)
+    return {
+      defaultNamespace: a.namespace ?? 'default',
+      read: () => Promise.resolve(readOffline(a, deps, imageFacts)),
+    };
   const { withRegistryFacts } = await import('./image-facts.js');
   if (isOffline(a))
     return {
@@ -83,8 +88,11 @@ export function imageUserFlags(a: GlobalArgs): ImageFacts[] {
 async function readOffline(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]): Promise<Snapshot> {
   const out: ParseResult = { objects: [], skipped: [], ignored: 0 };
   if (a.demo) parseYamlText(demoManifests, demoFile, 1, out);
-  else if (a.kustomize !== undefined) await readKustomize(a.kustomize, out, deps.kubectl);
-  else await readFilenames(a.filename, deps.stdin, out);
+  else {
+    const { readFilenames, readKustomize } = await import('../adapters/manifests/read-sources.js');
+    if (a.kustomize !== undefined) await readKustomize(a.kustomize, out, deps.kubectl);
+    else await readFilenames(a.filename, deps.stdin, out);
+  }
   for (const s of out.skipped.slice(0, 5))
     deps.stderr.write(`warning: ${s}: not a Kubernetes object (no apiVersion/kind); skipped\n`);
   if (out.skipped.length > 5)

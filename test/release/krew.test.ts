@@ -152,13 +152,15 @@ describe('the krew release', () => {
     expect(list.stdout).toContain(join(root, 'bin', 'kubectl-volsync_perms'));
   });
 
-  it('the standalone executable prints what the npm build prints (explain --demo, a usage error)', () => {
+  it('the standalone executable prints what the npm build prints (explain --demo, help, usage errors)', () => {
     const exe = resolve('release/linux-amd64/kubectl-volsync_perms');
     for (const args of [
       ['version'],
       ['explain', 'ns/default', '--demo'],
       ['effective-uid', 'rs/bookstack', '--demo', '-o', 'json'],
       ['explain', '--bogus'],
+      ['annotate', '--help'],
+      ['fix-job', 'pvc/data', '--uid', '-1', '--gid', '0', '--demo'],
     ]) {
       const sea = run(exe, args, { NO_COLOR: '1' });
       const npm = run(process.execPath, ['dist/kubectl-volsync_perms', ...args], { NO_COLOR: '1' });

@@ -1,0 +1,251 @@
+import type { AnnotateArgs } from '../commands/annotate.js';
+import type { EffectiveUidArgs } from '../commands/effective-uid.js';
+import type { ExplainArgs } from '../commands/explain.js';
+import type { FixJobArgs } from '../commands/fix-job.js';
+import type { GlobalArgs } from '../commands/global-options.js';
+import { policyApiFlag } from '../commands/policy-api-flag.js';
+import type { CommandSpec } from './option-table.js';
+
+// The parsers fill every declared flag (defaults included): a command's args type is the shape of
+// its table, hence the casts in `run`.
+
+const explain: CommandSpec = {
+  name: 'explain',
+  describe: 'Every mover of a namespace: its effective identity, why, and what it breaks',
+  positional: {
+    name: 'target',
+    describe: 'ns/NAME or NAME (default: -n, else "default")',
+    completes: 'ns',
+  },
+  options: {},
+  examples: [
+    [
+      'kubectl volsync-perms explain ns/default',
+      "The movers of namespace default in the current context's cluster",
+    ],
+    ['kubectl volsync-perms explain ns/default --demo', 'The incident: five kopia movers at UID 0'],
+    ['kubectl volsync-perms explain -A -f ./rendered/', 'Every namespace of a manifest tree'],
+    [
+      'kubectl volsync-perms explain -A -k ./cluster --exit-code -o sarif',
+      'A CI gate with code-scanning output',
+    ],
+  ],
+  run: async (a, deps) =>
+    (await import('../commands/explain.js')).runExplain(a as unknown as ExplainArgs, deps),
+};
+
+const effectiveUid: CommandSpec = {
+  name: 'effective-uid',
+  describe:
+    'One mover, Pod or workload, layer by layer: image, pod, container, volsync, admission, runtime',
+  positional: {
+    name: 'target',
+    describe:
+      'TYPE/NAME: rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset',
+    completes: 'ref',
+  },
+  options: {},
+  examples: [
+    [
+      'kubectl volsync-perms effective-uid rd/bookstack-dst -n default',
+      'One mover of the current cluster, layer by layer',
+    ],
+    [
+      'kubectl volsync-perms effective-uid rs/bookstack --demo',
+      'Why the bookstack mover runs as UID 0',
+    ],
+    [
+      'kubectl volsync-perms effective-uid deploy/app -n media -f app.yaml -o json',
+      'Any workload, as JSON',
+    ],
+  ],
+  run: async (a, deps) =>
+    (await import('../commands/effective-uid.js')).runEffectiveUid(
+      a as unknown as EffectiveUidArgs,
+      deps,
+    ),
+};
+
+const fixJob: CommandSpec = {
+  name: 'fix-job',
+  describe: 'A least-privileged Job that gives a volume back its intended owner, previewed first',
+  positional: {
+    name: 'target',
+    describe:
+      'rs/NAME or rd/NAME (a mover: its volume and moverSecurityContext owner), or pvc/NAME',
+    completes: 'ref',
+  },
+  options: {
+    volume: {
+      type: 'string',
+      choices: ['data', 'repository', 'cache'],
+      describe:
+        "Which volume of the mover: its data PVC, kopia's filesystem repository, or its cache",
+    },
+    uid: { type: 'number', describe: 'The owner UID (required with pvc/NAME)' },
+    gid: { type: 'number', describe: 'The owner GID (required with pvc/NAME)' },
+    'only-uid': {
+      type: 'number',
+      describe: 'Change only files owned by this UID (e.g. 0: what a root mover wrote)',
+    },
+    image: {
+      type: 'string',
+      describe: 'Image to run the repair in (default: the VolSync mover image the cluster uses)',
+    },
+    deadline: {
+      type: 'string',
+      default: '1h',
+      describe: "The Job's activeDeadlineSeconds, as a duration",
+    },
+    apply: {
+      type: 'boolean',
+      default: false,
+      describe: 'Create the Job (default: print what would be created)',
+    },
+    count: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Run a read-only Job (volume mounted read-only, DAC_OVERRIDE only) that counts the files --apply would change, then delete it',
+    },
+    wait: {
+      type: 'boolean',
+      default: false,
+      describe: 'With --apply: wait for the Job, print its summary, then delete it',
+    },
+    timeout: {
+      type: 'string',
+      default: '0',
+      describe: "With --wait: give up after this long (0: the Job's deadline plus a minute)",
+    },
+    'relax-psa': {
+      type: 'boolean',
+      default: false,
+      describe:
+        "With --apply --wait or --count: set Pod Security enforce=baseline on a stricter namespace for the Job's lifetime, then restore it",
+    },
+  },
+  examples: [
+    [
+      'kubectl volsync-perms fix-job rs/bookstack --volume repository --only-uid 0 --demo',
+      'Preview the repair of what a root mover wrote to a kopia repository',
+    ],
+    [
+      'kubectl volsync-perms fix-job pvc/data --uid 1000 --gid 1000 -n media -o yaml',
+      'The Job alone, to commit or pipe to kubectl apply -f -',
+    ],
+    [
+      'kubectl volsync-perms fix-job rs/app -n media --apply --wait --relax-psa',
+      'Run it, with Pod Security relaxed to baseline for its lifetime',
+    ],
+  ],
+  run: async (a, deps) =>
+    (await import('../commands/fix-job.js')).runFixJob(a as unknown as FixJobArgs, deps),
+};
+
+const annotate: CommandSpec = {
+  name: 'annotate',
+  describe: 'Grant or remove privileged movers on a namespace, with every mover before and after',
+  positional: { name: 'target', describe: 'The namespace: ns/NAME or NAME', completes: 'ns' },
+  options: {
+    privileged: {
+      type: 'boolean',
+      describe: 'Set volsync.backube/privileged-movers=true; --privileged=false removes it',
+    },
+    scoped: {
+      type: 'string',
+      array: true,
+      default: [],
+      describe:
+        'The movers the privilege is for (rs/NAME,rd/NAME); others sharing the namespace keep their identity through an admission policy, or the change is refused',
+    },
+    'all-movers': {
+      type: 'boolean',
+      default: false,
+      describe: 'With --apply: the change may alter every mover of the namespace',
+    },
+    'prune-stale-grants': {
+      type: 'boolean',
+      default: false,
+      describe:
+        'With --privileged=false --apply: delete the per-mover Roles that keep the SCC grant (VolSync recreates them without it)',
+    },
+    'deny-others': {
+      type: 'boolean',
+      default: false,
+      describe:
+        'With --scoped, where the cluster has no MutatingAdmissionPolicy: reject the privileged pods of the other movers (ValidatingAdmissionPolicy) instead of refusing',
+    },
+    'policy-api': {
+      type: 'string',
+      choices: Object.keys(policyApiFlag),
+      describe:
+        'With -f/-k/--demo: the MutatingAdmissionPolicy version the target cluster serves (v1, v1beta1, none); discovered on a live cluster',
+    },
+    apply: {
+      type: 'boolean',
+      default: false,
+      describe: 'Write the change (default: print what would change)',
+    },
+  },
+  examples: [
+    [
+      'kubectl volsync-perms annotate ns/default --privileged --demo',
+      'Who else a namespace-wide grant makes root',
+    ],
+    [
+      'kubectl volsync-perms annotate ns/backup-root --privileged --scoped rs/structurizr --apply',
+      'Grant it to the one mover of a namespace, and record that scope',
+    ],
+    [
+      'kubectl volsync-perms annotate ns/default --privileged=false --all-movers --prune-stale-grants --apply',
+      'Remove the grant and the SCC rules VolSync leaves behind',
+    ],
+  ],
+  run: async (a, deps) =>
+    (await import('../commands/annotate.js')).runAnnotate(a as unknown as AnnotateArgs, deps),
+};
+
+const version: CommandSpec = {
+  name: 'version',
+  describe: 'Print the plugin version',
+  options: {},
+  examples: [],
+  run: async (a, deps) =>
+    Promise.resolve(
+      (await import('../commands/version.js')).runVersion(a as unknown as GlobalArgs, deps),
+    ),
+};
+
+const completion: CommandSpec = {
+  name: 'completion',
+  describe:
+    'Print the shell completion script: bash, zsh, fish, or kubectl (kubectl_complete-volsync_perms)',
+  positional: { name: 'shell', describe: 'bash, zsh, fish, kubectl' },
+  options: {},
+  examples: [
+    [
+      'kubectl volsync-perms completion bash > /etc/bash_completion.d/kubectl-volsync_perms',
+      'bash',
+    ],
+    [
+      'kubectl volsync-perms completion kubectl > ~/.krew/bin/kubectl_complete-volsync_perms && chmod +x ~/.krew/bin/kubectl_complete-volsync_perms',
+      'Completion of `kubectl volsync-perms ...` (kubectl >= 1.26)',
+    ],
+  ],
+  run: async (a, deps) =>
+    (await import('../commands/completion.js')).runCompletion(
+      a['shell'] as string | undefined,
+      deps,
+    ),
+};
+
+/** Every command, in the order help lists them. */
+export const commandTable: readonly CommandSpec[] = [
+  explain,
+  effectiveUid,
+  fixJob,
+  annotate,
+  version,
+  completion,
+];
