@@ -253,6 +253,33 @@ const cases: [string, string[]][] = [
   ['error-bad-security-context', ['explain', '-f', fx('bad-security-context.yaml')]],
   ['error-empty-input', ['explain', '-f', fx('empty.yaml')]],
   ['error-bad-image-user', ['explain', '--demo', '--image-user', 'nouser']],
+  // a Flux repository (test/fixtures/flux): substitution, components, a label, a SOPS source,
+  // a misnamed variable, an unrendered Namespace manifest, a Kustomization Flux would fail
+  ['explain-flux-all', ['explain', '-A', '--flux', fx('flux/kubernetes')]],
+  [
+    'explain-flux-media-sarif',
+    ['explain', 'ns/media', '--flux', fx('flux/kubernetes'), '-o', 'sarif'],
+  ],
+  [
+    'effective-uid-flux-jellyfin',
+    ['effective-uid', 'rs/jellyfin', '-n', 'media', '--flux', fx('flux/kubernetes')],
+  ],
+  [
+    'fix-job-flux-sonarr-yaml',
+    ['fix-job', 'rs/sonarr', '-n', 'media', '--flux', fx('flux/kubernetes'), '-o', 'yaml'],
+  ],
+  [
+    'annotate-flux-media',
+    ['annotate', 'ns/media', '--privileged', '--flux', fx('flux/kubernetes')],
+  ],
+  ['error-flux-missing', ['explain', '--flux', fx('flux/nope')]],
+  [
+    'error-flux-no-kustomization',
+    ['explain', '--flux', fx('kustomize/../flux/kubernetes/components')],
+  ],
+  ['error-flux-with-demo', ['explain', '--flux', fx('flux/kubernetes'), '--demo']],
+  ['error-flux-root-without-flux', ['explain', '--flux-root', '.', '--demo']],
+  ['error-diff-against-demo', ['explain', '--demo', '--diff-against', 'HEAD']],
 ];
 
 describe('golden output of every command', () => {

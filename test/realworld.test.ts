@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { golden, runCliCaptured } from './run-cli.js';
+import { golden, runCliCaptured, sarifLocation } from './run-cli.js';
 
 /**
  * Public Flux repositories rendered as Flux applies them (DESIGN.md §7), read in place: the
@@ -35,25 +35,11 @@ describe('real GitOps repositories (../shared/corpus/realworld)', () => {
 
   it('locates the incident finding at the annotation line of the rendered Namespace (SARIF)', async () => {
     const r = await runCliCaptured(['explain', '-A', '-f', incident, '-o', 'sarif']);
-    const results = (
-      JSON.parse(r.stdout) as {
-        runs: {
-          results: {
-            ruleId: string;
-            locations: {
-              physicalLocation: {
-                artifactLocation: { uri: string };
-                region: { startLine: number };
-              };
-            }[];
-          }[];
-        }[];
-      }
-    ).runs[0]?.results;
-    const vp001 = results?.find((x) => x.ruleId === 'VP001')?.locations[0]?.physicalLocation;
-    expect(vp001?.artifactLocation.uri).toBe(join(incident, 'default.yaml'));
     // default.yaml line 10: `    volsync.backube/privileged-movers: 'true'`
-    expect(vp001?.region.startLine).toBe(10);
+    expect(sarifLocation(r.stdout, 'VP001')).toEqual({
+      uri: join(incident, 'default.yaml'),
+      line: 10,
+    });
     await expect(golden(r)).toMatchFileSnapshot('golden/realworld/incident-sarif.txt');
   });
 });

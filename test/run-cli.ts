@@ -38,3 +38,24 @@ export async function runCliCaptured(
 
 export const golden = (r: CliResult) =>
   `exit: ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+
+/** Where SARIF output puts the first result of a rule: its file and line. */
+export function sarifLocation(
+  sarif: string,
+  ruleId: string,
+): { uri: string; line: number } | undefined {
+  const results = (
+    JSON.parse(sarif) as {
+      runs: {
+        results: {
+          ruleId: string;
+          locations: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          }[];
+        }[];
+      }[];
+    }
+  ).runs[0]?.results;
+  const at = results?.find((x) => x.ruleId === ruleId)?.locations[0]?.physicalLocation;
+  return at && { uri: at.artifactLocation.uri, line: at.region.startLine };
+}

@@ -17,7 +17,13 @@ const explain: CommandSpec = {
     describe: 'ns/NAME or NAME (default: -n, else "default")',
     completes: 'ns',
   },
-  options: {},
+  options: {
+    'diff-against': {
+      type: 'string',
+      describe:
+        'With --flux, -k or -f: list only the movers whose identity differs from the same sources at this git ref (the pull-request view)',
+    },
+  },
   examples: [
     [
       'kubectl volsync-perms explain ns/default',
@@ -28,6 +34,10 @@ const explain: CommandSpec = {
     [
       'kubectl volsync-perms explain -A -k ./cluster --exit-code -o sarif',
       'A CI gate with code-scanning output',
+    ],
+    [
+      'kubectl volsync-perms explain -A --flux kubernetes/ --diff-against origin/main',
+      'Which movers a pull request to a Flux repository changes',
     ],
   ],
   run: async (a, deps) =>

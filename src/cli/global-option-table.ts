@@ -77,6 +77,18 @@ export const globalOptionTable: OptionTable = {
     describe: 'Kustomization directory, rendered with kubectl kustomize',
     group: 'Sources:',
   },
+  flux: {
+    type: 'string',
+    describe:
+      'Flux repository directory (or a Flux Kustomization file): rendered as kustomize-controller would, substitutions included',
+    group: 'Sources:',
+  },
+  'flux-root': {
+    type: 'string',
+    describe:
+      'With --flux: the directory spec.path is relative to (default: found from the Kustomizations, else the .git directory)',
+    group: 'Sources:',
+  },
   demo: {
     type: 'boolean',
     default: false,

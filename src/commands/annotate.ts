@@ -7,7 +7,7 @@ import {
 } from '../core/plans/annotate.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { ApplyRefused, exitCodes, UsageError } from '../errors.js';
-import { renderAnnotatePreview } from '../render/annotate-preview.js';
+import { renderAnnotatePreview, renderNamespacePatch } from '../render/annotate-preview.js';
 import { renderManifestYaml } from '../render/json.js';
 import { write, type Deps } from './deps.js';
 import { policyApiFlag } from './policy-api-flag.js';
@@ -100,21 +100,29 @@ export async function runAnnotate(a: AnnotateArgs, deps: Deps): Promise<number> 
       deps.stderr.write(
         `Also delete (from the repository, or kubectl delete): ${plan.deletes.map((d) => `${d.kind}/${d.name}`).join(', ')}\n`,
       );
-    if (a.output === 'yaml') write(deps.stdout, objects.map(renderManifestYaml).join('---\n'));
+    const patch = plan.namespacePatch;
+    if (a.output === 'yaml')
+      write(
+        deps.stdout,
+        [...(patch ? [renderNamespacePatch(patch)] : []), ...objects.map(renderManifestYaml)].join(
+          '---\n',
+        ),
+      );
     else
       write(
         deps.stdout,
-        `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`,
+        `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects, ...(patch && { namespacePatch: patch }) }, null, 2)}\n`,
       );
     return exitCodes.ok;
   }
   write(deps.stdout, renderAnnotatePreview(plan, resolvePaint(a, deps)));
   if (plan.mechanism.kind === 'refused') throw refusal(plan);
-  const changes = plan.objects.length > 0 || plan.deletes.length > 0;
+  const changes =
+    plan.objects.length > 0 || plan.deletes.length > 0 || plan.namespacePatch !== undefined;
   if (!a.apply || !client || !reread) {
     if (changes)
       deps.stderr.write(
-        `Nothing was changed. ${isOffline(a) ? 'Use -o yaml for the objects to commit.' : 'Run again with --apply to write it.'}\n`,
+        `Nothing was changed. ${isOffline(a) ? 'Use -o yaml for what to commit.' : 'Run again with --apply to write it.'}\n`,
       );
     return a['exit-code'] && changes ? exitCodes.findings : exitCodes.ok;
   }

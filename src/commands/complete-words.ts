@@ -31,7 +31,7 @@ export interface Completion {
 }
 
 /** Flag values completed from files (the shell's own completion) instead of the cluster. */
-const fileFlags = new Set(['filename', 'f', 'kustomize', 'k', 'kubeconfig']);
+const fileFlags = new Set(['filename', 'f', 'kustomize', 'k', 'kubeconfig', 'flux', 'flux-root']);
 const outputs = ['table', 'wide', 'json', 'yaml', 'sarif'];
 /** The types `TYPE/NAME` arguments take, in kubectl's short names. */
 const refTypes: Record<string, string[]> = {

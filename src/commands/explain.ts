@@ -12,6 +12,7 @@ import { imageUserFlags, isOffline, openSource, rereadManifest, validateSource }
 
 export interface ExplainArgs extends GlobalArgs {
   target?: string;
+  'diff-against'?: string;
 }
 
 /** `ns/NAME`, `namespace/NAME`, `namespaces/NAME` or `NAME`; -A wins over both. */
@@ -35,8 +36,17 @@ export function completeScope(
 }
 
 export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
-  validateOutput(a.output, ['table', 'wide', 'json', 'yaml', 'sarif']);
+  validateOutput(
+    a.output,
+    a['diff-against'] === undefined
+      ? ['table', 'wide', 'json', 'yaml', 'sarif']
+      : ['table', 'json', 'yaml'],
+  );
   validateSource(a);
+  if (a['diff-against'] !== undefined && (!isOffline(a) || a.demo || a.filename.includes('-')))
+    throw new UsageError(
+      '--diff-against compares files of a git checkout: use it with --flux DIR, -k DIR or -f PATH',
+    );
   completeScope(a, 'default'); // a malformed target is a usage error before any read
   if (!isOffline(a)) {
     const { fleetContexts, runExplainFleet } = await import('./fleet.js');
@@ -48,6 +58,10 @@ export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
   const scope = completeScope(a, source.defaultNamespace);
   const snapshot = await source.read(scope);
   const report = resolveReport(snapshot, scope);
+  if (a['diff-against'] !== undefined) {
+    const { runIdentityDiff } = await import('./identity-diff.js');
+    return runIdentityDiff(a, a['diff-against'], report, scope, deps);
+  }
   const paint = resolvePaint(a, deps);
   if (a.output === 'json') await writeChunks(deps.stdout, jsonChunks(report));
   else if (a.output === 'yaml') await writeChunks(deps.stdout, yamlChunks(report));

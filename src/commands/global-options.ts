@@ -19,6 +19,8 @@ export interface GlobalArgs {
   color: string;
   filename: string[];
   kustomize?: string;
+  flux?: string;
+  'flux-root'?: string;
   demo: boolean;
   'image-user': string[];
   offline: boolean;

@@ -4,6 +4,7 @@ import type { ImageFacts } from '../core/identity/image.js';
 import { parseImageUserFlag } from '../core/identity/image-user-flag.js';
 import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
 import type { Scope } from '../core/report/resolve-report.js';
+import type { RepositoryFacts } from '../core/repository-facts.js';
 import { offlineSnapshot, type Snapshot } from '../core/snapshot.js';
 import { demoFile, demoManifests } from '../adapters/manifests/demo-manifests.js';
 import { parseYamlText, type ParseResult } from '../adapters/manifests/parse-yaml.js';
@@ -25,8 +26,13 @@ export interface Source {
 /** Checks that at most one offline source was asked for; none means the live cluster. */
 export function validateSource(a: GlobalArgs): void {
   const n =
-    (a.filename.length > 0 ? 1 : 0) + (a.kustomize !== undefined ? 1 : 0) + (a.demo ? 1 : 0);
-  if (n > 1) throw new UsageError('-f, -k and --demo are exclusive; pass one source');
+    (a.filename.length > 0 ? 1 : 0) +
+    (a.kustomize !== undefined ? 1 : 0) +
+    (a.flux !== undefined ? 1 : 0) +
+    (a.demo ? 1 : 0);
+  if (n > 1) throw new UsageError('-f, -k, --flux and --demo are exclusive; pass one source');
+  if (a['flux-root'] !== undefined && a.flux === undefined)
+    throw new UsageError('--flux-root says where a --flux repository starts; add --flux DIR');
   if (n > 0 && (a['all-contexts'] || a.context.length > 1))
     throw new UsageError(
       'several contexts scan live clusters: drop -f/-k/--demo, or pass one --context',
@@ -42,7 +48,7 @@ export function validateSource(a: GlobalArgs): void {
 }
 
 export const isOffline = (a: GlobalArgs) =>
-  a.filename.length > 0 || a.kustomize !== undefined || a.demo;
+  a.filename.length > 0 || a.kustomize !== undefined || a.flux !== undefined || a.demo;
 
 /** Completes the source from the flags (and the kubeconfig for a cluster); reads nothing yet. */
 export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
@@ -87,8 +93,19 @@ export function imageUserFlags(a: GlobalArgs): ImageFacts[] {
 /** Reads the chosen offline source into a Snapshot; warnings go to stderr. */
 async function readOffline(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]): Promise<Snapshot> {
   const out: ParseResult = { objects: [], skipped: [], ignored: 0 };
+  let repository: RepositoryFacts | undefined;
   if (a.demo) parseYamlText(demoManifests, demoFile, 1, out);
-  else {
+  else if (a.flux !== undefined) {
+    const { readFluxRepository } = await import('../adapters/manifests/flux/read-flux.js');
+    const flux = await readFluxRepository(a.flux, {
+      cwd: process.cwd(),
+      ...(a['flux-root'] !== undefined && { root: a['flux-root'] }),
+      ...(deps.kubectl !== undefined && { kubectl: deps.kubectl }),
+    });
+    for (const w of flux.warnings) deps.stderr.write(`warning: ${w}\n`);
+    out.objects.push(...flux.objects);
+    repository = flux.repository;
+  } else {
     const { readFilenames, readKustomize } = await import('../adapters/manifests/read-sources.js');
     if (a.kustomize !== undefined) await readKustomize(a.kustomize, out, deps.kubectl);
     else await readFilenames(a.filename, deps.stdin, out);
@@ -101,7 +118,8 @@ async function readOffline(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]):
     throw new InputError(
       `${sourceName(a)}: no Kubernetes objects in the input; pass manifests with apiVersion and kind`,
     );
-  return offlineSnapshot(out.objects, imageFacts, knownImages, defaultMoverImages);
+  const snapshot = offlineSnapshot(out.objects, imageFacts, knownImages, defaultMoverImages);
+  return repository ? { ...snapshot, repository } : snapshot;
 }
 
 /**
@@ -123,4 +141,6 @@ const sourceName = (a: GlobalArgs) =>
     ? '--demo'
     : a.kustomize !== undefined
       ? `-k ${a.kustomize}`
-      : `-f ${a.filename.join(',')}`;
+      : a.flux !== undefined
+        ? `--flux ${a.flux}`
+        : `-f ${a.filename.join(',')}`;

@@ -2,6 +2,7 @@ import type { PolicyApi } from './admission/scope-policy.js';
 import type { ImageFacts } from './identity/image.js';
 import type { Unknown } from './identity/unknown.js';
 import type { KubeObject } from './k8s/object.js';
+import type { RepositoryFacts } from './repository-facts.js';
 import type { MoverType } from './volsync/movers.js';
 
 export type MoverImageKey = MoverType | 'kopia-maintenance';
@@ -25,6 +26,8 @@ export interface Snapshot {
   serverDryRun?: Record<string, ServerDryRun>;
   /** The admission policy APIs the cluster serves (discovery); undefined when not known (files). */
   policyApis?: PolicyApis;
+  /** A repository source's own facts (--flux). */
+  repository?: RepositoryFacts;
 }
 
 /** The served version of MutatingAdmissionPolicy and ValidatingAdmissionPolicy, or null. */

@@ -4,6 +4,7 @@ import type {
   MoverChange,
   MoverVerification,
 } from '../core/plans/annotate.js';
+import type { NamespacePatch } from '../core/plans/namespace-patch.js';
 import type { Paint } from './color.js';
 import { renderManifestYaml } from './json.js';
 import { renderTable } from './table.js';
@@ -68,9 +69,10 @@ export function renderAnnotatePreview(plan: AnnotatePlan, paint: Paint): string 
     plan.mechanism.steps.forEach((s, i) => out.push(`  ${i + 1}. ${s}\n`));
     return out.join('');
   }
-  const { objects, deletes } = plan;
-  if (objects.length === 0 && deletes.length === 0)
+  const { objects, deletes, namespacePatch } = plan;
+  if (objects.length === 0 && deletes.length === 0 && !namespacePatch)
     out.push('\nThe namespace and its policies already say so: nothing to write.\n');
+  if (namespacePatch) out.push(`\n${renderNamespacePatch(namespacePatch)}`);
   if (objects.length > 0)
     out.push(`\nObjects to write:\n---\n${objects.map(renderManifestYaml).join('---\n')}`);
   if (deletes.length > 0) {
@@ -102,4 +104,17 @@ export function renderAnnotateVerification(results: MoverVerification[]): string
     }
   });
   return `\nVerified with a server-side dry run of each mover's pod:\n${lines.join('')}`;
+}
+
+/**
+ * The kustomize change for a Namespace a repository renders: the entry to add to the patches of
+ * its kustomization (YAML), and the repository's own patches to delete, as comments.
+ */
+export function renderNamespacePatch(p: NamespacePatch): string {
+  const out: string[] = [];
+  for (const r of p.remove)
+    out.push(`# delete the patch at ${r.at.file}:${r.at.line}: it adds ${r.key}\n`);
+  if (p.entry)
+    out.push(`# add to the patches of ${p.file}\n${renderManifestYaml({ patches: [p.entry] })}`);
+  return out.join('');
 }

@@ -8,7 +8,7 @@ const shortKinds: Record<string, string> = {
   KopiaMaintenance: 'kopiamaintenance',
 };
 
-export const subjectName = (s: Subject) =>
+export const subjectName = (s: Pick<Subject, 'kind' | 'name'>) =>
   `${shortKinds[s.kind] ?? s.kind.toLowerCase()}/${s.name}`;
 
 export const idCell = (n: number | null) => (n === null ? '?' : String(n));
@@ -29,8 +29,10 @@ export function groupsCell(c: ContainerReport | undefined): string {
 }
 
 export function capsCell(c: ContainerReport | undefined): string {
-  if (!c) return '-';
-  const caps = c.identity.capabilities;
+  return c ? capabilitiesCell(c.identity.capabilities) : '-';
+}
+
+export function capabilitiesCell(caps: string[] | null): string {
   if (caps === null) return unknownCell;
   return caps.length ? caps.join(',') : '-';
 }

@@ -33,6 +33,11 @@ export function renderTrace(report: Report, o: { wide: boolean; paint: Paint }):
 function renderSubject(s: Subject, o: { wide: boolean; paint: Paint }): string {
   const mover = s.mover ? `, mover ${s.mover}, privileged ${boolCell(s.privileged)}` : '';
   let out = `${o.paint.bold(`${s.kind} ${s.namespace}/${s.name}`)}${mover}\n`;
+  const from = s.origin;
+  if (from?.via !== undefined) {
+    const vars = (from.variables ?? []).map((v) => `${v.name} (${v.from})`).join(', ');
+    out += `Rendered by Flux Kustomization ${from.via} from ${from.file}:${from.line}${vars ? `; variables: ${vars}` : ''}\n`;
+  }
   for (const c of s.containers) {
     out += `\nContainer ${c.name} in ${c.workload}, image ${c.image || '-'}\n`;
     const headers = ['LAYER', 'FIELD', 'VALUE', 'EFFECT', ...(o.wide ? ['SOURCE'] : [])];

@@ -49,4 +49,12 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
     severity: 'warning',
     title: 'Pod Security of the namespace relaxed to baseline by fix-job --relax-psa',
   },
+  VP020: {
+    severity: 'warning',
+    title: 'a Flux postBuild variable no template of its Kustomization reads',
+  },
+  VP021: {
+    severity: 'warning',
+    title: 'a privileged-movers annotation in a Namespace manifest no Flux Kustomization renders',
+  },
 };

@@ -28,8 +28,10 @@ export function emit(
 
 type Location = Pick<Finding, 'origin' | 'field'>;
 
-/** A field of an object, located at the object's manifest when it has one. */
+/** A field of an object, located where it is written: a patch that adds it, else the object's manifest. */
 export function at(o: KubeObject | undefined, ...field: (string | number)[]): Location {
+  const elsewhere = o?.fieldOrigins?.find((f) => f.field.every((part, i) => field[i] === part));
+  if (elsewhere) return { origin: elsewhere.origin };
   return o?.origin ? { origin: o.origin, field } : {};
 }
 

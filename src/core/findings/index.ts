@@ -4,6 +4,7 @@ import type { Emission, FindingContext } from './context.js';
 import { findImageAndCapabilities } from './image-and-caps.js';
 import { findObservedDifferences } from './observed.js';
 import { findRelaxedPodSecurity } from './relaxed.js';
+import { findUnrenderedNamespaces, findUnusedVariables } from './repository.js';
 import { findScopeEscapes } from './scope.js';
 import { findStaleGrants } from './stale-grants.js';
 import { findRootWriters } from './root-writers.js';
@@ -24,6 +25,8 @@ const rules: ((ctx: FindingContext) => Emission[])[] = [
   findStaleGrants,
   findScopeEscapes,
   findRelaxedPodSecurity,
+  findUnusedVariables,
+  findUnrenderedNamespaces,
 ];
 
 /** Runs every rule and attaches each finding to its subjects, in code order, without duplicates. */

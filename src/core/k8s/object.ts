@@ -3,6 +3,15 @@ export interface Origin {
   file: string;
   /** 1-based line of the object's first line. */
   line: number;
+  /** The Flux Kustomization that rendered it from this template (--flux), `namespace/name`. */
+  via?: string;
+  /** The postBuild variables the template read, each with where its value came from. */
+  variables?: { name: string; from: string }[];
+  /**
+   * Where a kustomize patch to this object belongs (--flux): the kustomization that renders it
+   * and the object's name there, before that kustomization's namespace transformer renames it.
+   */
+  patchAt?: { file: string; name: string };
 }
 
 /** The line a field of the object at `origin` is written on (its first line when not found). */
@@ -25,6 +34,11 @@ export interface KubeObject {
   spec?: unknown;
   status?: unknown;
   origin?: Origin;
+  /**
+   * Fields written somewhere other than the object's own document, e.g. an annotation a kustomize
+   * patch adds: findings about them point there.
+   */
+  fieldOrigins?: { field: readonly (string | number)[]; origin: Origin }[];
 }
 
 /** `Kind/namespace/name` or `Kind/name`, the way findings name objects. */

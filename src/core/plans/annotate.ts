@@ -4,6 +4,7 @@ import type { Subject } from '../report/types.js';
 import { grantsScc } from '../findings/stale-grants.js';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
+import { planNamespacePatch, type NamespacePatch } from './namespace-patch.js';
 import { volsyncServiceAccount } from '../volsync/build-mover-pod.js';
 import { parseMoverSpec, type MoverSpec } from '../volsync/mover-spec.js';
 import { privilegedMoversKey } from '../volsync/privileged.js';
@@ -97,6 +98,11 @@ export interface AnnotatePlan {
   objects: Record<string, unknown>[];
   /** Our policy objects the namespace no longer needs, deleted after the write. */
   deletes: PolicyObjectRef[];
+  /**
+   * For a Namespace a repository renders (--flux): the annotations as a patch in its
+   * kustomization, instead of a Namespace in `objects`.
+   */
+  namespacePatch?: NamespacePatch;
   /**
    * A privileged pod the new policy must demote (or reject): --apply waits until the server's
    * dry run of it shows the policy active before it annotates the Namespace.
@@ -222,6 +228,10 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
     return c;
   });
   const { roles, staleRoles } = roleEffects(index, r, before.subjects, after.subjects);
+  const namespacePatch =
+    Object.keys(annotations).length === 0
+      ? undefined
+      : planNamespacePatch(index.get('Namespace', r.namespace, r.namespace), annotations);
   const plan: AnnotatePlan = {
     namespace: r.namespace,
     mechanism,
@@ -231,7 +241,7 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
     annotations,
     objects: [
       ...(policies.write as unknown as Record<string, unknown>[]),
-      ...(Object.keys(annotations).length === 0
+      ...(Object.keys(annotations).length === 0 || namespacePatch
         ? []
         : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: r.namespace, annotations } }]),
     ],
@@ -246,6 +256,7 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
     new Set(others.map(refOf)),
   );
   if (probe) plan.probe = probe;
+  if (namespacePatch) plan.namespacePatch = namespacePatch;
   return plan;
 }
 
