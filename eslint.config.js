@@ -74,6 +74,14 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['src/tui/**/*.ts', 'src/tui/**/*.tsx'],
+    ignores: ['src/tui/**/*.test.ts', 'src/tui/**/*.test.tsx'],
+    rules: restrict(
+      ['@kubernetes/client-node', 'yargs', '**/adapters/**', '**/commands/**', '**/cli*'],
+      'the TUI gets its data from the command that starts it, never from a source (STYLE.md).',
+    ),
+  },
+  {
     files: ['**/*.js', '**/*.mjs', 'vitest*.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },

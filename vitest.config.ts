@@ -8,7 +8,7 @@ export default defineConfig({
   plugins: [shellScriptsAsText],
   define: { __VERSION__: JSON.stringify(pkg.version) },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
     // against a real API server: npm run test:integration; the release archives: npm run test:release
     exclude: [...configDefaults.exclude, 'test/integration/**', 'test/release/**'],
     testTimeout: 60_000,

@@ -2,6 +2,7 @@
 // at, plus chunks loaded on demand, so client-node is evaluated only when a cluster is read
 // (version and offline runs start in ~0.2 s instead of ~0.4 s).
 import { build } from 'esbuild';
+import { stubReactDevtools } from './stub-react-devtools.mjs';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 
 const outdir = 'dist';
@@ -25,6 +26,7 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
   define: { __VERSION__: JSON.stringify(pkg.version) },
+  plugins: [stubReactDevtools],
   logLevel: 'warning',
 });
 // kubectl finds plugins by file name: no extension, a shebang, executable.

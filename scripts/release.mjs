@@ -2,6 +2,7 @@
 // platforms, their archives with sha256, and krew-manifest.yaml pointing at them. krew's index
 // takes no plugin that needs a separately installed runtime, so each archive carries its Node.
 import { build } from 'esbuild';
+import { stubReactDevtools } from './stub-react-devtools.mjs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -54,15 +55,6 @@ async function nodeBinary(p) {
   await rm(join(dir, name));
   return target;
 }
-
-const stubReactDevtools = {
-  // Ink imports react-devtools-core only when DEV is set; it is not shipped
-  name: 'stub-react-devtools',
-  setup(b) {
-    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'stub', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default {};' }));
-  },
-};
 
 /**
  * Two CommonJS files, tree-shaken, no chunks (a SEA cannot import from its assets): the CLI as

@@ -9,7 +9,9 @@ import { CliError, exitCodes } from './errors.js';
 
 /** Parses argv, runs one command and returns its exit code; the only place errors are printed. */
 export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
-  const argv = joinStdinFilename(rawArgv);
+  // no command on a terminal opens the TUI; in a pipe it prints the help
+  const terminal = deps.stdout.isTTY === true && (deps.stdin as { isTTY?: boolean }).isTTY === true;
+  const argv = joinStdinFilename(rawArgv.length === 0 && terminal ? ['tui'] : rawArgv);
   const verbose = argv.some((a) => /^-v+$/.test(a) || a === '--v');
   let chosen: { command: CommandSpec; args: ParsedArgs } | undefined;
   try {

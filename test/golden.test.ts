@@ -12,6 +12,8 @@ const cases: [string, string[]][] = [
   ['help-fix-job', ['fix-job', '--help']],
   ['help-annotate', ['annotate', '--help']],
   ['help-completion', ['completion', '--help']],
+  ['help-tui', ['tui', '--help']],
+  ['error-tui-not-a-terminal', ['tui', '--demo']],
   ['completion-bash', ['completion', 'bash']],
   ['completion-zsh', ['completion', 'zsh']],
   ['completion-fish', ['completion', 'fish']],

@@ -3,6 +3,7 @@ import type { EffectiveUidArgs } from '../commands/effective-uid.js';
 import type { ExplainArgs } from '../commands/explain.js';
 import type { FixJobArgs } from '../commands/fix-job.js';
 import type { GlobalArgs } from '../commands/global-options.js';
+import type { TuiArgs } from '../commands/tui.js';
 import { policyApiFlag } from '../commands/policy-api-flag.js';
 import type { CommandSpec } from './option-table.js';
 
@@ -216,6 +217,24 @@ const annotate: CommandSpec = {
     (await import('../commands/annotate.js')).runAnnotate(a as unknown as AnnotateArgs, deps),
 };
 
+const tui: CommandSpec = {
+  name: 'tui',
+  describe:
+    'Browse namespaces and movers interactively, with what-ifs (also: no command on a terminal)',
+  positional: {
+    name: 'target',
+    describe: 'ns/NAME to open first (default: the list of namespaces)',
+    completes: 'ns',
+  },
+  options: {},
+  examples: [
+    ['kubectl volsync-perms tui --demo', 'The incident, interactively'],
+    ['kubectl volsync-perms tui ns/media --flux kubernetes/', 'A namespace of a Flux repository'],
+  ],
+  run: async (a, deps) =>
+    (await import('../commands/tui.js')).runTuiCommand(a as unknown as TuiArgs, deps),
+};
+
 const version: CommandSpec = {
   name: 'version',
   describe: 'Print the plugin version',
@@ -256,6 +275,7 @@ export const commandTable: readonly CommandSpec[] = [
   effectiveUid,
   fixJob,
   annotate,
+  tui,
   version,
   completion,
 ];

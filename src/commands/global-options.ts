@@ -35,12 +35,14 @@ export interface GlobalArgs {
 }
 
 /** --color auto|always|never; NO_COLOR (non-empty) and TERM=dumb turn auto off (ecosystem §3.6). */
-export function resolvePaint(a: GlobalArgs, deps: Deps): Paint {
-  if (a.color === 'always') return makePaint(true);
-  if (a.color === 'never') return makePaint(false);
+export function colorEnabled(a: GlobalArgs, deps: Deps): boolean {
+  if (a.color === 'always') return true;
+  if (a.color === 'never') return false;
   const noColor = (deps.env['NO_COLOR'] ?? '') !== '' || deps.env['TERM'] === 'dumb';
-  return makePaint(!noColor && deps.stdout.isTTY === true);
+  return !noColor && deps.stdout.isTTY === true;
 }
+
+export const resolvePaint = (a: GlobalArgs, deps: Deps): Paint => makePaint(colorEnabled(a, deps));
 
 export function validateOutput(output: string, allowed: string[]): void {
   if (!allowed.includes(output))

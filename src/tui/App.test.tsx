@@ -1,0 +1,90 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { demoFile, demoManifests } from '../adapters/manifests/demo-manifests.js';
+import { parseYamlText } from '../adapters/manifests/parse-yaml.js';
+import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
+import { offlineSnapshot } from '../core/snapshot.js';
+import { App } from './App.js';
+import { tuiData } from './data.js';
+import { initialState } from './state.js';
+
+const snapshot = offlineSnapshot(
+  parseYamlText(demoManifests, demoFile).objects,
+  [],
+  knownImages,
+  defaultMoverImages,
+);
+const data = tuiData(snapshot, '--demo', ['--demo']);
+const key = { enter: '\r', esc: '\u001b', down: '\u001b[B' };
+
+/** The app at 80x24 after typing `inputs`, one key at a time as a person would. */
+async function frameAfter(inputs: string[], o: { namespace?: string; copied?: string[] } = {}) {
+  const app = render(
+    <App
+      data={data}
+      initial={initialState(o.namespace)}
+      size={{ columns: 80, rows: 24 }}
+      color={false}
+      onCopy={(t) => o.copied?.push(t)}
+    />,
+  );
+  for (const i of [...inputs, '']) {
+    if (i !== '') app.stdin.write(i);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  const frame = app.lastFrame() ?? '';
+  app.unmount();
+  return frame;
+}
+
+const golden = (name: string) => `../../test/golden/tui/${name}.txt`;
+
+describe('TUI frames at 80x24 (the demo, no colour)', () => {
+  it.each<[string, string[], string?]>([
+    ['namespaces', []],
+    ['namespaces-filtered', ['/', 's', 't', key.enter]],
+    ['namespaces-sorted-by-finding', ['s']],
+    ['movers-default', [key.enter]],
+    ['detail-bookstack', [key.enter, '/', 'rs/bookstack', key.enter, key.enter]],
+    [
+      'detail-bookstack-what-if-annotation',
+      [key.enter, '/', 'rs/bookstack', key.enter, key.enter, 'a'],
+    ],
+    [
+      'detail-bookstack-what-if-run-as-user',
+      [key.enter, 'a', 'u', '5', '6', '8', key.enter],
+      'default',
+    ],
+    ['detail-scrolled-to-the-findings', [key.enter, 'G'], 'default'],
+    ['help', ['?']],
+    ['fix-job', [key.enter, 'f'], 'default'],
+    ['annotate-scoped-preview', [key.enter, 'p'], 'default'],
+    ['movers-storage', [key.down, key.down, key.down, key.enter]],
+  ])('%s', async (name, inputs, namespace) => {
+    const frame = await frameAfter(inputs, namespace === undefined ? {} : { namespace });
+    await expect(frame).toMatchFileSnapshot(golden(name));
+  });
+
+  it('c shows the equivalent command and copies it', async () => {
+    const copied: string[] = [];
+    const frame = await frameAfter([key.enter, 'c'], { namespace: 'default', copied });
+    expect(copied).toEqual(['kubectl volsync-perms effective-uid rs/bookstack -n default --demo']);
+    expect(frame).toContain('kubectl volsync-perms effective-uid rs/bookstack -n default --demo');
+  });
+
+  it('follows the terminal size: at 60x12 the list and the columns shrink', async () => {
+    const app = render(
+      <App
+        data={data}
+        initial={initialState('default')}
+        size={{ columns: 60, rows: 12 }}
+        color={false}
+      />,
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    const frame = app.lastFrame() ?? '';
+    app.unmount();
+    expect(Math.max(...frame.split('\n').map((l) => l.length))).toBeLessThanOrEqual(60);
+    await expect(frame).toMatchFileSnapshot(golden('movers-default-60x12'));
+  });
+});

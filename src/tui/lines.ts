@@ -1,0 +1,90 @@
+import type { Subject } from '../core/report/types.js';
+import { boolCell, capsCell, groupsCell, idCell, subjectName } from '../render/cells.js';
+import type { WhatIf } from './state.js';
+
+/** One line of a scrolled view, with the style the TUI gives it. */
+export interface Line {
+  text: string;
+  tone?: 'title' | 'error' | 'warning' | 'hypothetical' | 'dim' | 'cause';
+}
+
+const layers: [string, string][] = [
+  ['image', 'image USER'],
+  ['pod', 'pod securityContext (moverSecurityContext)'],
+  ['container', 'container securityContext'],
+  ['volsync', 'VolSync (the privileged-movers override)'],
+  ['admission', 'admission'],
+  ['runtime', 'runtime'],
+];
+
+const value = (v: unknown): string => {
+  if (v === null || v === undefined) return '-';
+  if (Array.isArray(v)) return v.join(',');
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+};
+
+/**
+ * The mover detail as lines: the effective identity and its cause first, then the layer stack
+ * from image USER to runtime (each step: what it set, and what it overrode), then the findings
+ * with their fixes. What-ifs are named on top: they are not in the input.
+ */
+export function detailLines(s: Subject | undefined, whatIf: WhatIf, namespace: string): Line[] {
+  if (!s) return [{ text: 'This object is not in the input any more.', tone: 'error' }];
+  const out: Line[] = [];
+  const hypotheses = [
+    ...(whatIf.privileged !== undefined
+      ? [`annotation ${whatIf.privileged ? 'set to "true"' : 'removed'} on Namespace ${namespace}`]
+      : []),
+    ...(whatIf.runAsUser !== undefined
+      ? [`moverSecurityContext.runAsUser=${whatIf.runAsUser}`]
+      : []),
+  ];
+  if (hypotheses.length > 0)
+    out.push({
+      text: `WHAT-IF, not in the input: ${hypotheses.join('; ')} (r drops it)`,
+      tone: 'hypothetical',
+    });
+  out.push({
+    text: `${subjectName(s)} · ${s.mover ?? s.kind} · namespace ${s.namespace} · privileged ${boolCell(s.privileged)}`,
+    tone: 'title',
+  });
+  for (const c of s.containers) {
+    const id = c.identity;
+    out.push({
+      text: `UID ${idCell(id.uid)}  GID ${idCell(id.gid)}  groups ${groupsCell(c)}  capabilities ${capsCell(c)}  (container ${c.name})`,
+      tone: 'title',
+    });
+    const decided = c.uidDecidedBy;
+    const causes = c.trace.filter(
+      (t) =>
+        t.layer === decided &&
+        (t.field === 'runAsUser' ||
+          t.field === 'User' ||
+          t.field.includes('annotation') ||
+          t.field === 'uid'),
+    );
+    for (const t of causes)
+      out.push({
+        text: `  cause: ${t.layer}: ${t.field} ${value(t.value)}: ${t.effect}`,
+        tone: 'cause',
+      });
+    if (causes.length === 0)
+      out.push({ text: `  UID decided by: ${decided ?? '<unknown>'}`, tone: 'cause' });
+    for (const [layer, title] of layers) {
+      const steps = c.trace.filter((t) => t.layer === layer);
+      out.push({ text: `${layer === decided ? '▶' : ' '} ${title}`, tone: 'title' });
+      if (steps.length === 0) out.push({ text: '    (sets nothing)', tone: 'dim' });
+      for (const t of steps) out.push({ text: `    ${t.field} ${value(t.value)}  ${t.effect}` });
+    }
+  }
+  if (s.findings.length > 0) out.push({ text: 'FINDINGS', tone: 'title' });
+  for (const f of s.findings) {
+    out.push({
+      text: `${f.code} ${f.severity}: ${f.message}`,
+      tone: f.severity === 'error' ? 'error' : 'warning',
+    });
+    out.push({ text: `  fix: ${f.fix}`, tone: 'dim' });
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { stubReactDevtools } from '../scripts/stub-react-devtools.mjs';
+
+/** The npm build as scripts/build.mjs makes it, with esbuild's record of what each chunk imports. */
+async function metafile(): Promise<Metafile> {
+  const r = await build({
+    entryPoints: ['cmd/kubectl-volsync_perms.ts'],
+    outdir: 'out',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    loader: { '.sh': 'text' },
+    plugins: [stubReactDevtools],
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  return r.metafile;
+}
+
+/** Every module a chunk loads before it runs: itself and its static imports, transitively. */
+function loadedWith(meta: Metafile, entry: string): string[] {
+  const out = Object.entries(meta.outputs).find(([, o]) => o.entryPoint === entry)?.[0];
+  if (out === undefined) throw new Error(`no chunk for ${entry}`);
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const i of meta.outputs[path]?.imports ?? [])
+      if (i.kind === 'import-statement' && !i.external) visit(i.path);
+  };
+  visit(out);
+  return [...seen].flatMap((p) => Object.keys(meta.outputs[p]?.inputs ?? {}));
+}
+
+const ui = (inputs: string[]) =>
+  inputs.filter((p) => /node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(p));
+
+describe('lazy loading', () => {
+  it('no command but tui loads Ink or React; tui does (so the check can fail)', async () => {
+    const meta = await metafile();
+    for (const command of [
+      'explain',
+      'effective-uid',
+      'fix-job',
+      'annotate',
+      'version',
+      'completion',
+    ])
+      expect(ui(loadedWith(meta, `src/commands/${command}.ts`)), command).toEqual([]);
+    expect(ui(loadedWith(meta, 'cmd/kubectl-volsync_perms.ts'))).toEqual([]);
+    expect(ui(loadedWith(meta, 'src/tui/run.tsx')).length).toBeGreaterThan(0);
+  });
+});
