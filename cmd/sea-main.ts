@@ -1,5 +1,5 @@
 import { getAsset } from 'node:sea';
-import { Script } from 'node:vm';
+import { constants, Script } from 'node:vm';
 import { answeredAlone } from '../src/version-alone.js';
 
 // The standalone executable's entry (npm run release). A SEA runs one script and must compile
@@ -16,8 +16,15 @@ if (!answeredAlone(process.argv.slice(2))) {
   } catch {
     cachedData = undefined;
   }
+  // the TUI is an ES module the CLI imports from a data: URL: it needs the default ESM loader,
+  // whose experimental warning would land in every run's output
+  const emitWarning = process.emitWarning.bind(process);
+  process.emitWarning = (warning: string | Error, ...rest: never[]) => {
+    if (!String(warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) emitWarning(warning, ...rest);
+  };
   const cli = new Script(getAsset('cli.cjs', 'utf8'), {
     filename: 'kubectl-volsync_perms.cjs',
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     ...(cachedData && { cachedData }),
   });
   (cli.runInThisContext() as (req: NodeJS.Require) => void)(require);

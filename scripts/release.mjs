@@ -57,11 +57,31 @@ async function nodeBinary(p) {
 }
 
 /**
- * Two CommonJS files, tree-shaken, no chunks (a SEA cannot import from its assets): the CLI as
- * one function of `require`, which the small SEA main (cmd/sea-main.ts) compiles only when the
- * command is more than `version`.
+ * The TUI in the CLI bundle is a stand-in that loads the asset `tui.mjs` when `tui` runs: Ink and
+ * its layout engine (yoga, WebAssembly) use top-level await, which a CommonJS bundle cannot hold,
+ * so the TUI is an ES module of its own, imported from a data: URL (sea-main.ts lets the CLI's
+ * code use the default ESM loader for that).
  */
-async function bundle(cliFile, mainFile) {
+const tuiFromAsset = {
+  name: 'tui-from-asset',
+  setup(b) {
+    b.onResolve({ filter: /\/tui\/start\.js$/ }, () => ({ path: 'tui', namespace: 'sea-tui' }));
+    b.onLoad({ filter: /.*/, namespace: 'sea-tui' }, () => ({
+      contents: `export async function startTui(...args) {
+        const text = require('node:sea').getAsset('tui.mjs', 'utf8');
+        const tui = await import('data:text/javascript;base64,' + Buffer.from(text).toString('base64'));
+        return tui.startTui(...args);
+      }`,
+    }));
+  },
+};
+
+/**
+ * Three files, tree-shaken, no chunks (a SEA cannot import from its assets): the CLI as one
+ * CommonJS function of `require`, which the small SEA main (cmd/sea-main.ts) compiles only when
+ * the command is more than `version`, and the TUI as an ES module.
+ */
+async function bundle(cliFile, mainFile, tuiFile) {
   const common = {
     bundle: true,
     splitting: false,
@@ -71,22 +91,36 @@ async function bundle(cliFile, mainFile) {
     minify: true,
     legalComments: 'none',
     define: { __VERSION__: JSON.stringify(pkg.version) },
+    // the fix-job repair script ships inside the Job it writes
+    loader: { '.sh': 'text' },
     logLevel: 'warning',
   };
   await build({
     ...common,
     entryPoints: ['cmd/kubectl-volsync_perms.ts'],
     outfile: cliFile,
-    loader: { '.sh': 'text' },
     // yargs (help, usage errors) locates itself by import.meta.url, which CommonJS lacks
     define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
     banner: {
       js: "(function (require) { const __importMetaUrl = require('node:url').pathToFileURL(process.execPath).href;",
     },
     footer: { js: '})' },
-    plugins: [stubReactDevtools],
+    // keep the TUI's import() native: the default ESM loader runs it
+    supported: { 'dynamic-import': true },
+    plugins: [tuiFromAsset],
   });
   await build({ ...common, entryPoints: ['cmd/sea-main.ts'], outfile: mainFile });
+  await build({
+    ...common,
+    format: 'esm',
+    entryPoints: ['src/tui/start.ts'],
+    outfile: tuiFile,
+    // a data: URL module has no file to resolve from; its CommonJS dependencies need builtins only
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(process.execPath);",
+    },
+    plugins: [stubReactDevtools],
+  });
 }
 
 /**
@@ -120,7 +154,8 @@ async function main() {
   const cliFile = join(out, 'cli.cjs');
   const mainFile = join(out, 'sea-main.cjs');
   const cacheFile = join(out, 'cli.cache');
-  await bundle(cliFile, mainFile);
+  const tuiFile = join(out, 'tui.mjs');
+  await bundle(cliFile, mainFile, tuiFile);
   const hostBinary = await nodeBinary(platforms[0]);
   const host = platforms[0];
   codeCache(hostBinary, cliFile, cacheFile);
@@ -143,6 +178,7 @@ async function main() {
         useCodeCache: false,
         assets: {
           'cli.cjs': relative(out, cliFile),
+          'tui.mjs': relative(out, tuiFile),
           // V8's code cache is valid only for the platform that builds it (this script's)
           ...(p === host && { 'cli.cache': relative(out, cacheFile) }),
         },

@@ -52,6 +52,6 @@ describe('lazy loading', () => {
     ])
       expect(ui(loadedWith(meta, `src/commands/${command}.ts`)), command).toEqual([]);
     expect(ui(loadedWith(meta, 'cmd/kubectl-volsync_perms.ts'))).toEqual([]);
-    expect(ui(loadedWith(meta, 'src/tui/run.tsx')).length).toBeGreaterThan(0);
+    expect(ui(loadedWith(meta, 'src/tui/start.ts')).length).toBeGreaterThan(0);
   });
 });

@@ -1,76 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { delimiter, dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { describe, it } from 'vitest';
+import { runTuiScenario } from './tui-scenario.js';
 
-/** dist/ holds kubectl-volsync_perms (npm test builds it); its shebang needs this Node first. */
-const path = [resolve('dist'), dirname(process.execPath), process.env['PATH'] ?? ''].join(
-  delimiter,
-);
-const socket = `volsync-perms-tui-${process.pid}`;
-const tmux = (...args: string[]) =>
-  spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'tui').stdout;
-
-/** The screen once `expected` shows on it; fails with the last screen after 15 s. */
-async function screenWith(expected: RegExp): Promise<string> {
-  let s = '';
-  for (let i = 0; i < 75; i++) {
-    s = screen();
-    if (expected.test(s)) return s;
-    await sleep(200);
-  }
-  throw new Error(`${expected} never showed; the screen:\n${s}`);
-}
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'tui', ...k);
-const text = (t: string) => tmux('send-keys', '-t', 'tui', '-l', '--', t);
-
-afterAll(() => {
-  tmux('kill-server');
-});
-
-describe('the TUI in a real terminal (tmux, 80x24)', () => {
+describe('the TUI in a real terminal (tmux, 80x24), npm build', () => {
   it('opens default, then bookstack at UID 0 because of the annotation; a flips it to 1000; q quits with 0 and gives the terminal back', async () => {
-    // a clean environment: no CI variable (Ink would not draw), no kubeconfig
-    const started = tmux(
-      'new-session',
-      '-d',
-      '-s',
-      'tui',
-      '-x',
-      '80',
-      '-y',
-      '24',
-      `env -i HOME=/tmp TERM=xterm-256color PATH='${path}' KUBECONFIG=/nonexistent bash --norc --noprofile`,
-    );
-    expect(started.status, started.stderr).toBe(0);
-    text('echo BEFORE-THE-TUI');
-    keys('Enter');
-    await screenWith(/^BEFORE-THE-TUI$/m);
-    text('kubectl-volsync_perms tui --demo');
-    keys('Enter');
-    await screenWith(/NAMESPACE\s+MOVERS/);
-    keys('Enter'); // default is the first namespace
-    await screenWith(/rs\/bookstack/);
-    text('/rs/bookstack');
-    keys('Enter');
-    keys('Enter');
-    const detail = await screenWith(/^UID 0 /m);
-    expect(detail).toMatch(
-      /cause: volsync: Namespace\/default annotation volsync\.backube\/privileged-mover/,
-    );
-    text('a');
-    const flipped = await screenWith(/^UID 1000 /m);
-    expect(flipped).toMatch(/WHAT-IF, not in the input: annotation removed/);
-    text('q');
-    // typed before the TUI has let go of the terminal, the next command would be its input
-    await screenWith(/^bash-[\d.]+#\s*$/m);
-    text('echo EXIT=$?');
-    keys('Enter');
-    const after = await screenWith(/^EXIT=\d+$/m);
-    expect(after).toMatch(/^EXIT=0$/m);
-    // the alternate screen is gone: what was there before is back, the TUI is not
-    expect(after).toMatch(/^BEFORE-THE-TUI$/m);
-    expect(after).not.toMatch(/volsync-perms ·/);
+    // dist/ holds kubectl-volsync_perms (npm test builds it)
+    await runTuiScenario(resolve('dist'), `volsync-perms-tui-${process.pid}`);
   });
 });

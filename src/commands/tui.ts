@@ -37,12 +37,8 @@ export async function runTuiCommand(a: TuiArgs, deps: Deps): Promise<number> {
   const source = await openSource(a, deps);
   const scope = a.target === undefined ? undefined : completeScope(a, source.defaultNamespace);
   const snapshot = await source.read({ all: true });
-  const [{ tuiData }, { runTui }] = await Promise.all([
-    import('../tui/data.js'),
-    import('../tui/run.js'),
-  ]);
-  const { label, flags } = sourceOf(a);
-  return runTui(tuiData(snapshot, label, flags), {
+  const { startTui } = await import('../tui/start.js');
+  return startTui(snapshot, sourceOf(a), {
     stdin,
     stdout,
     color: colorEnabled(a, deps),

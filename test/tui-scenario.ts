@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { delimiter, dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'vitest';
+
+/**
+ * The issue's real-terminal scenario, in tmux at 80x24, on the executable named
+ * `kubectl-volsync_perms` in `binDir`: open default, then bookstack at UID 0 because of the
+ * annotation; `a` flips it to 1000; `q` quits with 0 and the terminal is given back.
+ */
+export async function runTuiScenario(binDir: string, socket: string): Promise<void> {
+  const path = [binDir, dirname(process.execPath), process.env['PATH'] ?? ''].join(delimiter);
+  const tmux = (...args: string[]) =>
+    spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const keys = (...k: string[]) => tmux('send-keys', '-t', 'tui', ...k);
+  const text = (t: string) => tmux('send-keys', '-t', 'tui', '-l', '--', t);
+  /** The screen once `expected` shows on it; fails with the last screen after 15 s. */
+  const screenWith = async (expected: RegExp): Promise<string> => {
+    let s = '';
+    for (let i = 0; i < 75; i++) {
+      s = tmux('capture-pane', '-p', '-t', 'tui').stdout;
+      if (expected.test(s)) return s;
+      await sleep(200);
+    }
+    throw new Error(`${expected} never showed; the screen:\n${s}`);
+  };
+  try {
+    // a clean environment: no CI variable (Ink would not draw), no kubeconfig
+    const started = tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'tui',
+      '-x',
+      '80',
+      '-y',
+      '24',
+      `env -i HOME=/tmp TERM=xterm-256color PATH='${path}' KUBECONFIG=/nonexistent bash --norc --noprofile`,
+    );
+    expect(started.status, started.stderr).toBe(0);
+    text('echo BEFORE-THE-TUI');
+    keys('Enter');
+    await screenWith(/^BEFORE-THE-TUI$/m);
+    text('kubectl-volsync_perms tui --demo');
+    keys('Enter');
+    await screenWith(/NAMESPACE\s+MOVERS/);
+    keys('Enter'); // default is the first namespace
+    await screenWith(/rs\/bookstack/);
+    text('/rs/bookstack');
+    keys('Enter');
+    keys('Enter');
+    const detail = await screenWith(/^UID 0 /m);
+    expect(detail).toMatch(
+      /cause: volsync: Namespace\/default annotation volsync\.backube\/privileged-mover/,
+    );
+    text('a');
+    const flipped = await screenWith(/^UID 1000 /m);
+    expect(flipped).toMatch(/WHAT-IF, not in the input: annotation removed/);
+    text('q');
+    // typed before the TUI has let go of the terminal, the next command would be its input
+    await screenWith(/^bash-[\d.]+#\s*$/m);
+    text('echo EXIT=$?');
+    keys('Enter');
+    const after = await screenWith(/^EXIT=\d+$/m);
+    expect(after).toMatch(/^EXIT=0$/m);
+    // the alternate screen is gone: what was there before is back, the TUI is not
+    expect(after).toMatch(/^BEFORE-THE-TUI$/m);
+    expect(after).not.toMatch(/volsync-perms ·/);
+  } finally {
+    tmux('kill-server');
+  }
+}
