@@ -4,6 +4,7 @@ import type { ImageFacts } from '../core/identity/image.js';
 import { parseImageUserFlag } from '../core/identity/image-user-flag.js';
 import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
 import type { Scope } from '../core/report/resolve-report.js';
+import type { Unknown } from '../core/identity/unknown.js';
 import type { RepositoryFacts } from '../core/repository-facts.js';
 import { offlineSnapshot, type Snapshot } from '../core/snapshot.js';
 import { demoFile, demoManifests } from '../adapters/manifests/demo-manifests.js';
@@ -94,6 +95,7 @@ export function imageUserFlags(a: GlobalArgs): ImageFacts[] {
 async function readOffline(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]): Promise<Snapshot> {
   const out: ParseResult = { objects: [], skipped: [], ignored: 0 };
   let repository: RepositoryFacts | undefined;
+  let unknowns: Unknown[] = [];
   if (a.demo) parseYamlText(demoManifests, demoFile, 1, out);
   else if (a.flux !== undefined) {
     const { readFluxRepository } = await import('../adapters/manifests/flux/read-flux.js');
@@ -105,6 +107,7 @@ async function readOffline(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]):
     for (const w of flux.warnings) deps.stderr.write(`warning: ${w}\n`);
     out.objects.push(...flux.objects);
     repository = flux.repository;
+    unknowns = flux.unknowns;
   } else {
     const { readFilenames, readKustomize } = await import('../adapters/manifests/read-sources.js');
     if (a.kustomize !== undefined) await readKustomize(a.kustomize, out, deps.kubectl);
@@ -119,7 +122,9 @@ async function readOffline(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]):
       `${sourceName(a)}: no Kubernetes objects in the input; pass manifests with apiVersion and kind`,
     );
   const snapshot = offlineSnapshot(out.objects, imageFacts, knownImages, defaultMoverImages);
-  return repository ? { ...snapshot, repository } : snapshot;
+  return repository
+    ? { ...snapshot, repository, unknowns: [...snapshot.unknowns, ...unknowns] }
+    : snapshot;
 }
 
 /**

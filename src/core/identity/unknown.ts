@@ -16,4 +16,9 @@ export interface Unknown {
   what: string;
   reason: string;
   dependsOn: string;
+  /**
+   * The objects (`Kind/namespace/name`) it is about, when it is not about the whole input: a
+   * report shows it only with one of them. Not part of the JSON contract.
+   */
+  about?: string[];
 }

@@ -96,8 +96,11 @@ function assemble(subjects: ResolvedSubject[], snapshot: Snapshot): Report {
       a.name.localeCompare(b.name),
   );
   const sorted: Subject[] = ordered.map((s) => s.subject);
+  const shown = new Set(sorted.map((s) => `${s.kind}/${s.namespace}/${s.name}`));
   const unknowns = distinctUnknowns([
-    ...snapshot.unknowns,
+    ...snapshot.unknowns
+      .filter((u) => u.about === undefined || u.about.some((k) => shown.has(k)))
+      .map((u) => ({ what: u.what, reason: u.reason, dependsOn: u.dependsOn })),
     ...ordered.flatMap((s) => s.containers.flatMap((c) => c.resolution.unknowns)),
   ]);
   return { apiVersion: 'volsync-perms/v1', kind: 'IdentityReport', subjects: sorted, unknowns };

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { KubeObject } from '../../../core/k8s/object.js';
+import type { Unknown } from '../../../core/identity/unknown.js';
 import type { RepositoryFacts } from '../../../core/repository-facts.js';
 import { InputError } from '../../../errors.js';
 import { fluxKustomizationKey, type FluxKustomization } from './flux-kustomization.js';
@@ -31,6 +32,8 @@ export interface FluxRead {
   /** How many Flux Kustomizations were rendered. */
   rendered: number;
   repository: RepositoryFacts;
+  /** Variables of movers' templates whose values a source that cannot be read may set. */
+  unknowns: Unknown[];
 }
 
 /**
@@ -78,12 +81,15 @@ export async function readFluxRepository(start: string, opts: FluxReadOptions): 
       warnings: failed.sort(),
       rendered: rendered.length,
       repository: { unusedVariables: [], unrenderedNamespaces: [] },
+      unknowns: [],
     };
     const seen = new Set<string>();
     const unreadable = new Map<string, number>();
     const files = new Set<string>();
+    const unreadableOf = new Map<string, string[]>();
     for (const r of rendered) {
       const objectsOfK = renderedObjects(r, sources, lines, shownAs);
+      unreadableOf.set(fluxKustomizationKey(r.k), objectsOfK.unreadable);
       out.warnings.push(...objectsOfK.warnings);
       out.repository.unusedVariables.push(...objectsOfK.unusedVariables);
       for (const f of objectsOfK.files) files.add(f);
@@ -99,6 +105,7 @@ export async function readFluxRepository(start: string, opts: FluxReadOptions): 
       out.warnings.push(
         `substituteFrom ${u} (read by ${n} Kustomization${n === 1 ? '' : 's'}): the variables it sets took their defaults in the templates`,
       );
+    out.unknowns = unknownVariables(unreadableOf, out.objects);
     out.repository.unrenderedNamespaces = findUnrenderedNamespaces(from, files, shownAs);
     return out;
   } finally {
@@ -189,4 +196,48 @@ async function renderTree(
       `${elsewhere.length === 1 ? '1 Kustomization takes its' : `${elsewhere.length} Kustomizations take their`} manifests from another source, not rendered: ${elsewhere.sort().join(', ')}`,
     );
   return out.sort((a, b) => fluxKustomizationKey(a.k).localeCompare(fluxKustomizationKey(b.k)));
+}
+
+const moverKinds = new Set(['ReplicationSource', 'ReplicationDestination', 'KopiaMaintenance']);
+
+/**
+ * The variables mover templates read without a value, in Kustomizations with a substituteFrom
+ * source that cannot be read: the template's default (or nothing) stands in for what that source
+ * may set in the cluster. One unknown per source and set of variables.
+ */
+function unknownVariables(
+  unreadableOf: ReadonlyMap<string, string[]>,
+  objects: KubeObject[],
+): Unknown[] {
+  const groups = new Map<
+    string,
+    { vars: Set<string>; kustomizations: Set<string>; objects: Set<string> }
+  >();
+  for (const o of objects) {
+    const via = o.origin?.via;
+    if (!moverKinds.has(o.kind) || via === undefined) continue;
+    // a SOPS-encrypted source shows its keys: only those are open; a missing one may set any
+    const anyMissing = (unreadableOf.get(via) ?? []).some((u) =>
+      u.endsWith('not in the repository'),
+    );
+    const open = (o.origin?.variables ?? []).filter(
+      (v) =>
+        v.from.includes('not readable') ||
+        (anyMissing && /default in the template|not set/.test(v.from)),
+    );
+    if (open.length === 0) continue;
+    const key = (unreadableOf.get(via) ?? []).join('; ');
+    if (key === '') continue;
+    const g = groups.get(key) ?? { vars: new Set(), kustomizations: new Set(), objects: new Set() };
+    for (const v of open) g.vars.add(v.name);
+    g.kustomizations.add(via);
+    g.objects.add(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    groups.set(key, g);
+  }
+  return [...groups].map(([sources, g]) => ({
+    what: `postBuild variables ${[...g.vars].sort().join(', ')} of ${g.kustomizations.size} Kustomization${g.kustomizations.size === 1 ? '' : 's'}`,
+    reason: `the templates' defaults were used, but substituteFrom ${sources}, and may set them`,
+    dependsOn: 'that source in the cluster',
+    about: [...g.objects],
+  }));
 }
