@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -75,5 +76,44 @@ describe('annotate on a Flux repository: the change as a kustomize patch', () =>
       { name: 'legacy', uid: 1000, privileged: false },
       { name: 'sonarr', uid: 2000, privileged: false },
     ]);
+  });
+});
+
+describe('explain --diff-against on a Flux repository', () => {
+  it('lists the mover a change to its postBuild variables alters, before and after (table)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'volsync-perms-flux-diff-'));
+    cpSync('test/fixtures/flux', dir, { recursive: true });
+    const git = (...args: string[]) =>
+      spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'before');
+    const ks = join(dir, 'kubernetes/apps/media/sonarr/ks.yaml');
+    writeFileSync(
+      ks,
+      readFileSync(ks, 'utf8').replace('VOLSYNC_PUID: "2000"', 'VOLSYNC_PUID: "568"'),
+    );
+    const r = await runCliCaptured([
+      'explain',
+      '-A',
+      '--flux',
+      join(dir, 'kubernetes'),
+      '--diff-against',
+      'HEAD',
+    ]);
+    git('checkout', '-q', '--', '.');
+    const clean = await runCliCaptured([
+      'explain',
+      '-A',
+      '--flux',
+      join(dir, 'kubernetes'),
+      '--diff-against',
+      'HEAD',
+    ]);
+    rmSync(dir, { recursive: true });
+    expect(r.code, r.stderr).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot('golden/flux/diff-against-table.txt');
+    expect(clean.stdout).toBe('');
+    expect(clean.stderr).toMatch(/No mover changes its identity against HEAD\.\n$/);
   });
 });
