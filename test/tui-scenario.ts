@@ -6,7 +6,8 @@ import { expect } from 'vitest';
 /**
  * The issue's real-terminal scenario, in tmux at 80x24, on the executable named
  * `kubectl-volsync_perms` in `binDir`: open default, then bookstack at UID 0 because of the
- * annotation; `a` flips it to 1000; `q` quits with 0 and the terminal is given back.
+ * annotation; `a` flips it to 1000; `q` quits with 0 and the terminal is given back. On the way,
+ * the terminal is narrowed and widened again, and the table follows.
  */
 export async function runTuiScenario(binDir: string, socket: string): Promise<void> {
   const path = [binDir, dirname(process.execPath), process.env['PATH'] ?? ''].join(delimiter);
@@ -46,6 +47,12 @@ export async function runTuiScenario(binDir: string, socket: string): Promise<vo
     await screenWith(/NAMESPACE\s+MOVERS/);
     keys('Enter'); // default is the first namespace
     await screenWith(/rs\/bookstack/);
+    // a narrower terminal: the table follows, its widest column gives way first
+    tmux('resize-window', '-t', 'tui', '-x', '60', '-y', '20');
+    const narrow = await screenWith(/CAPABI…/);
+    expect(Math.max(...narrow.split('\n').map((l) => l.trimEnd().length))).toBeLessThanOrEqual(60);
+    tmux('resize-window', '-t', 'tui', '-x', '80', '-y', '24');
+    await screenWith(/CAPABILITIES/);
     text('/rs/bookstack');
     keys('Enter');
     keys('Enter');
