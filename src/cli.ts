@@ -2,7 +2,7 @@ import { commandTable } from './cli/command-table.js';
 import { globalOptionTable } from './cli/global-option-table.js';
 import type { CommandSpec, ParsedArgs } from './cli/option-table.js';
 import { parseFast } from './cli/parse-fast.js';
-import type { Deps } from './commands/deps.js';
+import { onTerminal, type Deps } from './commands/deps.js';
 import { InvalidSpecError } from './core/errors.js';
 import { PlanRefused } from './core/plans/plan-refused.js';
 import { CliError, exitCodes } from './errors.js';
@@ -10,8 +10,7 @@ import { CliError, exitCodes } from './errors.js';
 /** Parses argv, runs one command and returns its exit code; the only place errors are printed. */
 export async function runCli(rawArgv: string[], deps: Deps): Promise<number> {
   // no command on a terminal opens the TUI; in a pipe it prints the help
-  const terminal = deps.stdout.isTTY === true && (deps.stdin as { isTTY?: boolean }).isTTY === true;
-  const argv = joinStdinFilename(rawArgv.length === 0 && terminal ? ['tui'] : rawArgv);
+  const argv = joinStdinFilename(rawArgv.length === 0 && onTerminal(deps) ? ['tui'] : rawArgv);
   const verbose = argv.some((a) => /^-v+$/.test(a) || a === '--v');
   let chosen: { command: CommandSpec; args: ParsedArgs } | undefined;
   try {

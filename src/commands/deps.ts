@@ -19,6 +19,10 @@ export interface Interrupt {
   hold(): () => void;
 }
 
+/** Whether a person is at a terminal: stdin and stdout both TTYs. */
+export const onTerminal = (d: Pick<Deps, 'stdin' | 'stdout'>): boolean =>
+  (d.stdin as { isTTY?: boolean }).isTTY === true && d.stdout.isTTY === true;
+
 export function write(s: Writable, text: string): void {
   if (text !== '') s.write(text);
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { write, type Deps } from './deps.js';
+import { onTerminal, write, type Deps } from './deps.js';
 import { completeScope } from './explain.js';
 import { colorEnabled, type GlobalArgs } from './global-options.js';
 import { openSource, validateSource } from './source.js';
@@ -27,7 +27,7 @@ function sourceOf(a: TuiArgs): { label: string; flags: string[] } {
  */
 export async function runTuiCommand(a: TuiArgs, deps: Deps): Promise<number> {
   const { stdin, stdout } = deps;
-  if ((stdin as { isTTY?: boolean }).isTTY !== true || stdout.isTTY !== true)
+  if (!onTerminal(deps))
     throw new UsageError(
       'tui needs a terminal on stdin and stdout; for a report use kubectl volsync-perms explain -A (or -o json)',
     );

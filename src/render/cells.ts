@@ -38,3 +38,13 @@ export function capabilitiesCell(caps: string[] | null): string {
 }
 
 export const boolCell = (b: boolean | null) => (b === null ? unknownCell : b ? 'yes' : 'no');
+
+/** A trace step's value: `-` for none, lists joined, everything else as JSON (strings quoted). */
+export const traceValueCell = (v: unknown): string =>
+  v === null || v === undefined
+    ? '-'
+    : Array.isArray(v)
+      ? v.length
+        ? v.join(',')
+        : '[]'
+      : JSON.stringify(v);

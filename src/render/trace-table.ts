@@ -1,19 +1,8 @@
 import type { Report, Subject } from '../core/report/types.js';
-import { boolCell, capsCell, groupsCell, idCell } from './cells.js';
+import { boolCell, capsCell, groupsCell, idCell, traceValueCell } from './cells.js';
 import type { Paint } from './color.js';
 import { renderFindings, renderUnknowns } from './explain-table.js';
 import { renderTable } from './table.js';
-
-const val = (v: unknown) =>
-  v === null
-    ? '-'
-    : Array.isArray(v)
-      ? v.length
-        ? v.join(',')
-        : '[]'
-      : typeof v === 'string'
-        ? JSON.stringify(v)
-        : JSON.stringify(v);
 
 /** `effective-uid`: every container of the subject, layer by layer, then the effective identity. */
 export function renderTrace(report: Report, o: { wide: boolean; paint: Paint }): string {
@@ -43,7 +32,13 @@ function renderSubject(s: Subject, o: { wide: boolean; paint: Paint }): string {
     const headers = ['LAYER', 'FIELD', 'VALUE', 'EFFECT', ...(o.wide ? ['SOURCE'] : [])];
     out += renderTable(
       headers,
-      c.trace.map((t) => [t.layer, t.field, val(t.value), t.effect, ...(o.wide ? [t.source] : [])]),
+      c.trace.map((t) => [
+        t.layer,
+        t.field,
+        traceValueCell(t.value),
+        t.effect,
+        ...(o.wide ? [t.source] : []),
+      ]),
     );
     const id = c.identity;
     out += `EFFECTIVE: uid=${idCell(id.uid)} gid=${idCell(id.gid)} groups=${groupsCell(c)} fsGroup=${id.fsGroup ?? '-'} capabilities=${capsCell(c)} runsAsRoot=${boolCell(id.runsAsRoot)} (uid decided by: ${c.uidDecidedBy ?? '<unknown>'})\n`;

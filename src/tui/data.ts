@@ -1,21 +1,20 @@
 import { planAnnotate } from '../core/plans/annotate.js';
 import { planFix } from '../core/plans/fix-plan.js';
 import { withMoverRunAsUser, withPrivilegedMovers } from '../core/plans/what-if.js';
-import { resolveReport, resolveSubjectReport } from '../core/report/resolve-report.js';
+import {
+  resolveReport,
+  resolveSubjectReport,
+  type SubjectRef,
+} from '../core/report/resolve-report.js';
 import type { Report, Subject } from '../core/report/types.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { privilegedMoversKey } from '../core/volsync/privileged.js';
+import { namespaceFactsOf } from '../core/report/subjects.js';
+import { resolvePrivileged } from '../core/volsync/privileged.js';
 import { renderAnnotatePreview } from '../render/annotate-preview.js';
+import { subjectName } from '../render/cells.js';
 import { makePaint } from '../render/color.js';
 import { renderManifestYaml } from '../render/json.js';
 import type { WhatIf } from './state.js';
-
-/** A mover or workload of the report, as the TUI names it. */
-export interface SubjectRef {
-  kind: string;
-  namespace: string;
-  name: string;
-}
 
 /**
  * Everything the TUI shows, computed by the core from one snapshot: the TUI itself reads no
@@ -40,24 +39,16 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export function tuiData(snapshot: Snapshot, source: string, sourceFlags: string[]): TuiData {
   const report = resolveReport(snapshot, { all: true });
-  const namespaceObject = (name: string) =>
-    snapshot.objects.find((o) => o.kind === 'Namespace' && o.metadata.name === name);
-  const annotated = (name: string): boolean | null => {
-    const ns = namespaceObject(name);
-    if (!ns) return null;
-    return (ns.metadata.annotations?.[privilegedMoversKey] ?? '').toLowerCase() === 'true';
-  };
+  const namespaces = namespaceFactsOf(snapshot);
+  const annotated = (name: string) => resolvePrivileged('kopia', namespaces.get(name), name).value;
   const flipped = new Map<string, Report>();
   const flags = sourceFlags.length > 0 ? ` ${sourceFlags.join(' ')}` : '';
-  const short = (ref: SubjectRef) =>
-    `${ref.kind === 'ReplicationSource' ? 'rs' : ref.kind === 'ReplicationDestination' ? 'rd' : ref.kind.toLowerCase()}/${ref.name}`;
   return {
     source,
     report,
     namespace: (name) => ({
       privileged: annotated(name),
-      podSecurity:
-        namespaceObject(name)?.metadata.labels?.['pod-security.kubernetes.io/enforce'] ?? '-',
+      podSecurity: namespaces.get(name)?.labels['pod-security.kubernetes.io/enforce'] ?? '-',
     }),
     flipped(namespace) {
       let r = flipped.get(namespace);
@@ -89,9 +80,9 @@ export function tuiData(snapshot: Snapshot, source: string, sourceFlags: string[
           { ...ref, kind: ref.kind },
           { deadlineSeconds: 3600, ttlSeconds: 86400 },
         );
-        return `# kubectl volsync-perms fix-job ${short(ref)} -n ${ref.namespace}${flags} -o yaml\n${renderManifestYaml(plan.job)}`;
+        return `# kubectl volsync-perms fix-job ${subjectName(ref)} -n ${ref.namespace}${flags} -o yaml\n${renderManifestYaml(plan.job)}`;
       } catch (e) {
-        return `fix-job ${short(ref)}: ${message(e)}`;
+        return `fix-job ${subjectName(ref)}: ${message(e)}`;
       }
     },
     annotatePreview(ref) {
@@ -105,14 +96,14 @@ export function tuiData(snapshot: Snapshot, source: string, sourceFlags: string[
           denyOthers: false,
           policyApis: snapshot.policyApis,
         });
-        return `# kubectl volsync-perms annotate ns/${ref.namespace} --privileged --scoped ${short(ref)}${flags}\n${renderAnnotatePreview(plan, makePaint(false))}`;
+        return `# kubectl volsync-perms annotate ns/${ref.namespace} --privileged --scoped ${subjectName(ref)}${flags}\n${renderAnnotatePreview(plan, makePaint(false))}`;
       } catch (e) {
-        return `annotate ns/${ref.namespace} --scoped ${short(ref)}: ${message(e)}`;
+        return `annotate ns/${ref.namespace} --scoped ${subjectName(ref)}: ${message(e)}`;
       }
     },
     command(ref, namespace) {
       if (ref)
-        return `kubectl volsync-perms effective-uid ${short(ref)} -n ${ref.namespace}${flags}`;
+        return `kubectl volsync-perms effective-uid ${subjectName(ref)} -n ${ref.namespace}${flags}`;
       return namespace === undefined
         ? `kubectl volsync-perms explain -A${flags}`
         : `kubectl volsync-perms explain ns/${namespace}${flags}`;

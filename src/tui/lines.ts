@@ -1,5 +1,12 @@
 import type { Subject } from '../core/report/types.js';
-import { boolCell, capsCell, groupsCell, idCell, subjectName } from '../render/cells.js';
+import {
+  boolCell,
+  capsCell,
+  groupsCell,
+  idCell,
+  subjectName,
+  traceValueCell,
+} from '../render/cells.js';
 import type { WhatIf } from './state.js';
 
 /** One line of a scrolled view, with the style the TUI gives it. */
@@ -16,13 +23,6 @@ const layers: [string, string][] = [
   ['admission', 'admission'],
   ['runtime', 'runtime'],
 ];
-
-const value = (v: unknown): string => {
-  if (v === null || v === undefined) return '-';
-  if (Array.isArray(v)) return v.join(',');
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(v);
-};
 
 /**
  * The mover detail as lines: the effective identity and its cause first, then the layer stack
@@ -66,7 +66,7 @@ export function detailLines(s: Subject | undefined, whatIf: WhatIf, namespace: s
     );
     for (const t of causes)
       out.push({
-        text: `  cause: ${t.layer}: ${t.field} ${value(t.value)}: ${t.effect}`,
+        text: `  cause: ${t.layer}: ${t.field} ${traceValueCell(t.value)}: ${t.effect}`,
         tone: 'cause',
       });
     if (causes.length === 0)
@@ -75,7 +75,8 @@ export function detailLines(s: Subject | undefined, whatIf: WhatIf, namespace: s
       const steps = c.trace.filter((t) => t.layer === layer);
       out.push({ text: `${layer === decided ? '▶' : ' '} ${title}`, tone: 'title' });
       if (steps.length === 0) out.push({ text: '    (sets nothing)', tone: 'dim' });
-      for (const t of steps) out.push({ text: `    ${t.field} ${value(t.value)}  ${t.effect}` });
+      for (const t of steps)
+        out.push({ text: `    ${t.field} ${traceValueCell(t.value)}  ${t.effect}` });
     }
   }
   if (s.findings.length > 0) out.push({ text: 'FINDINGS', tone: 'title' });

@@ -1,4 +1,10 @@
-import { severityRank, worstFinding, type Finding, type Subject } from '../core/report/types.js';
+import {
+  severityRank,
+  worstFinding,
+  worstOf,
+  type Finding,
+  type Subject,
+} from '../core/report/types.js';
 import { boolCell, capsCell, groupsCell, subjectName, uidGidCell } from '../render/cells.js';
 import type { TuiData } from './data.js';
 import type { ListState } from './state.js';
@@ -30,14 +36,6 @@ export interface MoverRow {
 const isMover = (s: Subject) => s.mover !== null;
 export const findingCell = (f: Finding | undefined) => (f ? `${f.code} ${f.severity}` : '-');
 
-const worstOf = (subjects: Subject[]): Finding | undefined =>
-  subjects
-    .map(worstFinding)
-    .filter((f): f is Finding => f !== undefined)
-    .sort(
-      (a, b) => severityRank[b.severity] - severityRank[a.severity] || a.code.localeCompare(b.code),
-    )[0];
-
 /** Every namespace with movers: how many, its annotation, its Pod Security level, the worst finding. */
 export function namespaceRows(data: TuiData): NamespaceRow[] {
   const by = new Map<string, Subject[]>();
@@ -45,7 +43,7 @@ export function namespaceRows(data: TuiData): NamespaceRow[] {
     by.set(s.namespace, [...(by.get(s.namespace) ?? []), s]);
   return [...by].map(([name, subjects]) => {
     const ns = data.namespace(name);
-    const worst = worstOf(subjects);
+    const worst = worstOf(subjects.flatMap((s) => s.findings));
     return {
       key: name,
       name,

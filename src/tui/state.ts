@@ -74,22 +74,28 @@ function without<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> 
 
 const clamp = (n: number, rows: number) => Math.max(0, Math.min(n, rows - 1));
 
-function moveCursor(s: State, command: Command, b: Bounds): State {
-  const step: Partial<Record<Command, (c: number) => number>> = {
-    up: (c) => c - 1,
-    down: (c) => c + 1,
-    pageUp: (c) => c - b.page,
-    pageDown: (c) => c + b.page,
-    top: () => 0,
-    bottom: () => b.rows - 1,
+/** Where a key moves a position (a cursor or a first line); undefined for other keys. */
+function moved(at: number, command: Command, b: Bounds): number | undefined {
+  const step: Partial<Record<Command, number>> = {
+    up: at - 1,
+    down: at + 1,
+    pageUp: at - b.page,
+    pageDown: at + b.page,
+    top: 0,
+    bottom: b.rows - 1,
   };
-  const move = step[command];
-  if (!move) return s;
-  // a text scrolls until its last line is at the bottom of the screen
-  if (s.view === 'detail')
-    return { ...s, scroll: Math.max(0, Math.min(move(s.scroll), b.rows - b.page)) };
+  return step[command];
+}
+
+/** A text scrolls until its last line is at the bottom of the screen. */
+const scrolled = (at: number, command: Command, b: Bounds) =>
+  Math.max(0, Math.min(moved(at, command, b) ?? at, b.rows - b.page));
+
+function moveCursor(s: State, command: Command, b: Bounds): State {
+  if (s.view === 'detail') return { ...s, scroll: scrolled(s.scroll, command, b) };
   const list = s.view === 'namespaces' ? 'namespaces' : 'movers';
-  return { ...s, [list]: { ...s[list], cursor: clamp(move(s[list].cursor), b.rows) } };
+  const to = moved(s[list].cursor, command, b);
+  return to === undefined ? s : { ...s, [list]: { ...s[list], cursor: clamp(to, b.rows) } };
 }
 
 function editing(s: State, e: Event): State {
@@ -142,8 +148,7 @@ export function reduce(s: State, e: Event, b: Bounds): State {
   if (c === 'quit') return { ...s, done: true };
   if (s.overlay) {
     if (c === 'back' || c === s.overlay) return without(s, 'overlay');
-    const scrolled = moveCursor({ ...s, view: 'detail', scroll: s.overlayScroll }, c, b);
-    return { ...s, overlayScroll: scrolled.scroll };
+    return { ...s, overlayScroll: scrolled(s.overlayScroll, c, b) };
   }
   switch (c) {
     case 'help':

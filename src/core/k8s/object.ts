@@ -5,8 +5,11 @@ export interface Origin {
   line: number;
   /** The Flux Kustomization that rendered it from this template (--flux), `namespace/name`. */
   via?: string;
-  /** The postBuild variables the template read, each with where its value came from. */
-  variables?: { name: string; from: string }[];
+  /**
+   * The postBuild variables the template read, each with where its value came from; `open` when
+   * the cluster may use another value (a substituteFrom source that cannot be read may set it).
+   */
+  variables?: { name: string; from: string; open?: boolean }[];
   /**
    * Where a kustomize patch to this object belongs (--flux): the kustomization that renders it
    * and the object's name there, before that kustomization's namespace transformer renames it.

@@ -60,7 +60,12 @@ export const severityRank: Record<Severity, number> = { error: 3, warning: 2, in
 
 /** The most severe finding of a subject (first in code order among equals). */
 export function worstFinding(s: Subject): Finding | undefined {
-  return [...s.findings].sort(
+  return worstOf(s.findings);
+}
+
+/** The most severe finding, the lowest code first among equals. */
+export function worstOf(findings: readonly Finding[]): Finding | undefined {
+  return [...findings].sort(
     (a, b) => severityRank[b.severity] - severityRank[a.severity] || a.code.localeCompare(b.code),
   )[0];
 }

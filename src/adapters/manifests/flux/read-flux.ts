@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import type { KubeObject } from '../../../core/k8s/object.js';
+import { objectKey, type KubeObject } from '../../../core/k8s/object.js';
+import { moverKinds } from '../../../core/report/resolve-report.js';
 import type { Unknown } from '../../../core/identity/unknown.js';
 import type { RepositoryFacts } from '../../../core/repository-facts.js';
 import { InputError } from '../../../errors.js';
@@ -198,12 +199,10 @@ async function renderTree(
   return out.sort((a, b) => fluxKustomizationKey(a.k).localeCompare(fluxKustomizationKey(b.k)));
 }
 
-const moverKinds = new Set(['ReplicationSource', 'ReplicationDestination', 'KopiaMaintenance']);
-
 /**
- * The variables mover templates read without a value, in Kustomizations with a substituteFrom
- * source that cannot be read: the template's default (or nothing) stands in for what that source
- * may set in the cluster. One unknown per source and set of variables.
+ * The variables of mover templates whose value a substituteFrom source that cannot be read may
+ * set in the cluster (the template's default, or nothing, stood in). One unknown per set of
+ * sources, with the movers it concerns.
  */
 function unknownVariables(
   unreadableOf: ReadonlyMap<string, string[]>,
@@ -216,22 +215,13 @@ function unknownVariables(
   for (const o of objects) {
     const via = o.origin?.via;
     if (!moverKinds.has(o.kind) || via === undefined) continue;
-    // a SOPS-encrypted source shows its keys: only those are open; a missing one may set any
-    const anyMissing = (unreadableOf.get(via) ?? []).some((u) =>
-      u.endsWith('not in the repository'),
-    );
-    const open = (o.origin?.variables ?? []).filter(
-      (v) =>
-        v.from.includes('not readable') ||
-        (anyMissing && /default in the template|not set/.test(v.from)),
-    );
+    const open = (o.origin?.variables ?? []).filter((v) => v.open === true);
     if (open.length === 0) continue;
     const key = (unreadableOf.get(via) ?? []).join('; ');
-    if (key === '') continue;
     const g = groups.get(key) ?? { vars: new Set(), kustomizations: new Set(), objects: new Set() };
     for (const v of open) g.vars.add(v.name);
     g.kustomizations.add(via);
-    g.objects.add(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+    g.objects.add(objectKey(o));
     groups.set(key, g);
   }
   return [...groups].map(([sources, g]) => ({

@@ -127,7 +127,7 @@ export function renderedObjects(
   lines: SourceLines,
   shownAs: (file: string) => string,
 ): RenderedObjects {
-  const { vars, unknownKeys, unreadable, from } = sources.variablesOf(r.k);
+  const { vars, unknownKeys, unreadable, from, missing } = sources.variablesOf(r.k);
   // a source that cannot be read still defines variables in the cluster
   const runs = substitutionRuns(vars.size + unreadable.length, r.k.substituteStrategy);
   // strict substitution (kustomize-controller's default since v1.9) fails on an unset variable
@@ -162,6 +162,7 @@ export function renderedObjects(
       variablesOf.push(
         result.used.map((name) => ({
           name,
+          ...((unknownKeys.has(name) || (missing && !vars.has(name))) && { open: true }),
           from: unknownKeys.has(name)
             ? `${from.get(name) ?? 'a source'}, not readable${result.defaulted.includes(name) ? ': the default in the template is used' : ''}`
             : result.defaulted.includes(name)
@@ -255,17 +256,28 @@ export function renderedObjects(
   return out;
 }
 
-/** The repository kustomizations whose transformers touched an object, in the order they ran. */
+/**
+ * The repository files whose kustomize transformers touched an object, in the order they ran. What
+ * the wrapper applies (targetNamespace, spec.patches, commonMetadata) is written in the Flux
+ * Kustomization's own file.
+ */
 function touchedBy(r: Rendered, v: Json): { file: string; by: string }[] {
-  return asArray(load(asString(path(v, 'metadata', 'annotations', transformationsKey)) ?? '[]'))
-    .map((t) => ({
-      file: asString(path(t, 'configuredIn')),
-      by: asString(path(t, 'configuredBy', 'kind')) ?? '',
-    }))
-    .filter((t): t is { file: string; by: string } => t.file !== undefined)
-    .map((t) => ({ ...t, file: resolve(r.buildDir, t.file) }))
-    .filter((t) => !t.file.startsWith(r.buildDir + sep))
-    .map((t) => ({ ...t, file: r.original(t.file) }));
+  return asArray(
+    load(asString(path(v, 'metadata', 'annotations', transformationsKey)) ?? '[]'),
+  ).flatMap((t) => {
+    const configuredIn = asString(path(t, 'configuredIn'));
+    if (configuredIn === undefined) return [];
+    const at = resolve(r.buildDir, configuredIn);
+    const file =
+      at === r.wrapper
+        ? r.k.origin.file
+        : at.startsWith(r.buildDir + sep)
+          ? undefined
+          : r.original(at);
+    return file === undefined
+      ? []
+      : [{ file, by: asString(path(t, 'configuredBy', 'kind')) ?? '' }];
+  });
 }
 
 /**
@@ -284,8 +296,7 @@ function renderingKustomization(r: Rendered, v: Json, file: string): string | un
 
 /**
  * The privileged-movers annotation (or label) of an object whose template does not write it: the
- * last kustomization whose patches touched the object and that names the key wrote it. A patch
- * of the Flux Kustomization itself (spec.patches) is in its own file.
+ * last file whose transformers touched the object and that names the key wrote it.
  */
 function patchedPrivilegedKeys(
   r: Rendered,
@@ -306,12 +317,9 @@ function patchedPrivilegedKeys(
         );
       if (asStringMap(path(template, 'metadata', part))[privilegedMoversKey] !== undefined)
         continue;
-      // a patch of the Flux Kustomization itself (spec.patches, applied last) is in its own file
-      const touched = [
-        ...touchedBy(r, v).map((t) => t.file),
-        ...(touchedByWrapper(r, v) ? [r.k.origin.file] : []),
-      ];
-      for (const f of touched.reverse()) {
+      for (const f of touchedBy(r, v)
+        .map((t) => t.file)
+        .reverse()) {
         const line = lines.lineOf(f, 'privileged-movers');
         if (line === undefined) continue;
         out.push({
@@ -322,15 +330,4 @@ function patchedPrivilegedKeys(
       }
     }
   return out;
-}
-
-/** Whether the Flux Kustomization's own spec.patches touched the object (its wrapper did). */
-function touchedByWrapper(r: Rendered, v: Json): boolean {
-  return asArray(
-    load(asString(path(v, 'metadata', 'annotations', transformationsKey)) ?? '[]'),
-  ).some(
-    (t) =>
-      resolve(r.buildDir, asString(path(t, 'configuredIn')) ?? '') === r.wrapper &&
-      path(t, 'configuredBy', 'kind') === 'PatchTransformer',
-  );
 }

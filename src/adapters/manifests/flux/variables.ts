@@ -40,12 +40,18 @@ export class VariableSources {
     unreadable: string[];
     /** Where each variable's value comes from (the last source that sets it). */
     from: Map<string, string>;
+    /** A source is not in the repository: it may set any variable. */
+    missing: boolean;
   } {
     const unreadable: string[] = [];
+    let missing = false;
     const from: Sourced[] = k.substituteFrom.flatMap((ref): Sourced[] => {
       const source = this.sources.get(`${ref.kind}/${k.namespace}/${ref.name}`);
       if (!source) {
-        if (!ref.optional) unreadable.push(`${ref.kind} ${ref.name} is not in the repository`);
+        if (!ref.optional) {
+          unreadable.push(`${ref.kind} ${ref.name} is not in the repository`);
+          missing = true;
+        }
         return [];
       }
       const from = `${ref.kind} ${ref.name}`;
@@ -64,6 +70,12 @@ export class VariableSources {
     for (const source of [...from, inline])
       for (const name of [...source.values.keys(), ...(source.unknown ?? [])])
         origins.set(name, source.from);
-    return { vars, unknownKeys: unknown, unreadable, from: origins };
+    return {
+      vars,
+      unknownKeys: unknown,
+      unreadable,
+      from: origins,
+      missing,
+    };
   }
 }
