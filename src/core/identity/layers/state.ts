@@ -1,0 +1,92 @@
+import type { PodSecurityLevel } from '../../admission/pod-security.js';
+import type { SccOutcome } from '../../admission/openshift.js';
+import type { Container, PodSecurityContext, PodSpec, SecurityContext } from '../../k8s/types.js';
+import type { BuiltPod } from '../../volsync/build-mover-pod.js';
+import type { NamespaceFacts, PrivilegedDecision } from '../../volsync/privileged.js';
+import type { ImageFacts, ImageUser } from '../image.js';
+import type { Layer, TraceStep } from '../trace.js';
+import type { Unknown } from '../unknown.js';
+
+/** The facts one container's identity is resolved from. */
+export interface ResolveInput {
+  pod: PodSpec;
+  container: Container;
+  image: ImageFacts;
+  namespace: string;
+  /** undefined = the Namespace object is not known. */
+  namespaceFacts: NamespaceFacts | undefined;
+  /** Set for pods VolSync builds: the privileged decision and how the pod was built. */
+  volsync?: { decision: PrivilegedDecision; built: BuiltPod };
+  /** Admission policies that change or reject this pod (annotate --scoped's), already evaluated. */
+  admission?: AdmissionEffects;
+}
+
+export interface AdmissionEffects {
+  /** The pod after a mutating policy, and what it changed; the runtime sees this pod. */
+  mutation?: { by: string; pod: PodSpec; changes: string[]; source: string };
+  /** A validating policy rejects the pod. */
+  denial?: { by: string; message: string; source: string };
+}
+
+/**
+ * The identity so far, as the layers hand it on: the pod and container the next layer sees (an
+ * admission mutation replaces them), and what each layer decided. Trace steps and unknowns are
+ * appended in layer order.
+ */
+export interface ResolveState {
+  readonly input: ResolveInput;
+  pod: PodSpec;
+  container: Container;
+  /** Container fields VolSync set: their trace layer is volsync, not container. */
+  overridden: ReadonlySet<string>;
+  /** The parsed image USER; null = unknown. */
+  imageUser: ImageUser | null;
+  /** The `:group` of the image USER, which Kubernetes ignores. */
+  imageGroupIgnored?: string;
+  scc?: SccOutcome;
+  enforce?: PodSecurityLevel;
+  admitted: boolean | null;
+  trace: TraceStep[];
+  unknowns: Unknown[];
+}
+
+/** What a layer adds: its trace steps and unknowns, and the state fields it decides. */
+export type LayerResult<S> = Partial<S> & { steps: TraceStep[]; unknowns?: Unknown[] };
+
+/** Appends a layer's steps and unknowns and takes the fields it decided. */
+export function applyLayer<S extends { trace: TraceStep[]; unknowns: Unknown[] }>(
+  s: S,
+  r: LayerResult<S>,
+): S {
+  const { steps, unknowns, ...set } = r;
+  s.trace.push(...steps);
+  if (unknowns) s.unknowns.push(...unknowns);
+  return { ...s, ...set, trace: s.trace, unknowns: s.unknowns };
+}
+
+export function step(
+  layer: Layer,
+  field: string,
+  value: TraceStep['value'],
+  effect: string,
+  source: string,
+): TraceStep {
+  return { layer, field, value, effect, source };
+}
+
+export const podSecurityContextOf = (s: { pod: PodSpec }): PodSecurityContext =>
+  s.pod.securityContext ?? {};
+export const containerSecurityContextOf = (s: { container: Container }): SecurityContext =>
+  s.container.securityContext ?? {};
+
+/** The rules the layers encode, by research section and upstream citation. */
+export const rules = {
+  merge: 'k8s-identity §0 rule 1 (K:pkg/securitycontext/util.go DetermineEffectiveSecurityContext)',
+  uid: 'k8s-identity §0 rule 2, §1.1 (K:kuberuntime/helpers.go getImageUser)',
+  gid: 'k8s-identity §0 rule 3, §1.2 (CD:pkg/oci/spec_opts.go WithUserID)',
+  groups: 'k8s-identity §0 rule 4, §2.1',
+  caps: 'k8s-identity §5.2-5.3',
+  nonRoot: 'k8s-identity §3 (K:kuberuntime/security_context_others.go verifyRunAsNonRoot)',
+  psa: 'k8s-identity §6 (pod-security-admission)',
+  image: 'k8s-identity §1.3 (kubernetes#61967)',
+};
