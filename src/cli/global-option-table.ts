@@ -103,6 +103,14 @@ export const globalOptionTable: OptionTable = {
       'IMAGE=USER[:GROUP]: the config User of an image (repository alone matches any tag); repeatable',
     group: 'Sources:',
   },
+  'nfs-squash': {
+    type: 'string',
+    array: true,
+    default: [],
+    describe:
+      'SERVER:PATH=root_squash|no_root_squash|all_squash[:ANONUID:ANONGID]: the squash option of an NFS export (covers the paths below it); repeatable',
+    group: 'Sources:',
+  },
   offline: {
     type: 'boolean',
     default: false,

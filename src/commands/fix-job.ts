@@ -10,6 +10,7 @@ import { parseResourceRef } from './resource-ref.js';
 import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { parseRequestTimeout } from './request-timeout.js';
 import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
+import { withStorageFacts } from './storage-facts.js';
 
 export interface FixJobArgs extends GlobalArgs {
   target?: string;
@@ -130,6 +131,9 @@ async function readTarget(
   const { openClusterSource } = await import('./cluster-source.js');
   const cluster = openClusterSource(a, deps, imageUserFlags(a));
   const request = completeFixRequest(a, cluster.defaultNamespace);
-  const snapshot = await cluster.read({ all: false, namespace: request.namespace });
+  const snapshot = withStorageFacts(
+    a,
+    await cluster.read({ all: false, namespace: request.namespace }),
+  );
   return { request, snapshot, client: cluster.client };
 }

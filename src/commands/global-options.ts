@@ -23,6 +23,7 @@ export interface GlobalArgs {
   'flux-root'?: string;
   demo: boolean;
   'image-user': string[];
+  'nfs-squash': string[];
   offline: boolean;
   'insecure-registry': string[];
   platform: string;

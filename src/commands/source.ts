@@ -8,10 +8,12 @@ import type { Unknown } from '../core/identity/unknown.js';
 import type { RepositoryFacts } from '../core/repository-facts.js';
 import { offlineSnapshot, type Snapshot } from '../core/snapshot.js';
 import { demoFile, demoManifests } from '../adapters/manifests/demo-manifests.js';
+import { demoExports } from '../adapters/manifests/demo-storage.js';
 import { parseYamlText, type ParseResult } from '../adapters/manifests/parse-yaml.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
+import { nfsSquashFlags, withStorageFacts } from './storage-facts.js';
 
 /** Where a command reads from: manifests, the demo, or the live cluster of the kubeconfig. */
 export interface Source {
@@ -55,17 +57,28 @@ export const isOffline = (a: GlobalArgs) =>
 export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
   const imageFacts = imageUserFlags(a);
   // registry and file readers load crypto, zlib, child_process: none of it is needed by --demo
+  nfsSquashFlags(a);
   if (a.demo)
     return {
       defaultNamespace: a.namespace ?? 'default',
-      read: () => Promise.resolve(readOffline(a, deps, imageFacts)),
+      read: async () =>
+        withStorageFacts(a, await readOffline(a, deps, imageFacts), { exports: demoExports }),
     };
   const { withRegistryFacts } = await import('./image-facts.js');
   if (isOffline(a))
     return {
       defaultNamespace: a.namespace ?? 'default',
       read: async (_scope, focus) =>
-        withRegistryFacts(a, deps, await readOffline(a, deps, imageFacts), imageFacts, focus),
+        withStorageFacts(
+          a,
+          await withRegistryFacts(
+            a,
+            deps,
+            await readOffline(a, deps, imageFacts),
+            imageFacts,
+            focus,
+          ),
+        ),
     };
   // client-node is heavy: loaded only when a cluster is read (STYLE.md, Commands)
   const { openClusterSource } = await import('./cluster-source.js');
@@ -75,7 +88,10 @@ export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
     read: async (scope, focus) => {
       const snapshot = await cluster.read(scope);
       const auths = a['use-pull-secrets'] ? await cluster.pullSecrets(snapshot) : [];
-      return withRegistryFacts(a, deps, snapshot, imageFacts, focus, auths);
+      return withStorageFacts(
+        a,
+        await withRegistryFacts(a, deps, snapshot, imageFacts, focus, auths),
+      );
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ImageFacts } from './identity/image.js';
 import type { Unknown } from './identity/unknown.js';
 import type { KubeObject } from './k8s/object.js';
 import type { RepositoryFacts } from './repository-facts.js';
+import type { StorageFacts } from './storage/storage-facts.js';
 import type { MoverType } from './volsync/movers.js';
 
 export type MoverImageKey = MoverType | 'kopia-maintenance';
@@ -28,6 +29,8 @@ export interface Snapshot {
   policyApis?: PolicyApis;
   /** A repository source's own facts (--flux). */
   repository?: RepositoryFacts;
+  /** NFS exports' squash modes (--nfs-squash, audit --probe) and audits of volumes. */
+  storage?: StorageFacts;
 }
 
 /** The served version of MutatingAdmissionPolicy and ValidatingAdmissionPolicy, or null. */

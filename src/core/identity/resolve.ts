@@ -8,6 +8,7 @@ import { resolvePodLayer } from './layers/pod.js';
 import type { StartCheck } from './layers/run-as-non-root.js';
 import { resolveRuntimeLayer } from './layers/runtime.js';
 import { applyLayer, type ResolveInput, type ResolveState } from './layers/state.js';
+import { resolveStorageLayer, type MountedStorage, type VolumeAccess } from './layers/storage.js';
 import { resolveVolsyncLayer } from './layers/volsync.js';
 import type { Layer, TraceStep } from './trace.js';
 import type { Unknown } from './unknown.js';
@@ -36,13 +37,15 @@ export interface Resolution {
   scc?: SccOutcome;
   /** Capabilities in add that never become effective because the UID is not 0. */
   ineffectiveCaps: string[];
+  /** The volumes it mounts, with the identity their storage sees (the storage layer). */
+  storage?: VolumeAccess[];
 }
 
 /**
  * Resolves the identity of one container from its pod spec, the image facts and the namespace,
  * as the composition of one pure function per layer (layers/), each taking the identity so far
- * and adding its trace steps: image → pod → container → volsync → admission → runtime. The trace
- * order is this order. Unknown facts give null values, never guesses.
+ * and adding its trace steps: image → pod → container → volsync → admission → runtime, then,
+ * with `mounts`, storage. The trace order is this order. Unknown facts give null values, never guesses.
  */
 export function resolveIdentity(input: ResolveInput): Resolution {
   let s: ResolveState = {
@@ -75,5 +78,21 @@ export function resolveIdentity(input: ResolveInput): Resolution {
     out.imageGroupIgnored = s.imageGroupIgnored;
   if (s.enforce !== undefined) out.enforce = s.enforce;
   if (s.scc !== undefined) out.scc = s.scc;
-  return out;
+  return input.mounts ? resolveWriterLayers(out, input.mounts) : out;
+}
+
+/**
+ * The layers after the process starts, on an identity already resolved (and, for a pod the
+ * cluster runs, observed): the storage of each mounted volume and what it does to the writer.
+ */
+export function resolveWriterLayers(r: Resolution, mounts: readonly MountedStorage[]): Resolution {
+  const id = r.identity;
+  const writer = {
+    uid: id.uid,
+    gid: id.gid,
+    groups: id.supplementalGroups,
+    capabilities: id.capabilities,
+  };
+  const { steps, storage, unknowns } = resolveStorageLayer(mounts, writer, id.fsGroup);
+  return { ...r, trace: [...r.trace, ...steps], unknowns: [...r.unknowns, ...unknowns], storage };
 }

@@ -1,5 +1,14 @@
 /** The layers that decide a process identity, in the order they apply (DESIGN.md §5). */
-export const layers = ['image', 'pod', 'container', 'volsync', 'admission', 'runtime'] as const;
+export const layers = [
+  'image',
+  'pod',
+  'container',
+  'volsync',
+  'admission',
+  'runtime',
+  'entrypoint',
+  'storage',
+] as const;
 export type Layer = (typeof layers)[number];
 
 export interface TraceStep {

@@ -10,7 +10,12 @@ import { findImageFacts } from '../identity/known-images.js';
 import { imageUnknown, type ImageFacts } from '../identity/image.js';
 import { mergeUnknownPrivileged } from '../identity/merge.js';
 import { observedUserOf, reconcileObserved, type Observation } from '../identity/observed.js';
-import { resolveIdentity, type AdmissionEffects, type Resolution } from '../identity/resolve.js';
+import {
+  resolveIdentity,
+  resolveWriterLayers,
+  type AdmissionEffects,
+  type Resolution,
+} from '../identity/resolve.js';
 import { asStringMap } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
@@ -30,6 +35,7 @@ import {
   resolvePrivileged,
   type NamespaceFacts,
 } from '../volsync/privileged.js';
+import { mountedStorageOf } from './mounted-storage.js';
 import type { ContainerReport, PodSecurityReport, Subject } from './types.js';
 import { podTemplateOf, workloadKinds } from './workloads.js';
 
@@ -172,7 +178,10 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
   const seen =
     observeMoverPod(ctx, ns, built, m.name, predicted, facts) ??
     observeDryRun(ctx, `${o.kind}/${ns}/${o.metadata.name}`, ns, built, predicted, facts);
-  const resolution = seen?.resolution ?? predicted;
+  const resolution = resolveWriterLayers(
+    seen?.resolution ?? predicted,
+    mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, built.pod.containers[0] as Container),
+  );
   const podSecurity: PodSecurityReport = chosen
     ? { ...chosen.r.podSecurity }
     : {
@@ -325,6 +334,7 @@ export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): R
       namespace: ns,
       namespaceFacts: facts,
       volsync: { decision, built },
+      mounts: mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, c),
     });
     return {
       report: containerReport(c, `${built.workload.kind}/${built.workload.name}`, r),
@@ -362,6 +372,7 @@ export function resolveWorkloadSubject(ctx: SubjectContext, o: KubeObject): Reso
       image: imageFactsFor(ctx.snapshot, c.image),
       namespace: ns,
       namespaceFacts: facts,
+      mounts: mountedStorageOf(ctx.snapshot, ctx.index, ns, pod, c),
     });
     return { report: containerReport(c, `${o.kind}/${o.metadata.name}`, r), resolution: r, pod };
   });

@@ -4,6 +4,7 @@ import type { Container, PodSecurityContext, PodSpec, SecurityContext } from '..
 import type { BuiltPod } from '../../volsync/build-mover-pod.js';
 import type { NamespaceFacts, PrivilegedDecision } from '../../volsync/privileged.js';
 import type { ImageFacts, ImageUser } from '../image.js';
+import type { MountedStorage } from './storage.js';
 import type { Layer, TraceStep } from '../trace.js';
 import type { Unknown } from '../unknown.js';
 
@@ -19,6 +20,8 @@ export interface ResolveInput {
   volsync?: { decision: PrivilegedDecision; built: BuiltPod };
   /** Admission policies that change or reject this pod (annotate --scoped's), already evaluated. */
   admission?: AdmissionEffects;
+  /** The volumes the container mounts and their storage: given, the storage layer runs. */
+  mounts?: readonly MountedStorage[];
 }
 
 export interface AdmissionEffects {
