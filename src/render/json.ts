@@ -15,6 +15,7 @@ function subjectContract(s: Subject) {
       image: c.image,
       workload: c.workload,
       identity: c.identity,
+      ...(c.writesAs && { writesAs: c.writesAs }),
       trace: c.trace.map((t) => ({
         layer: t.layer,
         field: t.field,

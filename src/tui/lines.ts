@@ -22,6 +22,8 @@ const layers: [string, string][] = [
   ['volsync', 'VolSync (the privileged-movers override)'],
   ['admission', 'admission'],
   ['runtime', 'runtime'],
+  ['entrypoint', "the image's entrypoint (who writes the files)"],
+  ['storage', 'storage (what each volume does to the writer)'],
 ];
 
 /**

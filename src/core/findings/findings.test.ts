@@ -168,6 +168,26 @@ describe('findings name the problem each scenario causes', () => {
     expect(codes(objs)).toEqual(expected);
   });
 
+  const sonarr = (env: { name: string; value: string }[]) =>
+    deployment('sonarr', 'media', {
+      containers: [{ name: 'sonarr', image: 'lscr.io/linuxserver/sonarr:4.0.10', env }],
+      volumes: [{ name: 'config', persistentVolumeClaim: { claimName: 'sonarr' } }],
+    });
+  it.each([
+    [
+      'PUID=1000 PGID=1000: it writes as 1000:1000 like the mover',
+      [
+        { name: 'PUID', value: '1000' },
+        { name: 'PGID', value: '1000' },
+      ],
+      [],
+    ],
+    ['no PUID: it writes as abc 911:911', [], ['VP010']],
+  ])('a linuxserver sonarr that starts as root and a mover at 1000: %s', (_l, env, expected) => {
+    const objs = [namespace('media'), rs('sonarr', 'restic', withSc(u1000), 'media'), sonarr(env)];
+    expect(codes(objs, [image('lscr.io/linuxserver/sonarr', '')])).toEqual(expected);
+  });
+
   it.each([
     ['an unprivileged mover whose Role still grants the SCC', 'default', true, ['VP017']],
     ['a privileged mover, whose Role needs the grant', 'priv', true, []],

@@ -66,8 +66,9 @@ export function findWorkloadMismatch(ctx: FindingContext): Emission[] {
       } catch {
         continue; // a malformed workload is reported when it is the subject itself
       }
-      const app = ws.containers.find((c) => !c.report.workload.startsWith('init'))?.resolution
-        .identity;
+      // the identity that writes the app's files: its entrypoint's switch (PUID/PGID), else the process
+      const r = ws.containers.find((c) => !c.report.workload.startsWith('init'))?.resolution;
+      const app = r && (r.writesAs ? { ...r.identity, ...r.writesAs } : r.identity);
       if (!app || app.uid === null) continue;
       if (
         app.uid === mover.uid &&
@@ -77,7 +78,7 @@ export function findWorkloadMismatch(ctx: FindingContext): Emission[] {
       const none = s.mover?.moverSecurityContext === undefined ? ' (no moverSecurityContext)' : '';
       out.push(
         emit('VP010', [s], {
-          message: `${s.subject.kind} ${s.subject.name} runs as ${uidGid(mover)}${none}, but ${w.kind} ${w.metadata.name}, which mounts PVC ${claim}, runs as ${uidGid(app)}: ${s.subject.kind === 'ReplicationDestination' ? 'restored files may be unreadable by the app' : 'the backup may miss files the app keeps private'}`,
+          message: `${s.subject.kind} ${s.subject.name} runs as ${uidGid(mover)}${none}, but ${w.kind} ${w.metadata.name}, which mounts PVC ${claim}, ${r.writesAs ? `writes its files as ${uidGid(app)} (its ${r.writesAs.family} entrypoint switches to it)` : `runs as ${uidGid(app)}`}: ${s.subject.kind === 'ReplicationDestination' ? 'restored files may be unreadable by the app' : 'the backup may miss files the app keeps private'}`,
           objects: [subjectRef(s), `${w.kind}/${s.subject.namespace}/${w.metadata.name}`],
           fix: `set moverSecurityContext runAsUser: ${app.uid}${app.gid === null ? '' : `, runAsGroup: ${app.gid}`}${app.fsGroup === null ? '' : `, fsGroup: ${app.fsGroup}`} to match the workload`,
           ...identityAt(s),

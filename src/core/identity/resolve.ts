@@ -1,8 +1,10 @@
 import type { PodSecurityLevel, PodSecurityVerdict } from '../admission/pod-security.js';
 import type { SccOutcome } from '../admission/openshift.js';
+import type { Container } from '../k8s/types.js';
 import type { Identity } from './identity.js';
 import { resolveAdmissionLayer } from './layers/admission.js';
 import { resolveContainerLayer } from './layers/container.js';
+import { resolveEntrypointLayer, type WritesAs } from './layers/entrypoint.js';
 import { resolveImageLayer } from './layers/image.js';
 import { resolvePodLayer } from './layers/pod.js';
 import type { StartCheck } from './layers/run-as-non-root.js';
@@ -37,6 +39,8 @@ export interface Resolution {
   scc?: SccOutcome;
   /** Capabilities in add that never become effective because the UID is not 0. */
   ineffectiveCaps: string[];
+  /** The identity its entrypoint switches to and writes files as (an inference), when it does. */
+  writesAs?: WritesAs;
   /** The volumes it mounts, with the identity their storage sees (the storage layer). */
   storage?: VolumeAccess[];
 }
@@ -45,7 +49,7 @@ export interface Resolution {
  * Resolves the identity of one container from its pod spec, the image facts and the namespace,
  * as the composition of one pure function per layer (layers/), each taking the identity so far
  * and adding its trace steps: image → pod → container → volsync → admission → runtime, then,
- * with `mounts`, storage. The trace order is this order. Unknown facts give null values, never guesses.
+ * with `mounts`, entrypoint and storage. The trace order is this order. Unknown facts give null values, never guesses.
  */
 export function resolveIdentity(input: ResolveInput): Resolution {
   let s: ResolveState = {
@@ -78,21 +82,30 @@ export function resolveIdentity(input: ResolveInput): Resolution {
     out.imageGroupIgnored = s.imageGroupIgnored;
   if (s.enforce !== undefined) out.enforce = s.enforce;
   if (s.scc !== undefined) out.scc = s.scc;
-  return input.mounts ? resolveWriterLayers(out, input.mounts) : out;
+  return input.mounts ? resolveWriterLayers(out, s.container, input.mounts) : out;
 }
 
 /**
  * The layers after the process starts, on an identity already resolved (and, for a pod the
- * cluster runs, observed): the storage of each mounted volume and what it does to the writer.
+ * cluster runs, observed): the identity the image's entrypoint switches to, then the storage of
+ * each mounted volume and what it does to that writer.
  */
-export function resolveWriterLayers(r: Resolution, mounts: readonly MountedStorage[]): Resolution {
-  const id = r.identity;
-  const writer = {
-    uid: id.uid,
-    gid: id.gid,
-    groups: id.supplementalGroups,
-    capabilities: id.capabilities,
+export function resolveWriterLayers(
+  r: Resolution,
+  container: Container,
+  mounts: readonly MountedStorage[],
+): Resolution {
+  const entry = resolveEntrypointLayer(r.identity, container);
+  const { steps, storage, unknowns } = resolveStorageLayer(
+    mounts,
+    entry.writer,
+    r.identity.fsGroup,
+  );
+  return {
+    ...r,
+    trace: [...r.trace, ...entry.steps, ...steps],
+    unknowns: [...r.unknowns, ...unknowns],
+    storage,
+    ...(entry.writesAs && { writesAs: entry.writesAs }),
   };
-  const { steps, storage, unknowns } = resolveStorageLayer(mounts, writer, id.fsGroup);
-  return { ...r, trace: [...r.trace, ...steps], unknowns: [...r.unknowns, ...unknowns], storage };
 }

@@ -178,9 +178,11 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
   const seen =
     observeMoverPod(ctx, ns, built, m.name, predicted, facts) ??
     observeDryRun(ctx, `${o.kind}/${ns}/${o.metadata.name}`, ns, built, predicted, facts);
+  const moverContainer = built.pod.containers[0] as Container;
   const resolution = resolveWriterLayers(
     seen?.resolution ?? predicted,
-    mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, built.pod.containers[0] as Container),
+    moverContainer,
+    mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, moverContainer),
   );
   const podSecurity: PodSecurityReport = chosen
     ? { ...chosen.r.podSecurity }
@@ -395,6 +397,7 @@ function containerReport(c: Container, workload: string, r: Resolution): Contain
     image: c.image,
     workload,
     identity: r.identity,
+    ...(r.writesAs && { writesAs: r.writesAs }),
     trace: r.trace,
     uidDecidedBy: r.uidDecidedBy,
     groupsIncomplete: r.groupsIncomplete,

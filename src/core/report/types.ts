@@ -1,4 +1,5 @@
 import type { Identity } from '../identity/identity.js';
+import type { WritesAs } from '../identity/layers/entrypoint.js';
 import type { Layer, TraceStep } from '../identity/trace.js';
 import type { Unknown } from '../identity/unknown.js';
 import type { Origin } from '../k8s/object.js';
@@ -24,6 +25,8 @@ export interface ContainerReport {
   /** The workload VolSync (or the user) runs this container in, `Kind/name`. */
   workload: string;
   identity: Identity;
+  /** The identity its entrypoint switches to and writes files as (an inference), when it does. */
+  writesAs?: WritesAs;
   trace: TraceStep[];
   uidDecidedBy: Layer | null;
   groupsIncomplete: boolean;
