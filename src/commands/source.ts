@@ -8,8 +8,8 @@ import type { Unknown } from '../core/identity/unknown.js';
 import type { RepositoryFacts } from '../core/repository-facts.js';
 import { offlineSnapshot, type Snapshot } from '../core/snapshot.js';
 import { demoFile, demoManifests } from '../adapters/manifests/demo-manifests.js';
-import { demoExports } from '../adapters/manifests/demo-storage.js';
-import { parseYamlText, type ParseResult } from '../adapters/manifests/parse-yaml.js';
+import { demoSnapshot } from '../adapters/manifests/demo-snapshot.js';
+import type { ParseResult } from '../adapters/manifests/parse-yaml.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
@@ -61,8 +61,7 @@ export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
   if (a.demo)
     return {
       defaultNamespace: a.namespace ?? 'default',
-      read: async () =>
-        withStorageFacts(a, await readOffline(a, deps, imageFacts), { exports: demoExports }),
+      read: () => Promise.resolve(withStorageFacts(a, demoSnapshot(imageFacts))),
     };
   const { withRegistryFacts } = await import('./image-facts.js');
   if (isOffline(a))
@@ -112,8 +111,7 @@ async function readOffline(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]):
   const out: ParseResult = { objects: [], skipped: [], ignored: 0 };
   let repository: RepositoryFacts | undefined;
   let unknowns: Unknown[] = [];
-  if (a.demo) parseYamlText(demoManifests, demoFile, 1, out);
-  else if (a.flux !== undefined) {
+  if (a.flux !== undefined) {
     const { readFluxRepository } = await import('../adapters/manifests/flux/read-flux.js');
     const flux = await readFluxRepository(a.flux, {
       cwd: process.cwd(),

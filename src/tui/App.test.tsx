@@ -1,19 +1,11 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { demoFile, demoManifests } from '../adapters/manifests/demo-manifests.js';
-import { parseYamlText } from '../adapters/manifests/parse-yaml.js';
-import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
-import { offlineSnapshot } from '../core/snapshot.js';
+import { demoSnapshot } from '../adapters/manifests/demo-snapshot.js';
 import { App } from './App.js';
 import { tuiData } from './data.js';
 import { initialState } from './state.js';
 
-const snapshot = offlineSnapshot(
-  parseYamlText(demoManifests, demoFile).objects,
-  [],
-  knownImages,
-  defaultMoverImages,
-);
+const snapshot = demoSnapshot();
 const data = tuiData(snapshot, '--demo', ['--demo']);
 const key = { enter: '\r', esc: '\u001b', down: '\u001b[B' };
 

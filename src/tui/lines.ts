@@ -75,6 +75,9 @@ export function detailLines(s: Subject | undefined, whatIf: WhatIf, namespace: s
       out.push({ text: `  UID decided by: ${decided ?? '<unknown>'}`, tone: 'cause' });
     for (const [layer, title] of layers) {
       const steps = c.trace.filter((t) => t.layer === layer);
+      // the layers after the process starts speak only where they apply (an image that switches
+      // identity, a volume whose storage changes the writer)
+      if (steps.length === 0 && (layer === 'entrypoint' || layer === 'storage')) continue;
       out.push({ text: `${layer === decided ? '▶' : ' '} ${title}`, tone: 'title' });
       if (steps.length === 0) out.push({ text: '    (sets nothing)', tone: 'dim' });
       for (const t of steps)
