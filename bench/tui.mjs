@@ -15,7 +15,7 @@ await build({
   format: 'esm',
   target: 'node22',
   jsx: 'automatic',
-  loader: { '.sh': 'text' },
+  loader: { '.sh': 'text', '.pl': 'text' },
   plugins: [stubReactDevtools],
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

@@ -19,8 +19,8 @@ await build({
   target: 'node22',
   minify: false,
   legalComments: 'none',
-  // the fix-job repair script ships inside the Job it writes
-  loader: { '.sh': 'text' },
+  // the Job scripts (fix-job's repair script, audit's walker) ship inside the Jobs they run in
+  loader: { '.sh': 'text', '.pl': 'text' },
   banner: {
     // yargs and friends still call require() in places; give each ESM chunk one.
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

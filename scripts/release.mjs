@@ -91,8 +91,8 @@ async function bundle(cliFile, mainFile, tuiFile) {
     minify: true,
     legalComments: 'none',
     define: { __VERSION__: JSON.stringify(pkg.version) },
-    // the fix-job repair script ships inside the Job it writes
-    loader: { '.sh': 'text' },
+    // the Job scripts (fix-job's repair script, audit's walker) ship inside the Jobs they run in
+    loader: { '.sh': 'text', '.pl': 'text' },
     logLevel: 'warning',
   };
   await build({

@@ -12,7 +12,7 @@ async function metafile(): Promise<Metafile> {
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    loader: { '.sh': 'text' },
+    loader: { '.sh': 'text', '.pl': 'text' },
     plugins: [stubReactDevtools],
     metafile: true,
     write: false,

@@ -72,17 +72,36 @@ export function keepObject(
     spec: kind === 'Role' ? { rules: v['rules'] } : kind === 'Node' ? undefined : v['spec'],
   };
   if (origin) o.origin = origin;
+  const status = isObject(v['status']) ? v['status'] : {};
   if (kind === 'Pod') {
-    // the phase says whether the pod still holds its volumes (fix-job placement)
-    const { phase, containerStatuses } = (isObject(v['status']) ? v['status'] : {}) as Record<
-      string,
-      unknown
-    >;
-    if (phase !== undefined || containerStatuses !== undefined)
+    // the phase says whether the pod still holds its volumes (fix-job placement); the start, when
+    // it ran (audit attribution)
+    const { phase, containerStatuses, startTime } = status;
+    if (phase !== undefined || containerStatuses !== undefined || startTime !== undefined)
       o.status = {
         ...(typeof phase === 'string' && { phase }),
+        ...(typeof startTime === 'string' && { startTime }),
         ...(containerStatuses !== undefined && { containerStatuses }),
       };
+    const owner = Array.isArray(meta['ownerReferences'])
+      ? (meta['ownerReferences'] as unknown[]).find((r) => isObject(r) && r['controller'] === true)
+      : undefined;
+    if (isObject(owner))
+      metadata.controlledBy = `${String(owner['kind'])}/${String(owner['name'])}`;
+  }
+  // when a mover and its Jobs ran: the audit matches files' times to runs
+  const times = timeFields[kind];
+  if (times) {
+    const kept = Object.fromEntries(
+      times.filter((f) => typeof status[f] === 'string').map((f) => [f, status[f]]),
+    );
+    if (Object.keys(kept).length > 0) o.status = kept;
   }
   return o;
 }
+
+const timeFields: Record<string, string[]> = {
+  ReplicationSource: ['lastSyncTime', 'lastSyncStartTime', 'lastSyncDuration'],
+  ReplicationDestination: ['lastSyncTime', 'lastSyncStartTime', 'lastSyncDuration'],
+  Job: ['startTime', 'completionTime'],
+};

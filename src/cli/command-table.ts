@@ -1,4 +1,5 @@
 import type { AnnotateArgs } from '../commands/annotate.js';
+import type { AuditArgs } from '../commands/audit.js';
 import type { EffectiveUidArgs } from '../commands/effective-uid.js';
 import type { ExplainArgs } from '../commands/explain.js';
 import type { FixJobArgs } from '../commands/fix-job.js';
@@ -154,6 +155,78 @@ const fixJob: CommandSpec = {
     (await import('../commands/fix-job.js')).runFixJob(a as unknown as FixJobArgs, deps),
 };
 
+const audit: CommandSpec = {
+  name: 'audit',
+  describe:
+    'What is on a volume: owners and modes of its files, who can read and write them next, which runs wrote them',
+  positional: {
+    name: 'target',
+    describe: 'rs/NAME, rd/NAME, kopiamaintenance/NAME (their volume, see --volume) or pvc/NAME',
+    completes: 'ref',
+  },
+  options: {
+    volume: {
+      type: 'string',
+      choices: ['data', 'repository', 'cache'],
+      describe:
+        "Which volume of the mover: its data PVC (default), kopia's filesystem repository, or its cache",
+    },
+    run: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Create the read-only audit Job, wait for it, print the audit and delete the Job (default: print the Job)',
+    },
+    probe: {
+      type: 'boolean',
+      default: false,
+      describe:
+        "With --run: measure the NFS export's squashing (one file created as UID 0 and as the root's owner in the volume root, then removed)",
+    },
+    'run-as': {
+      type: 'string',
+      describe:
+        'UID:GID: walk as this identity without capabilities (Pod Security restricted); what it cannot read is reported',
+    },
+    'from-log': {
+      type: 'string',
+      describe:
+        'Read a saved audit log (kubectl logs job/NAME > FILE; - for stdin) instead of running one',
+    },
+    image: {
+      type: 'string',
+      describe:
+        'Image to run the audit in (default: the VolSync mover image the cluster uses; it needs perl)',
+    },
+    deadline: {
+      type: 'string',
+      default: '1h',
+      describe: "The Job's activeDeadlineSeconds, as a duration",
+    },
+    timeout: {
+      type: 'string',
+      default: '0',
+      describe: "With --run: give up after this long (0: the Job's deadline plus a minute)",
+    },
+  },
+  examples: [
+    [
+      'kubectl volsync-perms audit rs/bookstack --volume repository -n default',
+      'Preview the read-only Job that audits a kopia repository',
+    ],
+    [
+      'kubectl volsync-perms audit rs/bookstack --volume repository --run --probe',
+      "Run it, measuring the NFS export's squash mode",
+    ],
+    [
+      'kubectl volsync-perms audit rs/bookstack --volume repository --from-log audit.log --demo',
+      'Read a saved audit again, offline',
+    ],
+  ],
+  run: async (a, deps) =>
+    (await import('../commands/audit.js')).runAudit(a as unknown as AuditArgs, deps),
+};
+
 const annotate: CommandSpec = {
   name: 'annotate',
   describe: 'Grant or remove privileged movers on a namespace, with every mover before and after',
@@ -274,6 +347,7 @@ export const commandTable: readonly CommandSpec[] = [
   explain,
   effectiveUid,
   fixJob,
+  audit,
   annotate,
   tui,
   version,

@@ -4,7 +4,7 @@ import { ClusterWrites } from '../adapters/cluster/writes.js';
 import { keepObject } from '../adapters/keep-object.js';
 import { admits, type PodSecurityVerdict } from '../core/admission/pod-security.js';
 import { fixJobPod, managedBy, planFixJob, resolveFixPodSecurity } from '../core/plans/fix-job.js';
-import { jobState, type FixSummary } from '../core/plans/job-state.js';
+import { jobState, parseFixSummary, type FixSummary } from '../core/plans/job-state.js';
 import { enforceLevel, type RelaxRecord } from '../core/plans/psa-relax.js';
 import type { KubeObject } from '../core/k8s/object.js';
 import type { ServerDryRun } from '../core/snapshot.js';
@@ -136,7 +136,7 @@ async function runJob(
       return exitCodes.ok;
     }
     const relaxed = record;
-    return await waitForJob(
+    const done = await waitForJob(
       deps,
       api,
       { ns, name, uid },
@@ -149,8 +149,15 @@ async function runJob(
         ...(relaxed && {
           renew: { everyMs: renewEveryMs, run: () => renewRelaxation(api, ns, relaxed) },
         }),
+        failure: (log) => {
+          const s = parseFixSummary(log);
+          return s ? `${s.failed} files could not be changed` : '';
+        },
+        rerun: 'fix-job',
       },
     );
+    if (typeof done === 'number') return done;
+    return done.log === undefined ? undefined : parseFixSummary(done.log);
   } finally {
     if (record) await restore(deps, api, ns, record);
     release?.();
@@ -158,7 +165,7 @@ async function runJob(
 }
 
 /** The server's dry-run verdict on the Job's pod, or why it could not be asked (RBAC). */
-async function dryRun(
+export async function dryRun(
   client: KubeClient,
   ns: string,
   job: Record<string, unknown>,
@@ -172,7 +179,11 @@ async function dryRun(
   }
 }
 
-async function clearFinishedJob(api: ClusterWrites, ns: string, name: string): Promise<void> {
+export async function clearFinishedJob(
+  api: ClusterWrites,
+  ns: string,
+  name: string,
+): Promise<void> {
   const existing = await api.readJob(ns, name);
   if (!existing) return;
   const labels = (existing['metadata'] as { labels?: Record<string, string> }).labels ?? {};
@@ -183,7 +194,7 @@ async function clearFinishedJob(api: ClusterWrites, ns: string, name: string): P
     );
   if (jobState(existing).phase === 'running')
     throw new ApplyRefused(
-      `Job ${ns}/${name}: already repairing this volume; wait for it (kubectl logs -f job/${name} -n ${ns}) or delete it`,
+      `Job ${ns}/${name}: already running for this volume; wait for it (kubectl logs -f job/${name} -n ${ns}) or delete it`,
     );
   await api.deleteJob(ns, name);
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterWrites } from '../adapters/cluster/writes.js';
-import { jobState, parseFixSummary, type FixSummary } from '../core/plans/job-state.js';
+import { jobState } from '../core/plans/job-state.js';
 import { CliError, exitCodes } from '../errors.js';
 import type { Deps } from './deps.js';
 
@@ -22,13 +22,19 @@ export async function waitForJob(
     signal: AbortSignal | undefined;
     /** Called every `everyMs` while waiting (the relaxation lease). */
     renew?: { everyMs: number; run: () => Promise<void> };
+    /** Which log lines are progress for stderr (default: all of them). */
+    shows?: (line: string) => boolean;
+    /** What a failed Job's log says, for the error (e.g. how many files could not be changed). */
+    failure?: (log: string) => string;
+    /** The command to run again, for the error when the Job is deleted meanwhile. */
+    rerun: string;
   },
-): Promise<FixSummary | undefined | number> {
+): Promise<{ log: string | undefined } | number> {
   const { ns, name, uid } = job;
   const { signal } = o;
   const started = Date.now();
   let renewed = started;
-  const log = new LogFollower(deps, api, ns, name, uid, o.verbose);
+  const log = new LogFollower(deps, api, ns, name, uid, o.verbose, o.shows ?? (() => true));
   try {
     for (;;) {
       if (signal?.aborted) {
@@ -46,11 +52,12 @@ export async function waitForJob(
       const current = await api.readJob(ns, name);
       if (!current)
         throw new CliError(
-          `Job ${ns}/${name}: deleted while the tool waited for it; run fix-job again`,
+          `Job ${ns}/${name}: deleted while the tool waited for it; run ${o.rerun} again`,
           exitCodes.cluster,
         );
       const state = jobState(current);
-      if (state.phase !== 'running') return await finish(api, ns, name, state, await log.all());
+      if (state.phase !== 'running')
+        return { log: await finish(api, ns, name, state, await log.all(), o.failure) };
       await log.start();
       if (o.renew && Date.now() - renewed >= o.renew.everyMs) {
         renewed = Date.now();
@@ -76,7 +83,16 @@ class LogFollower {
     private readonly job: string,
     private readonly uid: string,
     private readonly verbose: boolean,
+    private readonly shows: (line: string) => boolean,
   ) {}
+
+  private echo(text: string): void {
+    const shown = text
+      .split(/(?<=\n)/)
+      .filter((l) => this.shows(l))
+      .join('');
+    if (shown !== '') this.deps.stderr.write(shown);
+  }
 
   /** Starts following once the job controller has created the pod. */
   async start(): Promise<void> {
@@ -89,7 +105,7 @@ class LogFollower {
       pod,
       (chunk) => {
         this.text += chunk;
-        this.deps.stderr.write(chunk);
+        this.echo(chunk);
       },
       this.abort.signal,
     );
@@ -100,7 +116,7 @@ class LogFollower {
     if (this.following) await Promise.race([this.following, sleep(2000)]);
     if (this.text !== '') return this.text;
     const log = await this.api.readJobLog(this.ns, this.job, this.uid);
-    if (log !== undefined) this.deps.stderr.write(log.endsWith('\n') ? log : `${log}\n`);
+    if (log !== undefined) this.echo(log.endsWith('\n') ? log : `${log}\n`);
     return log;
   }
 
@@ -109,20 +125,22 @@ class LogFollower {
   }
 }
 
-/** The summary of the Job's log; a failed Job is kept for inspection, a succeeded one deleted. */
+/** The Job's log; a failed Job is kept for inspection, a succeeded one deleted. */
 async function finish(
   api: ClusterWrites,
   ns: string,
   name: string,
   state: ReturnType<typeof jobState>,
   log: string | undefined,
-): Promise<FixSummary | undefined> {
-  const summary = log === undefined ? undefined : parseFixSummary(log);
-  if (state.phase === 'failed')
+  failure: ((log: string) => string) | undefined,
+): Promise<string | undefined> {
+  if (state.phase === 'failed') {
+    const said = log === undefined || !failure ? '' : failure(log);
     throw new CliError(
-      `Job ${ns}/${name}: failed (${state.reason})${summary ? `: ${summary.failed} files could not be changed` : ''}; it is kept for inspection: kubectl describe job ${name} -n ${ns}`,
+      `Job ${ns}/${name}: failed (${state.reason})${said === '' ? '' : `: ${said}`}; it is kept for inspection: kubectl describe job ${name} -n ${ns}`,
       exitCodes.cluster,
     );
+  }
   await api.deleteJob(ns, name);
-  return summary;
+  return log;
 }

@@ -49,7 +49,7 @@ export function renderFixJobPreview(p: FixPlan, facts: FixJobPreviewFacts, paint
   return `${head}${body}---\n${renderManifestYaml(p.job)}`;
 }
 
-function placementText(p: Placement): string {
+export function placementText(p: Placement): string {
   if (p.kind === 'node') return `node ${p.node} (${p.why})`;
   if (p.kind === 'unknown') return `any node; ${p.why}`;
   return `any node (${p.why})`;

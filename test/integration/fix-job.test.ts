@@ -345,7 +345,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: volsync-read
     expect(first.stderr).toMatch(/job.batch\/volsync-perms-fix-data-\w+ created/);
     const second = await run('fix-job', 'pvc/data', ...owner, '-n', 'fj-baseline', '--apply');
     expect(second.code).toBe(6);
-    expect(second.stderr).toMatch(/already repairing this volume/);
+    expect(second.stderr).toMatch(/already running for this volume/);
     expect(await jobs('fj-baseline')).toHaveLength(1);
   });
 });

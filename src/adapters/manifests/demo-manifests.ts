@@ -33,6 +33,9 @@ spec:
           nfs:
             server: nas.home.arpa
             path: /volsync/kopia
+status:
+  lastSyncTime: "2026-11-30T00:00:52Z"
+  lastSyncDuration: 32s
 ---
 apiVersion: volsync.backube/v1alpha1
 kind: ReplicationSource
@@ -56,6 +59,9 @@ spec:
           nfs:
             server: nas.home.arpa
             path: /volsync/kopia
+status:
+  lastSyncTime: "2026-11-30T00:01:01Z"
+  lastSyncDuration: 40s
 ---
 apiVersion: volsync.backube/v1alpha1
 kind: ReplicationSource
@@ -79,6 +85,9 @@ spec:
           nfs:
             server: nas.home.arpa
             path: /volsync/kopia
+status:
+  lastSyncTime: "2026-11-30T00:00:44Z"
+  lastSyncDuration: 24s
 ---
 apiVersion: volsync.backube/v1alpha1
 kind: ReplicationSource
@@ -102,6 +111,9 @@ spec:
           nfs:
             server: nas.home.arpa
             path: /volsync/kopia
+status:
+  lastSyncTime: "2026-11-30T00:00:40Z"
+  lastSyncDuration: 18s
 ---
 apiVersion: volsync.backube/v1alpha1
 kind: ReplicationSource
@@ -125,6 +137,9 @@ spec:
           nfs:
             server: nas.home.arpa
             path: /volsync/kopia
+status:
+  lastSyncTime: "2026-11-30T00:00:58Z"
+  lastSyncDuration: 34s
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -172,6 +187,9 @@ spec:
           nfs:
             server: nas.home.arpa
             path: /volsync/kopia
+status:
+  lastSyncTime: "2026-11-30T08:00:35Z"
+  lastSyncDuration: 25s
 ---
 apiVersion: volsync.backube/v1alpha1
 kind: KopiaMaintenance

@@ -1,6 +1,7 @@
 import type { ImageFacts } from '../../core/identity/image.js';
 import { defaultMoverImages, knownImages } from '../../core/identity/known-images.js';
 import { offlineSnapshot, type Snapshot } from '../../core/snapshot.js';
+import { demoAudits } from './demo-audit.js';
 import { demoFile, demoManifests } from './demo-manifests.js';
 import { demoExports } from './demo-storage.js';
 import { parseYamlText } from './parse-yaml.js';
@@ -10,6 +11,6 @@ export function demoSnapshot(imageFlags: ImageFacts[] = []): Snapshot {
   const objects = parseYamlText(demoManifests, demoFile).objects;
   return {
     ...offlineSnapshot(objects, imageFlags, knownImages, defaultMoverImages),
-    storage: { exports: demoExports, audits: [] },
+    storage: { exports: demoExports, audits: demoAudits() },
   };
 }

@@ -57,4 +57,16 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
     severity: 'warning',
     title: 'a privileged-movers annotation in a Namespace manifest no Flux Kustomization renders',
   },
+  VP022: {
+    severity: 'warning',
+    title: 'a UID 0 mover on an NFS export that squashes root: no root power there',
+  },
+  VP023: {
+    severity: 'error',
+    title: 'an audit found files on the storage that a mover or KopiaMaintenance cannot read',
+  },
+  VP024: {
+    severity: 'warning',
+    title: "a mover cannot read the database's private data directory it backs up",
+  },
 };

@@ -10,6 +10,9 @@ import {
   snapshotOf,
   withSc,
 } from '../test-support/builders.js';
+import { auditClass, auditSummary } from '../test-support/audit-builders.js';
+import { parseNfsSquashFlag } from '../storage/nfs-exports.js';
+import type { RecordedAudit } from '../storage/storage-facts.js';
 
 const nfs = {
   moverVolumes: [{ mountPath: 'repo', volumeSource: { nfs: { server: 'nas', path: '/kopia' } } }],
@@ -186,6 +189,79 @@ describe('findings name the problem each scenario causes', () => {
   ])('a linuxserver sonarr that starts as root and a mover at 1000: %s', (_l, env, expected) => {
     const objs = [namespace('media'), rs('sonarr', 'restic', withSc(u1000), 'media'), sonarr(env)];
     expect(codes(objs, [image('lscr.io/linuxserver/sonarr', '')])).toEqual(expected);
+  });
+
+  const withExports = (objs: KubeObject[], flag: string, audits: RecordedAudit[] = []) => ({
+    ...snapshotOf(objs),
+    storage: { exports: [parseNfsSquashFlag(flag)], audits },
+  });
+  const storageCodes = (snap: ReturnType<typeof withExports>) =>
+    [
+      ...new Set(
+        resolveReport(snap, { all: true }).subjects.flatMap((x) => x.findings.map((f) => f.code)),
+      ),
+    ]
+      .filter((c) => ['VP022', 'VP023', 'VP024'].includes(c))
+      .sort();
+  const priv = namespace('default', { 'volsync.backube/privileged-movers': 'true' });
+
+  it.each([
+    ['root_squash', ['VP022']],
+    ['all_squash', ['VP022']],
+    ['no_root_squash', []],
+  ])('a UID 0 kopia mover on an export with %s', (mode, expected) => {
+    const objs = [priv, rs('a', 'kopia', { ...withSc(u1000), ...nfs })];
+    expect(storageCodes(withExports(objs, `nas:/=${mode}`))).toEqual(expected);
+  });
+
+  it('an audit that found 0:1000 0600 files makes the UID 1000 sharers VP023, not the root writer', () => {
+    const summary = auditSummary([
+      auditClass({ uid: 1000, gid: 1000, count: 10 }),
+      auditClass({ uid: 0, gid: 1000, count: 3 }),
+    ]);
+    const objs = [
+      priv,
+      namespace('storage'),
+      rs('a', 'kopia', { ...withSc(u1000), ...nfs }),
+      km(u1000, 'storage'),
+    ];
+    const audit = { key: 'NFS nas:/kopia', target: 'repository', summary, source: 'test' };
+    const report = resolveReport(withExports(objs, 'nas:/=no_root_squash', [audit]), { all: true });
+    const vp023 = report.subjects
+      .filter((x) => x.findings.some((f) => f.code === 'VP023'))
+      .map((x) => x.kind);
+    expect(vp023).toEqual(['KopiaMaintenance']);
+  });
+
+  it.each([
+    [
+      'a postgres that starts as root (it switches to 999:999) and a mover at 1000',
+      undefined,
+      ['VP024'],
+    ],
+    ['the same postgres and a mover at its user 999', 999, []],
+  ])('%s', (_l, moverUid, expected) => {
+    const sts: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: {
+        template: {
+          spec: {
+            containers: [{ name: 'postgres', image: 'postgres:16' }],
+            volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'db' } }],
+          },
+        },
+      },
+    };
+    const sc = { runAsUser: moverUid ?? 1000, runAsGroup: moverUid ?? 1000 };
+    const objs = [
+      namespace('default'),
+      rs('db', 'restic', { ...withSc(sc), copyMethod: 'Direct' }),
+      sts,
+    ];
+    const snap = { ...snapshotOf(objs, [image('docker.io/library/postgres', '')]) };
+    expect(storageCodes({ ...snap, storage: { exports: [], audits: [] } })).toEqual(expected);
   });
 
   it.each([

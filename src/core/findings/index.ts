@@ -10,6 +10,7 @@ import { findStaleGrants } from './stale-grants.js';
 import { findRootWriters } from './root-writers.js';
 import { findSharedRepositories } from './shared-repository.js';
 import { findStartFailures } from './start-failures.js';
+import { findSquashedRoot, findUnreadableAudited, findUnreadableDatabase } from './storage.js';
 import { findNfsFsGroup, findWorkloadMismatch } from './volumes.js';
 
 const rules: ((ctx: FindingContext) => Emission[])[] = [
@@ -27,6 +28,9 @@ const rules: ((ctx: FindingContext) => Emission[])[] = [
   findRelaxedPodSecurity,
   findUnusedVariables,
   findUnrenderedNamespaces,
+  findSquashedRoot,
+  findUnreadableAudited,
+  findUnreadableDatabase,
 ];
 
 /** Runs every rule and attaches each finding to its subjects, in code order, without duplicates. */

@@ -1,6 +1,7 @@
 import { asString, path } from '../k8s/json.js';
 import type { Volume } from '../k8s/types.js';
 import { resolveWorkloadSubject, type ResolvedSubject } from '../report/subjects.js';
+import { privateDatabaseOf } from './storage.js';
 import {
   emit,
   identityAt,
@@ -69,7 +70,8 @@ export function findWorkloadMismatch(ctx: FindingContext): Emission[] {
       // the identity that writes the app's files: its entrypoint's switch (PUID/PGID), else the process
       const r = ws.containers.find((c) => !c.report.workload.startsWith('init'))?.resolution;
       const app = r && (r.writesAs ? { ...r.identity, ...r.writesAs } : r.identity);
-      if (!app || app.uid === null) continue;
+      // a database that keeps its data private is VP024's
+      if (!app || app.uid === null || privateDatabaseOf(r)) continue;
       if (
         app.uid === mover.uid &&
         (app.gid === null || mover.gid === null || app.gid === mover.gid)

@@ -27,6 +27,8 @@ export interface ObjectMeta {
   creationTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  /** A Pod's controller, when it has one (the audit's users of a volume skip them). */
+  controlledBy?: string;
 }
 
 /** A Kubernetes object as a source read it: plain JSON plus where it came from. */

@@ -123,7 +123,8 @@ function volumeSource(v: FixVolume): Record<string, unknown> {
     : { persistentVolumeClaim: { claimName: v.claimName } };
 }
 
-function nodeAffinity(node: string) {
+/** Pins a Job's pod to the node that already mounts a ReadWriteOnce claim. */
+export function nodeAffinity(node: string) {
   return {
     nodeAffinity: {
       requiredDuringSchedulingIgnoredDuringExecution: {

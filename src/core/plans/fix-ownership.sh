@@ -9,6 +9,13 @@
 # bits of regular files even for root, so they are put back (FOWNER; the Job's primary group is
 # TARGET_GID, so setgid survives chmod without FSETID, k8s-identity §5.4).
 # FIX_MODE=count changes nothing and counts what would change.
+# ONLY_OWNERS="UID:GID ..." limits the change to files of those owners (fix-job --from-audit: the
+# classes an audit found). FIX_OP=chmod is the repair where chown cannot work (an NFS export that
+# squashes root): it runs as the files' owner, without capabilities, and applies CHMOD_MODE (plus,
+# when TARGET_GID is set, chgrp to it: an owner may give its file to one of its own groups) to the
+# files it owns; symlinks are skipped, as chmod would follow them.
+# VERIFY=1 stats every changed file again: an NFS server may answer success and change nothing
+# (nfs-ganesha under all_squash), and a repair must never report what did not happen.
 set -u -o pipefail
 shopt -s dotglob nullglob
 set -f # globbing only where asked for (set +f around the listing)
@@ -21,34 +28,65 @@ is_id() { [[ $1 =~ ^[0-9]{1,10}$ ]] && (($1 <= 4294967294)); }
 
 root=${FIX_ROOT:-/target}
 mode=${FIX_MODE:-apply}
+op=${FIX_OP:-chown}
+verify=${VERIFY:-0}
 show=${SHOW_PATHS:-20}
 batch=${BATCH_SIZE:-500}
 every=${PROGRESS_EVERY:-10000}
+[[ $op == chown || $op == chmod ]] || die "FIX_OP must be chown or chmod, got '$op'"
+if [[ $op == chmod ]]; then
+  # the owner repairs its own files: TARGET_UID is who runs, the one whose files change
+  TARGET_UID=$(id -u)
+  [[ ${CHMOD_MODE:-} =~ ^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$ ]] ||
+    die "CHMOD_MODE must be a symbolic mode such as g+rX, got '${CHMOD_MODE:-}'"
+fi
 is_id "${TARGET_UID:-}" || die "TARGET_UID must be a number, got '${TARGET_UID:-}'"
-is_id "${TARGET_GID:-}" || die "TARGET_GID must be a number, got '${TARGET_GID:-}'"
+[[ $op == chmod && -z ${TARGET_GID:-} ]] ||
+  is_id "${TARGET_GID:-}" || die "TARGET_GID must be a number, got '${TARGET_GID:-}'"
 [[ -z ${ONLY_UID:-} ]] || is_id "$ONLY_UID" || die "ONLY_UID must be a number, got '$ONLY_UID'"
 [[ $mode == apply || $mode == count ]] || die "FIX_MODE must be apply or count, got '$mode'"
 [[ $show =~ ^[0-9]+$ && $batch =~ ^[1-9][0-9]*$ && $every =~ ^[1-9][0-9]*$ ]] ||
   die 'SHOW_PATHS, BATCH_SIZE and PROGRESS_EVERY must be numbers'
 [[ -d $root && ! -L $root ]] || die "$root is not a directory; is the volume mounted there?"
-owner="$TARGET_UID:$TARGET_GID"
+owner="$TARGET_UID:${TARGET_GID:-}"
 root_dev=$(stat -c %d -- "$root") || die "cannot stat $root"
-settled="$root_dev $TARGET_UID $TARGET_GID "
+settled="$root_dev $TARGET_UID ${TARGET_GID:-} "
 candidate="$root_dev ${ONLY_UID:-} "
+declare -A only=()
+for o in ${ONLY_OWNERS:-}; do
+  [[ $o =~ ^[0-9]{1,10}:[0-9]{1,10}$ ]] || die "ONLY_OWNERS must hold UID:GID pairs, got '$o'"
+  only[$o]=1
+done
+# the owner of what may change is known from the first fields alone: the common case is decided
+# by one string match (see visit)
+narrow=$([[ -n ${ONLY_UID:-} || ${#only[@]} -gt 0 ]] && echo 1)
 
 scanned=0 changed=0 failed=0 mounts=0 listed=0 next_progress=$every
 declare -A seen=()
 queue=() modes=() dirs=()
+did=$([[ $mode == count ]] && echo would-change || echo changed)
 
-printf 'fix-ownership: %s -> %s%s%s\n' "$root" "$owner" \
-  "${ONLY_UID:+ (only files owned by UID $ONLY_UID)}" "$([[ $mode == count ]] && echo ' (count only)')"
+if [[ $op == chmod ]]; then
+  printf 'fix-ownership: %s: chmod %s%s of the files of UID %s%s%s\n' "$root" "$CHMOD_MODE" \
+    "${TARGET_GID:+ and chgrp $TARGET_GID}" "$TARGET_UID" "${ONLY_OWNERS:+ (only $ONLY_OWNERS)}" \
+    "$([[ $mode == count ]] && echo ' (count only)')"
+else
+  printf 'fix-ownership: %s -> %s%s%s%s\n' "$root" "$owner" \
+    "${ONLY_UID:+ (only files owned by UID $ONLY_UID)}" "${ONLY_OWNERS:+ (only files owned by $ONLY_OWNERS)}" \
+    "$([[ $mode == count ]] && echo ' (count only)')"
+fi
 
 note_changed() {
   changed=$((changed + 1))
   if ((listed < show)); then
     listed=$((listed + 1))
-    printf '%s: %q\n' "$([[ $mode == count ]] && echo would-change || echo changed)" "$1"
+    printf '%s: %q\n' "$did" "$1"
   fi
+}
+
+note_failed() {
+  failed=$((failed + 1))
+  ((failed > 5)) || printf 'failed: %q: %s\n' "$1" "$2"
 }
 
 chown_one() {
@@ -57,25 +95,51 @@ chown_one() {
     note_changed "$1"
     [[ -z $2 ]] || chmod -- "$2" "$1" || failed=$((failed + 1))
   else
-    failed=$((failed + 1))
-    ((failed > 5)) || printf 'failed: %q: %s\n' "$1" "${err##*: }"
+    note_failed "$1" "${err##*: }"
   fi
+}
+
+# stats the changed files again and counts those that do not have the owner asked for
+check_owned() {
+  local out i
+  local -a got
+  out=$(stat -c '%u:%g' -- "$@" 2>/dev/null)
+  IFS=$'\n'
+  got=($out)
+  IFS=$' \t\n'
+  for ((i = 0; i < $#; i++)); do
+    [[ ${got[i]:-} == "$owner" ]] && continue
+    note_failed "${@:i+1:1}" "still owned by ${got[i]:-?} after chown returned success (the server did not change it)"
+  done
 }
 
 flush() {
   ((${#queue[@]} > 0)) || return 0
-  local i
+  local i before=$failed
   if [[ $mode == count ]]; then
     for i in "${!queue[@]}"; do note_changed "${queue[i]}"; done
+  elif [[ $op == chmod ]]; then
+    for i in "${!queue[@]}"; do
+      if err=$( { [[ -z ${TARGET_GID:-} ]] || chgrp -h -- "$TARGET_GID" "${queue[i]}"; } 2>&1 &&
+        chmod -- "$CHMOD_MODE" "${queue[i]}" 2>&1); then
+        note_changed "${queue[i]}"
+      else
+        note_failed "${queue[i]}" "${err##*: }"
+      fi
+    done
   elif chown -h -- "$owner" "${queue[@]}" 2>/dev/null; then
     for i in "${!queue[@]}"; do
       note_changed "${queue[i]}"
       [[ -z ${modes[i]} ]] || chmod -- "${modes[i]}" "${queue[i]}" || failed=$((failed + 1))
     done
+    [[ $verify == 1 ]] && check_owned "${queue[@]}"
   else
     # one of them failed: redo them one by one to count and name the failures
     for i in "${!queue[@]}"; do chown_one "${queue[i]}" "${modes[i]}"; done
+    [[ $verify == 1 ]] && check_owned "${queue[@]}"
   fi
+  # a changed file that then failed its check is not changed
+  ((changed -= (failed - before) > changed ? changed : 0))
   queue=() modes=()
 }
 
@@ -96,9 +160,11 @@ visit() {
   scanned=$((scanned + $#))
   for ((k = 0; k < $#; k++)); do
     line=${lines[k]}
-    # the common cases, decided by one or two string matches: right owner (or not the owner
-    # --only-uid asks for) on the volume's filesystem; a directory's raw mode starts with 4
-    if [[ -z ${ONLY_UID:-} && $line == "$settled"* ]] ||
+    # the common cases, decided by one or two string matches: right owner (or, for chmod, not
+    # the runner's; with --only-uid, not that owner) on the volume's filesystem; a directory's
+    # raw mode starts with 4
+    if [[ $op == chown && -z $narrow && $line == "$settled"* ]] ||
+      [[ $op == chmod && $line == "$root_dev "* && $line != "$root_dev $TARGET_UID "* ]] ||
       [[ -n ${ONLY_UID:-} && $line == "$root_dev "* && $line != "$candidate"* ]]; then
       [[ ${line#"$root_dev "* * } == 4* ]] && dirs+=("${paths[k]}")
       continue
@@ -113,13 +179,18 @@ visit() {
     type=$((rawmode & 0170000))
     ((type == 0040000)) && dirs+=("$path")
     [[ -n ${ONLY_UID:-} ]] && ((uid != ONLY_UID)) && continue
-    ((uid == TARGET_UID && gid == TARGET_GID)) && continue
+    ((${#only[@]} > 0)) && [[ -z ${only[$uid:$gid]:-} ]] && continue
+    if [[ $op == chmod ]]; then
+      ((type == 0120000)) && continue
+    else
+      ((uid == TARGET_UID && gid == TARGET_GID)) && continue
+    fi
     if ((type != 0040000 && links > 1)); then
       [[ -n ${seen[$ino]:-} ]] && continue
       seen[$ino]=1
     fi
     queue+=("$path")
-    if ((type == 0100000 && (rawmode & 06000) != 0)); then modes+=("$perm"); else modes+=(''); fi
+    if [[ $op == chown ]] && ((type == 0100000 && (rawmode & 06000) != 0)); then modes+=("$perm"); else modes+=(''); fi
     ((${#queue[@]} >= batch)) && flush
   done
   return 0
@@ -129,19 +200,23 @@ visit "$root"
 while ((${#dirs[@]} > 0)); do
   dir=${dirs[-1]}
   unset 'dirs[-1]'
+  if [[ ! -r $dir || ! -x $dir ]]; then
+    # an identity without DAC_OVERRIDE (the chmod repair) cannot list what others keep private
+    note_failed "$dir" 'cannot list it (permission denied): its files are not repaired'
+    continue
+  fi
   set +f
   entries=("$dir"/*)
   set -f
   for ((i = 0; i < ${#entries[@]}; i += batch)); do visit "${entries[@]:i:batch}"; done
   if ((scanned >= next_progress)); then
-    printf 'progress: scanned=%d %s=%d failed=%d\n' "$scanned" "$([[ $mode == count ]] && echo would-change || echo changed)" "$changed" "$failed"
+    printf 'progress: scanned=%d %s=%d failed=%d\n' "$scanned" "$did" "$changed" "$failed"
     next_progress=$(((scanned / every + 1) * every))
   fi
 done
 flush
 
 ((listed < changed)) && printf '... and %d more\n' $((changed - listed))
-printf 'summary: scanned=%d %s=%d failed=%d skipped-mounts=%d\n' "$scanned" \
-  "$([[ $mode == count ]] && echo would-change || echo changed)" "$changed" "$failed" "$mounts"
+printf 'summary: scanned=%d %s=%d failed=%d skipped-mounts=%d\n' "$scanned" "$did" "$changed" "$failed" "$mounts"
 printf 'root: %s\n' "$(stat -c '%u:%g %a' -- "$root")"
 ((failed == 0))

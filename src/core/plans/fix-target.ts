@@ -70,7 +70,11 @@ export type Placement =
  * A ReadWriteOnce claim mounted by a running pod can only be mounted again on that pod's node; a
  * ReadWriteOncePod claim in use cannot be mounted at all, so the workload must stop first.
  */
-export function planPlacement(snapshot: Snapshot, index: SnapshotIndex, t: FixTarget): Placement {
+export function planPlacement(
+  snapshot: Snapshot,
+  index: SnapshotIndex,
+  t: Pick<VolumeTarget, 'namespace' | 'volume'>,
+): Placement {
   if (t.volume.type === 'nfs') return { kind: 'anywhere', why: 'an NFS export mounts on any node' };
   const claim = t.volume.claimName;
   const pvc = index.get('PersistentVolumeClaim', t.namespace, claim);

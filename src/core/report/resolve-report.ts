@@ -25,7 +25,8 @@ export type Scope = { all: true } | { all: false; namespace: string };
 
 const inScope = (scope: Scope, ns: string) => scope.all || scope.namespace === ns;
 
-function resolveAllMovers(ctx: SubjectContext): ResolvedSubject[] {
+/** Every mover and KopiaMaintenance of the snapshot, resolved (repositories are shared across namespaces). */
+export function resolveAllMovers(ctx: SubjectContext): ResolvedSubject[] {
   const out: ResolvedSubject[] = [];
   for (const o of ctx.snapshot.objects) {
     if (!moverKinds.has(o.kind)) continue;

@@ -1,0 +1,71 @@
+import {
+  admits,
+  type PodSecurityLevel,
+  type PodSecurityVerdict,
+} from '../admission/pod-security.js';
+import { indexSnapshot } from '../snapshot-index.js';
+import type { Snapshot } from '../snapshot.js';
+import {
+  planAuditJob,
+  resolveAuditPodSecurity,
+  type AuditAccess,
+  type AuditJobOptions,
+} from './audit-job.js';
+import { planPlacement } from './fix-target.js';
+import { enforceLevel } from './psa-relax.js';
+import { resolveVolumeTarget, type VolumeRequest, type VolumeTarget } from './volume-target.js';
+
+/** An audit planned from a snapshot: what, where, with which Job, and what Pod Security says. */
+export interface AuditPlan {
+  target: VolumeTarget;
+  job: Record<string, unknown>;
+  options: AuditJobOptions;
+  imageFrom: string;
+  podSecurity: {
+    level: PodSecurityLevel | undefined;
+    label: string | undefined;
+    verdict: PodSecurityVerdict;
+    admitted: boolean;
+  };
+}
+
+/**
+ * Plans audit: the volume, the Job in the image VolSync runs the mover in (any VolSync image has
+ * perl), where it may run, and the namespace's Pod Security verdict on its pod.
+ */
+export function planAudit(
+  snapshot: Snapshot,
+  request: VolumeRequest,
+  o: {
+    image?: string;
+    access: AuditAccess;
+    probe: boolean;
+    deadlineSeconds: number;
+    ttlSeconds: number;
+  },
+): AuditPlan {
+  const index = indexSnapshot(snapshot);
+  const target = resolveVolumeTarget(index, request);
+  const key = target.maintenance ? 'kopia-maintenance' : (target.mover?.mover ?? 'restic');
+  const options: AuditJobOptions = {
+    image: o.image ?? snapshot.moverImages.images[key],
+    access: o.access,
+    probe: o.probe,
+    deadlineSeconds: o.deadlineSeconds,
+    ttlSecondsAfterFinished: o.ttlSeconds,
+    placement: planPlacement(snapshot, index, target),
+  };
+  const job = planAuditJob(target, options);
+  const verdict = resolveAuditPodSecurity(job);
+  const { level, label } = enforceLevel(index.get('Namespace', '', request.namespace));
+  return {
+    target,
+    job,
+    options,
+    imageFrom:
+      o.image !== undefined
+        ? '--image'
+        : `the ${target.maintenance ? 'KopiaMaintenance' : target.mover ? `${key} mover` : 'VolSync mover'} image: ${snapshot.moverImages.source}`,
+    podSecurity: { level, label, verdict, admitted: level !== undefined && admits(level, verdict) },
+  };
+}
