@@ -87,6 +87,41 @@ function repair(
   return { code: r.status ?? -1, out: r.stdout + r.stderr, summary };
 }
 
+/** The chmod repair: as the files' owner, without any capability (setpriv: empty bounding set). */
+function repairAs(
+  root: string,
+  uid: number,
+  gid: number,
+  env: Record<string, string>,
+  path?: string,
+): Run {
+  chmodSync(join(root, '..'), 0o755);
+  const r = spawnSync(
+    'setpriv',
+    [
+      `--reuid=${uid}`,
+      `--regid=${gid}`,
+      '--clear-groups',
+      '--inh-caps=-all',
+      '--bounding-set=-all',
+      '--no-new-privs',
+      'bash',
+      script,
+    ],
+    { env: { PATH: path ?? process.env['PATH'], FIX_ROOT: root, ...env }, encoding: 'utf8' },
+  );
+  const m = /^summary: (.*)$/m.exec(r.stdout);
+  const summary = Object.fromEntries(
+    (m?.[1] ?? '').split(' ').map((kv) => {
+      const [k = '', v = ''] = kv.split('=');
+      return [k, Number(v)];
+    }),
+  );
+  return { code: r.status ?? -1, out: r.stdout + r.stderr, summary };
+}
+
+const modeOf = (p: string) => (lstatSync(p).mode & 0o7777).toString(8);
+
 const owner = (p: string) => {
   const s = lstatSync(p);
   return `${s.uid}:${s.gid}`;
@@ -120,6 +155,73 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
     expect(r.summary['changed']).toBe(1);
     expect(owner(join(root, 'index-blob'))).toBe('1000:1000');
     expect(owner(join(root, 'someone-else'))).toBe('568:568');
+  });
+
+  it('ONLY_OWNERS (fix-job --from-audit) changes exactly the files of the owners an audit found', () => {
+    const root = sandbox();
+    chownSync(root, 1000, 1000);
+    file(root, 'root-blob', 0, 1000, 0o600);
+    file(root, 'root-root', 0, 0, 0o600);
+    file(root, 'app', 568, 568);
+    const r = repair(root, { ...to1000, ONLY_OWNERS: '0:1000 568:568' });
+    expect(r.code, r.out).toBe(0);
+    expect(r.summary['changed']).toBe(2);
+    expect([
+      owner(join(root, 'root-blob')),
+      owner(join(root, 'root-root')),
+      owner(join(root, 'app')),
+    ]).toEqual(['1000:1000', '0:0', '1000:1000']);
+  });
+
+  it('FIX_OP=chmod: the owner, without capabilities, gives its files the group and the mode; others stay', () => {
+    const root = sandbox();
+    chownSync(root, 1001, 1000);
+    chmodSync(root, 0o700);
+    mkdirSync(join(root, 'p'));
+    chownSync(join(root, 'p'), 1001, 1001);
+    chmodSync(join(root, 'p'), 0o700);
+    file(root, 'p/blob', 1001, 1001, 0o600);
+    file(root, 'theirs', 1000, 1000, 0o600);
+    symlinkSync('p/blob', join(root, 'link'));
+    execFileSync('chown', ['-h', '1001:1001', join(root, 'link')]);
+    const env = { FIX_OP: 'chmod', CHMOD_MODE: 'g+rX', TARGET_GID: '1000' };
+    const r = repairAs(root, 1001, 1000, env);
+    expect(r.code, r.out).toBe(0);
+    expect([owner(join(root, 'p/blob')), modeOf(join(root, 'p/blob'))]).toEqual([
+      '1001:1000',
+      '640',
+    ]);
+    expect([owner(join(root, 'p')), modeOf(join(root, 'p'))]).toEqual(['1001:1000', '750']);
+    expect([owner(join(root, 'theirs')), modeOf(join(root, 'theirs'))]).toEqual([
+      '1000:1000',
+      '600',
+    ]);
+    expect(owner(join(root, 'link'))).toBe('1001:1001');
+  });
+
+  it('FIX_OP=chmod counts a directory it cannot list as a failure: files it never saw are not repaired', () => {
+    const root = sandbox();
+    chownSync(root, 1001, 1000);
+    mkdirSync(join(root, 'private'));
+    chmodSync(join(root, 'private'), 0o700);
+    const r = repairAs(root, 1001, 1000, { FIX_OP: 'chmod', CHMOD_MODE: 'g+r' });
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/failed: .*private: cannot list it/);
+  });
+
+  it('VERIFY=1 never reports success when chown returned success but changed nothing (ganesha under all_squash)', () => {
+    const root = sandbox();
+    file(root, 'blob', 0, 1000, 0o600);
+    const bin = mkdtempSync(join(tmpdir(), 'vp-bin-'));
+    sandboxes.push(bin);
+    writeFileSync(join(bin, 'chown'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const r = spawnSync('bash', [script], {
+      env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, FIX_ROOT: root, ...to1000, VERIFY: '1' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/failed: .*blob: still owned by 0:1000 after chown returned success/);
+    expect(r.stdout).toMatch(/changed=0 failed=2/);
   });
 
   it('changes a symlink itself and never the file outside the volume it points to', () => {

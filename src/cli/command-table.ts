@@ -104,6 +104,16 @@ const fixJob: CommandSpec = {
       type: 'string',
       describe: 'Image to run the repair in (default: the VolSync mover image the cluster uses)',
     },
+    'from-audit': {
+      type: 'string',
+      describe:
+        'A saved audit log of the volume (kubectl volsync-perms audit): change exactly the classes of files it found with another owner',
+    },
+    mode: {
+      type: 'string',
+      describe:
+        "Where the NFS export squashes root: run as the files' owner and chmod them with this symbolic mode (e.g. g+rX), giving them the group",
+    },
     deadline: {
       type: 'string',
       default: '1h',

@@ -1,18 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
 import type { KubeClient } from '../adapters/cluster/client.js';
-import { InvalidSpecError } from '../core/errors.js';
 import type { AuditAccess } from '../core/plans/audit-job.js';
 import { planAudit } from '../core/plans/audit-plan.js';
 import type { VolumeRequest, VolumeRole } from '../core/plans/volume-target.js';
 import { resolveAuditReport, type AuditReport } from '../core/report/audit-report.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { parseAuditLog } from '../core/storage/parse-audit-log.js';
-import { exitCodes, InputError, UsageError } from '../errors.js';
+import { exitCodes, UsageError } from '../errors.js';
 import { auditContract, renderAuditReport } from '../render/audit-report.js';
 import { renderAuditPreview } from '../render/audit-preview.js';
 import { renderManifestYaml } from '../render/json.js';
 import { dump } from 'js-yaml';
+import { parseAuditText, readAuditLog } from './audit-log.js';
 import { write, type Deps } from './deps.js';
 import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { parseRequestTimeout } from './request-timeout.js';
@@ -107,8 +104,7 @@ export async function runAudit(a: AuditArgs, deps: Deps): Promise<number> {
   const paint = resolvePaint(a, deps);
   const fromLog = a['from-log'];
   if (fromLog !== undefined) {
-    const log = fromLog === '-' ? await text(deps.stdin) : await readLog(fromLog);
-    const summary = parseLog(log, fromLog === '-' ? '<stdin>' : fromLog);
+    const summary = await readAuditLog(fromLog, '--from-log', deps);
     return print(
       a,
       deps,
@@ -137,33 +133,13 @@ export async function runAudit(a: AuditArgs, deps: Deps): Promise<number> {
   const { runAuditOnCluster } = await import('./audit-run.js');
   const done = await runAuditOnCluster(a, deps, plan, client, paint);
   if (typeof done === 'number') return done;
-  const summary = parseLog(done.log, `the log of Job ${done.job}`);
+  const summary = parseAuditText(done.log, `the log of Job ${done.job}`);
   return print(
     a,
     deps,
     resolveAuditReport(snapshot, request, summary, `the log of Job ${done.job}`),
     paint,
   );
-}
-
-async function readLog(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError(
-      `--from-log ${file}: cannot read it (${code}); pass the file kubectl logs job/NAME wrote`,
-    );
-  }
-}
-
-function parseLog(log: string, source: string) {
-  try {
-    return parseAuditLog(log, source);
-  } catch (e) {
-    if (e instanceof InvalidSpecError) throw new InputError(`${e.where}: ${e.problem}; ${e.fix}`);
-    throw e;
-  }
 }
 
 function print(

@@ -10,6 +10,7 @@ import { parseResourceRef } from './resource-ref.js';
 import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from './global-options.js';
 import { parseRequestTimeout } from './request-timeout.js';
 import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
+import { readAuditLog } from './audit-log.js';
 import { withStorageFacts } from './storage-facts.js';
 
 export interface FixJobArgs extends GlobalArgs {
@@ -19,6 +20,8 @@ export interface FixJobArgs extends GlobalArgs {
   gid?: number;
   'only-uid'?: number;
   image?: string;
+  mode?: string;
+  'from-audit'?: string;
   deadline: string;
   apply: boolean;
   count: boolean;
@@ -99,9 +102,14 @@ export async function runFixJob(a: FixJobArgs, deps: Deps): Promise<number> {
   if (deadlineSeconds <= 0) throw new UsageError('--deadline must be longer than 0s, e.g. 1h');
   completeFixRequest(a, 'default');
   const { request, snapshot, client } = await readTarget(a, deps);
+  const fromAudit = a['from-audit'];
   const plan = planFix(snapshot, request, {
     ...(a.image !== undefined && { image: a.image }),
     ...(a['only-uid'] !== undefined && { onlyUid: a['only-uid'] }),
+    ...(a.mode !== undefined && { mode: a.mode }),
+    ...(fromAudit !== undefined && {
+      audit: { summary: await readAuditLog(fromAudit, '--from-audit', deps), source: fromAudit },
+    }),
     deadlineSeconds,
     ttlSeconds,
   });

@@ -24,15 +24,11 @@ export function renderFixJobPreview(p: FixPlan, facts: FixJobPreviewFacts, paint
   const rows: [string, string][] = [
     ['volume', t.mover ? `${describeVolume(t.volume)} (${t.purpose})` : describeVolume(t.volume)],
     ['owner', `${t.owner.uid}:${t.owner.gid} (from ${t.owner.from})`],
-    [
-      'changes',
-      p.options.onlyUid === undefined
-        ? `every file not owned by ${t.owner.uid}:${t.owner.gid}; symlinks are not followed, other filesystems are left alone`
-        : `only files owned by UID ${p.options.onlyUid} (--only-uid); symlinks are not followed, other filesystems are left alone`,
-    ],
+    ['changes', changesText(p)],
+    ['storage', p.strategy.note],
     [
       'runs as',
-      `UID 0 with ${fixCapabilities.join(', ')} only; no privilege escalation, read-only root filesystem, RuntimeDefault seccomp, no ServiceAccount token`,
+      `${p.strategy.kind === 'chmod' ? `UID ${p.strategy.runAs} (the files' owner) without capabilities` : `UID 0 with ${fixCapabilities.join(', ')} only`}; no privilege escalation, read-only root filesystem, RuntimeDefault seccomp, no ServiceAccount token`,
     ],
     ['image', `${p.options.image} (${p.imageFrom})`],
     ['placement', placementText(p.options.placement)],
@@ -47,6 +43,23 @@ export function renderFixJobPreview(p: FixPlan, facts: FixJobPreviewFacts, paint
   const head = `${paint.bold(`Job ${meta.namespace}/${meta.name}`)} repairs file ownership\n`;
   const body = rows.map(([k, v]) => `  ${`${k}:`.padEnd(width)}${v}\n`).join('');
   return `${head}${body}---\n${renderManifestYaml(p.job)}`;
+}
+
+function changesText(p: FixPlan): string {
+  const t = p.target;
+  const st = p.strategy;
+  const tail = 'symlinks are not followed, other filesystems are left alone';
+  const owners = st.owners.map((o) => `${o.uid}:${o.gid}`).join(', ');
+  const from = p.audit === undefined ? '' : ` (the classes the audit found: ${p.audit})`;
+  if (st.kind === 'chmod')
+    return `the files of UID ${st.runAs}${owners === '' ? '' : ` owned ${owners}`}: group ${t.owner.gid}, mode ${st.mode}${from}; ${tail}`;
+  if (owners !== '')
+    return `only files owned ${owners}${from} get ${t.owner.uid}:${t.owner.gid}; ${tail}`;
+  if (p.audit !== undefined)
+    return `nothing: every file the audit found is owned ${t.owner.uid}:${t.owner.gid} (${p.audit})`;
+  return p.options.onlyUid === undefined
+    ? `every file not owned by ${t.owner.uid}:${t.owner.gid}; ${tail}`
+    : `only files owned by UID ${p.options.onlyUid} (--only-uid); ${tail}`;
 }
 
 export function placementText(p: Placement): string {

@@ -3,6 +3,7 @@ import { path } from '../k8s/json.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
 import { crc32Hex } from '../volsync/hash.js';
 import fixOwnershipScript from './fix-ownership.sh';
+import type { FixStrategy } from './fix-strategy.js';
 import type { FixTarget, FixVolume, Placement } from './fix-target.js';
 
 /**
@@ -27,6 +28,8 @@ export interface FixJobOptions {
   deadlineSeconds: number;
   ttlSecondsAfterFinished: number;
   placement: Placement;
+  /** How the repair works on its storage; default chown every file as UID 0. */
+  strategy?: FixStrategy;
 }
 
 /** A name per volume and owner: the same request names the same Job, so a rerun finds it. */
@@ -34,11 +37,15 @@ export function fixJobName(
   t: FixTarget,
   onlyUid: number | undefined,
   mode: 'apply' | 'count' = 'apply',
+  strategy?: FixStrategy,
 ): string {
   const v = t.volume;
   const base = v.type === 'nfs' ? 'nfs' : v.claimName;
+  // the default repair keeps the name it always had, so a rerun of an older version finds its Job
+  const how =
+    strategy && (strategy.kind === 'chmod' || strategy.owners.length > 0) ? [strategy] : [];
   const hash = crc32Hex(
-    JSON.stringify([volumeKey(v), t.owner.uid, t.owner.gid, onlyUid ?? null]),
+    JSON.stringify([volumeKey(v), t.owner.uid, t.owner.gid, onlyUid ?? null, ...how]),
   ).slice(0, 6);
   const prefix = mode === 'count' ? 'volsync-perms-count-' : 'volsync-perms-fix-';
   return `${prefix}${base.slice(0, 63 - prefix.length - 7).replace(/[.-]+$/, '')}-${hash}`;
@@ -54,23 +61,36 @@ const volumeKey = (v: FixVolume) =>
  */
 export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unknown> {
   const count = o.mode === 'count';
+  const st: FixStrategy = o.strategy ?? { kind: 'chown', owners: [], verify: false, note: '' };
+  const chmod = st.kind === 'chmod' ? st : undefined;
+  const owners = st.owners.map((x) => `${x.uid}:${x.gid}`).join(' ');
   const env = [
     { name: 'FIX_ROOT', value: mountPath },
     ...(count ? [{ name: 'FIX_MODE', value: 'count' }] : []),
-    { name: 'TARGET_UID', value: String(t.owner.uid) },
+    ...(chmod
+      ? [
+          { name: 'FIX_OP', value: 'chmod' },
+          { name: 'CHMOD_MODE', value: chmod.mode },
+        ]
+      : [{ name: 'TARGET_UID', value: String(t.owner.uid) }]),
     { name: 'TARGET_GID', value: String(t.owner.gid) },
     ...(o.onlyUid !== undefined ? [{ name: 'ONLY_UID', value: String(o.onlyUid) }] : []),
+    ...(owners !== '' ? [{ name: 'ONLY_OWNERS', value: owners }] : []),
+    ...(st.kind === 'chown' && st.verify && !count ? [{ name: 'VERIFY', value: '1' }] : []),
   ];
+  const caps = chmod ? [] : count ? ['DAC_OVERRIDE'] : [...fixCapabilities];
   const labels = { ...appLabel, ...managedBy };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: {
-      name: fixJobName(t, o.onlyUid, o.mode),
+      name: fixJobName(t, o.onlyUid, o.mode, o.strategy),
       namespace: t.namespace,
       labels,
       annotations: {
-        'volsync-perms.io/purpose': `${count ? 'count the files that would get' : 'set'} the owner ${t.owner.uid}:${t.owner.gid} on ${t.purpose}`,
+        'volsync-perms.io/purpose': chmod
+          ? `${count ? 'count the files of UID ' : `chmod ${chmod.mode} and chgrp ${t.owner.gid} the files of UID `}${chmod.runAs} on ${t.purpose}`
+          : `${count ? 'count the files that would get' : 'set'} the owner ${t.owner.uid}:${t.owner.gid} on ${t.purpose}`,
       },
     },
     spec: {
@@ -83,7 +103,10 @@ export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unkno
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
           enableServiceLinks: false,
-          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            seccompProfile: { type: 'RuntimeDefault' },
+            ...(chmod && { runAsNonRoot: true }),
+          },
           ...(o.placement.kind === 'node' && { affinity: nodeAffinity(o.placement.node) }),
           containers: [
             {
@@ -92,16 +115,15 @@ export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unkno
               command: ['/bin/bash', '-c', fixOwnershipScript, 'fix-ownership'],
               env,
               securityContext: {
-                runAsUser: 0,
-                // the primary group is the target GID so chmod keeps setgid without FSETID
+                // as the files' owner where root is squashed; else UID 0
+                runAsUser: chmod ? chmod.runAs : 0,
+                // the primary group is the target GID: chmod keeps setgid without FSETID, and an
+                // owner may chgrp its files to it
                 runAsGroup: t.owner.gid,
                 privileged: false,
                 allowPrivilegeEscalation: false,
                 readOnlyRootFilesystem: true,
-                capabilities: {
-                  drop: ['ALL'],
-                  add: count ? ['DAC_OVERRIDE'] : [...fixCapabilities],
-                },
+                capabilities: { drop: ['ALL'], ...(caps.length > 0 && { add: caps }) },
               },
               resources: {
                 requests: { cpu: '50m', memory: '64Mi' },

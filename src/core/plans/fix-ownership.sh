@@ -89,33 +89,34 @@ note_failed() {
   ((failed > 5)) || printf 'failed: %q: %s\n' "$1" "$2"
 }
 
-chown_one() {
-  local err
-  if err=$(chown -h -- "$owner" "$1" 2>&1); then
-    note_changed "$1"
-    [[ -z $2 ]] || chmod -- "$2" "$1" || failed=$((failed + 1))
-  else
-    note_failed "$1" "${err##*: }"
+# a file chown changed: with VERIFY, only if stat now shows the owner asked for
+changed_if_owned() {
+  if [[ $verify == 1 && $3 != "$owner" ]]; then
+    note_failed "$1" "still owned by ${3:-?} after chown returned success (the server did not change it)"
+    return
   fi
+  note_changed "$1"
+  [[ -z $2 ]] || chmod -- "$2" "$1" || failed=$((failed + 1))
 }
 
-# stats the changed files again and counts those that do not have the owner asked for
-check_owned() {
+# the owners of the queued files as stat sees them now (VERIFY), else what chown was asked for
+owners_now() {
   local out i
-  local -a got
-  out=$(stat -c '%u:%g' -- "$@" 2>/dev/null)
+  now=()
+  if [[ $verify != 1 ]]; then
+    for i in "${!queue[@]}"; do now+=("$owner"); done
+    return
+  fi
+  out=$(stat -c '%u:%g' -- "${queue[@]}" 2>/dev/null)
   IFS=$'\n'
-  got=($out)
+  now=($out)
   IFS=$' \t\n'
-  for ((i = 0; i < $#; i++)); do
-    [[ ${got[i]:-} == "$owner" ]] && continue
-    note_failed "${@:i+1:1}" "still owned by ${got[i]:-?} after chown returned success (the server did not change it)"
-  done
 }
 
 flush() {
   ((${#queue[@]} > 0)) || return 0
-  local i before=$failed
+  local i err
+  local -a now
   if [[ $mode == count ]]; then
     for i in "${!queue[@]}"; do note_changed "${queue[i]}"; done
   elif [[ $op == chmod ]]; then
@@ -128,18 +129,19 @@ flush() {
       fi
     done
   elif chown -h -- "$owner" "${queue[@]}" 2>/dev/null; then
-    for i in "${!queue[@]}"; do
-      note_changed "${queue[i]}"
-      [[ -z ${modes[i]} ]] || chmod -- "${modes[i]}" "${queue[i]}" || failed=$((failed + 1))
-    done
-    [[ $verify == 1 ]] && check_owned "${queue[@]}"
+    owners_now
+    for i in "${!queue[@]}"; do changed_if_owned "${queue[i]}" "${modes[i]}" "${now[i]:-}"; done
   else
     # one of them failed: redo them one by one to count and name the failures
-    for i in "${!queue[@]}"; do chown_one "${queue[i]}" "${modes[i]}"; done
-    [[ $verify == 1 ]] && check_owned "${queue[@]}"
+    for i in "${!queue[@]}"; do
+      if err=$(chown -h -- "$owner" "${queue[i]}" 2>&1); then
+        changed_if_owned "${queue[i]}" "${modes[i]}" \
+          "$(if [[ $verify == 1 ]]; then stat -c '%u:%g' -- "${queue[i]}" 2>/dev/null; else echo "$owner"; fi)"
+      else
+        note_failed "${queue[i]}" "${err##*: }"
+      fi
+    done
   fi
-  # a changed file that then failed its check is not changed
-  ((changed -= (failed - before) > changed ? changed : 0))
   queue=() modes=()
 }
 

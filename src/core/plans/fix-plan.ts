@@ -7,6 +7,9 @@ import { indexSnapshot } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
 import { planFixJob, resolveFixPodSecurity, type FixJobOptions } from './fix-job.js';
 import { planFixTarget, planPlacement, type FixRequest, type FixTarget } from './fix-target.js';
+import type { AuditSummary } from '../storage/audit-summary.js';
+import { resolveTargetStorage } from '../storage/target-storage.js';
+import { planFixStrategy, type FixStrategy } from './fix-strategy.js';
 import { enforceLevel } from './psa-relax.js';
 
 /** A repair planned from a snapshot: what, where, with which Job, and what Pod Security says. */
@@ -17,6 +20,10 @@ export interface FixPlan {
   options: FixJobOptions;
   /** Where the image comes from: --image, or the controller (or chart defaults offline). */
   imageFrom: string;
+  /** How the repair works on the storage it meets. */
+  strategy: FixStrategy;
+  /** The audit it repairs from (--from-audit): where it was read. */
+  audit?: string;
   podSecurity: {
     level: PodSecurityLevel | undefined;
     /** The namespace's enforce label as written; undefined when absent. */
@@ -34,17 +41,41 @@ export interface FixPlan {
 export function planFix(
   snapshot: Snapshot,
   request: FixRequest,
-  o: { image?: string; onlyUid?: number; deadlineSeconds: number; ttlSeconds: number },
+  o: {
+    image?: string;
+    onlyUid?: number;
+    deadlineSeconds: number;
+    ttlSeconds: number;
+    /** --mode: the repair as the files' owner where the export squashes root. */
+    mode?: string;
+    /** --from-audit: repair exactly the classes this audit found. */
+    audit?: { summary: AuditSummary; source: string };
+  },
 ): FixPlan {
   const index = indexSnapshot(snapshot);
   const target = planFixTarget(index, request);
   const moverKey = target.mover?.mover ?? 'restic';
+  const { storage } = resolveTargetStorage(
+    snapshot,
+    index,
+    target.namespace,
+    target.volume,
+    o.audit && { summary: o.audit.summary, purpose: target.purpose },
+  );
+  const strategy = planFixStrategy({
+    owner: target.owner,
+    storage,
+    ...(o.audit && { classes: o.audit.summary.classes }),
+    ...(o.mode !== undefined && { mode: o.mode }),
+    ...(o.onlyUid !== undefined && { onlyUid: o.onlyUid }),
+  });
   const options: FixJobOptions = {
     image: o.image ?? snapshot.moverImages.images[moverKey],
     ...(o.onlyUid !== undefined && { onlyUid: o.onlyUid }),
     deadlineSeconds: o.deadlineSeconds,
     ttlSecondsAfterFinished: o.ttlSeconds,
     placement: planPlacement(snapshot, index, target),
+    strategy,
   };
   const job = planFixJob(target, options);
   const verdict = resolveFixPodSecurity(job);
@@ -53,6 +84,8 @@ export function planFix(
     target,
     job,
     options,
+    strategy,
+    ...(o.audit && { audit: o.audit.source }),
     imageFrom:
       o.image !== undefined
         ? '--image'

@@ -15,10 +15,9 @@ import {
 } from '../storage/attribution.js';
 import type { AuditSummary } from '../storage/audit-summary.js';
 import { resolveForecast, type SubjectForecast } from '../storage/forecast.js';
-import { normalizeNfsPath } from '../storage/nfs-exports.js';
 import type { SquashMode } from '../storage/nfs-squash.js';
 import { resolveProbedSquash } from '../storage/probe-squash.js';
-import { resolveVolumeStorage, type VolumeStorage } from '../storage/volume-storage.js';
+import { resolveTargetStorage } from '../storage/target-storage.js';
 import { resolveAllMovers } from './resolve-report.js';
 import { findStorageSubjects } from './storage-subjects.js';
 import { subjectContext } from './subjects.js';
@@ -53,27 +52,6 @@ function expectedOwner(t: VolumeTarget, s: AuditSummary): AuditReport['expected'
   return { uid, gid, from: 'the owner of most files (no runAsUser and runAsGroup say otherwise)' };
 }
 
-/** The snapshot with the export's squashing as the probe measured it, when it did. */
-function withProbe(snapshot: Snapshot, storage: VolumeStorage, s: AuditSummary, purpose: string) {
-  const probed = resolveProbedSquash(s);
-  if (!storage.nfs || !probed?.squash) return { snapshot, probed };
-  const fact = {
-    server: storage.nfs.server,
-    path: normalizeNfsPath(storage.nfs.path),
-    squash: probed.squash,
-    serverKind: storage.nfs.serverKind,
-    source: `audit --probe of the ${purpose}: ${probed.evidence}`,
-  };
-  const storageFacts = snapshot.storage ?? { exports: [], audits: [] };
-  return {
-    snapshot: {
-      ...snapshot,
-      storage: { ...storageFacts, exports: [fact, ...storageFacts.exports] },
-    },
-    probed,
-  };
-}
-
 /**
  * Assembles the audit of a volume: the summary the Job printed, the access forecast of every
  * subject that mounts the same storage (movers of every namespace, KopiaMaintenance, the app),
@@ -88,14 +66,15 @@ export function resolveAuditReport(
 ): AuditReport {
   const index = indexSnapshot(snapshot);
   const t = resolveVolumeTarget(index, request);
-  const volume =
-    t.volume.type === 'nfs'
-      ? { name: 'audited', type: 'nfs', nfs: { server: t.volume.server, path: t.volume.path } }
-      : { name: 'audited', type: 'persistentVolumeClaim', claimName: t.volume.claimName };
-  const storage = resolveVolumeStorage(index, t.namespace, volume, snapshot.storage?.exports ?? []);
-  if (!storage) throw new Error(`no storage behind ${describeVolume(t.volume)}`);
-  const { snapshot: probed, probed: probe } = withProbe(snapshot, storage, summary, t.purpose);
-  const ctx = subjectContext(probed);
+  const { storage, exports } = resolveTargetStorage(snapshot, index, t.namespace, t.volume, {
+    summary,
+    purpose: t.purpose,
+  });
+  const probe = resolveProbedSquash(summary);
+  const ctx = subjectContext({
+    ...snapshot,
+    storage: { audits: snapshot.storage?.audits ?? [], exports },
+  });
   const subjects: RunningSubject[] = findStorageSubjects(ctx, resolveAllMovers(ctx), storage.key);
   const forecast = resolveForecast(subjects, summary.classes);
   const expected = expectedOwner(t, summary);
@@ -105,12 +84,7 @@ export function resolveAuditReport(
     summary.startedAt,
   );
   const unknowns: Unknown[] = [];
-  const nfs = resolveVolumeStorage(
-    indexSnapshot(probed),
-    t.namespace,
-    volume,
-    probed.storage?.exports ?? [],
-  )?.nfs;
+  const nfs = storage.nfs;
   const squash = nfs && {
     mode: nfs.squash?.mode ?? null,
     ...(nfs.squash &&

@@ -10,7 +10,7 @@ import { freePort } from './control-plane.js';
  * What the harness lacks to see a Job through: the job controller and a kubelet. This plays both
  * for one Job at a time: it creates the Job's Pod on a Node whose kubelet endpoint is this HTTPS
  * server, runs the container's real command here (the Job's own script and env, with its volume
- * replaced by a local directory), serves the output as the container log through the API server's
+ * replaced by a local directory, as the UID, GID and capabilities its securityContext gives), serves the output as the container log through the API server's
  * own pods/log proxy, and writes the statuses the controllers would write.
  */
 export interface FakeKubelet {
@@ -80,14 +80,18 @@ export async function startFakeKubelet(cp: ApiServer, node: string): Promise<Fak
       );
       const pod = JSON.parse(created.body) as Json & {
         metadata: { name: string };
-        spec: { containers: { command: string[]; env?: { name: string; value: string }[] }[] };
+        spec: { containers: PodContainer[] };
       };
       const c = pod.spec.containers[0];
       if (!c) throw new Error('the Job pod has no container');
-      const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
-      const [cmd = 'false', ...args] = c.command;
+      // the volume's mount path, wherever the container's env names it, is the local directory
+      const mounts = new Set((c.volumeMounts ?? []).map((m) => m.mountPath));
+      const env = Object.fromEntries(
+        (c.env ?? []).map((e) => [e.name, mounts.has(e.value) ? volume : e.value]),
+      );
+      const [cmd, args] = asContainerUser(c);
       const r = spawnSync(cmd, args, {
-        env: { PATH: process.env['PATH'], ...env, FIX_ROOT: volume },
+        env: { PATH: process.env['PATH'], ...env },
         encoding: 'utf8',
       });
       logs.set(`${ns}/${pod.metadata.name}`, r.stdout + r.stderr);
@@ -146,6 +150,38 @@ export async function startFakeKubelet(cp: ApiServer, node: string): Promise<Fak
       await adminRequest(cp, 'DELETE', `/api/v1/nodes/${node}`);
     },
   };
+}
+
+interface PodContainer {
+  command: string[];
+  env?: { name: string; value: string }[];
+  volumeMounts?: { mountPath: string }[];
+  securityContext?: { runAsUser?: number; runAsGroup?: number; capabilities?: { add?: string[] } };
+}
+
+/**
+ * The container's command as its securityContext runs it: as root (CI), setpriv gives the process
+ * exactly its UID, GID and capabilities, as the runtime would (k8s-identity §5.2-5.3), with
+ * no_new_privs for allowPrivilegeEscalation: false.
+ */
+function asContainerUser(c: PodContainer): [string, string[]] {
+  const [cmd = 'false', ...args] = c.command;
+  if (process.getuid?.() !== 0) return [cmd, args];
+  const sc = c.securityContext ?? {};
+  const caps = (sc.capabilities?.add ?? []).map((x) => `,+${x.toLowerCase()}`).join('');
+  return [
+    'setpriv',
+    [
+      `--reuid=${sc.runAsUser ?? 0}`,
+      `--regid=${sc.runAsGroup ?? 0}`,
+      '--clear-groups',
+      '--inh-caps=-all',
+      `--bounding-set=-all${caps}`,
+      '--no-new-privs',
+      cmd,
+      ...args,
+    ],
+  ];
 }
 
 async function must(p: Promise<{ status: number; body: string }>, what: string) {
