@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dump } from 'js-yaml';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoManifests } from '../../src/adapters/manifests/demo-manifests.js';
+import { demoExports } from '../../src/adapters/manifests/demo-storage.js';
 import { golden, runCliCaptured } from '../run-cli.js';
 import { freePort } from './harness/control-plane.js';
 import { applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
@@ -26,11 +27,20 @@ describe('explain and effective-uid against a real kube-apiserver', () => {
     ['explain-demo-default-wide', ['explain', 'ns/default', '-o', 'wide']],
     ['explain-demo-n-media', ['explain', '-n', 'media']],
     ['effective-uid-rs-bookstack', ['effective-uid', 'rs/bookstack']],
-  ])('prints what the same objects read from files print (%s)', async (name, argv) => {
-    const fromServer = await live(argv);
-    const fromFiles = readFileSync(`test/golden/${name}.txt`, 'utf8');
-    expect(golden(fromServer)).toBe(fromFiles);
-  });
+  ])(
+    'prints what the same objects read from files print, given the same storage facts (%s)',
+    async (name, argv) => {
+      // the demo knows the incident's export; the cluster learns it from the flag
+      const e = demoExports[0];
+      const flag = `${e?.server ?? ''}:${e?.path ?? ''}=${e?.squash.mode ?? ''}`;
+      const fromServer = await live([...argv, '--nfs-squash', flag]);
+      const fromFiles = readFileSync(`test/golden/${name}.txt`, 'utf8').replaceAll(
+        e?.source ?? '',
+        `--nfs-squash ${flag}`,
+      );
+      expect(golden(fromServer)).toBe(fromFiles);
+    },
+  );
 });
 
 describe('degraded access', () => {

@@ -34,7 +34,10 @@ describe('--server-dry-run: the real admission chain decides', () => {
   it('an admitted mover pod confirms the prediction as the last admission step', async () => {
     const r = await run('effective-uid', 'rs/bookstack', '--server-dry-run', '-o', 'json');
     const s = (JSON.parse(r.stdout) as Report).subjects[0];
-    const last = s?.containers[0]?.trace.at(-1);
+    // the storage layer follows: what the NFS repository does to that identity
+    const trace = s?.containers[0]?.trace ?? [];
+    const last = trace.filter((t) => t.layer !== 'storage').at(-1);
+    expect(trace.at(-1)?.layer).toBe('storage');
     expect(last?.layer).toBe('admission');
     expect(last?.effect).toMatch(
       /API server admits the predicted pod .* agrees with the prediction/,

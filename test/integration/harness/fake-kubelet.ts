@@ -20,6 +20,8 @@ export interface FakeKubelet {
    * `runningMs` before the Job ends; returns the exit code.
    */
   runJob(ns: string, job: string, volume: string, runningMs?: number): Promise<number>;
+  /** The container log of the last Job it ran (what `kubectl logs job/NAME` prints). */
+  lastLog(): string;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ type Json = Record<string, unknown>;
 
 export async function startFakeKubelet(cp: ApiServer, node: string): Promise<FakeKubelet> {
   const logs = new Map<string, string>();
+  let last = '';
   const port = await freePort();
   const server: Server = createServer(
     {
@@ -94,7 +97,8 @@ export async function startFakeKubelet(cp: ApiServer, node: string): Promise<Fak
         env: { PATH: process.env['PATH'], ...env },
         encoding: 'utf8',
       });
-      logs.set(`${ns}/${pod.metadata.name}`, r.stdout + r.stderr);
+      last = r.stdout + r.stderr;
+      logs.set(`${ns}/${pod.metadata.name}`, last);
       // the pod "runs" a moment, so that a tool polling the Job sees it before it ends
       await sleep(runningMs);
       const ok = r.status === 0;
@@ -141,6 +145,7 @@ export async function startFakeKubelet(cp: ApiServer, node: string): Promise<Fak
       );
       return r.status ?? -1;
     },
+    lastLog: () => last,
     async stop() {
       await new Promise<void>((resolve) =>
         server.close(() => {
