@@ -10,6 +10,25 @@ import { clearFinishedJob, dryRun } from './fix-job-apply.js';
 import { waitForJob } from './job-wait.js';
 import { parseRequestTimeout } from './request-timeout.js';
 
+/** Keeps the audit on this machine, so that explain and the TUI show it for this cluster. */
+async function keep(deps: Deps, client: KubeClient, plan: AuditPlan, log: string, job: string) {
+  const { auditRecordDir, writeAuditRecord } = await import('../adapters/audit-records.js');
+  const dir = auditRecordDir(deps.env, client.target.server);
+  if (dir === undefined) return;
+  try {
+    await writeAuditRecord(dir, {
+      key: plan.storageKey,
+      target: plan.target.purpose,
+      source: `audit --run, Job ${job}`,
+      log,
+    });
+  } catch (e) {
+    deps.stderr.write(
+      `warning: the audit could not be kept in ${dir} (${(e as Error).message}); explain will not show it\n`,
+    );
+  }
+}
+
 /** Progress and errors from the walker reach stderr; its summary records are the result. */
 const progress = (line: string) => /^(progress|error|warning):/.test(line);
 
@@ -75,6 +94,7 @@ export async function runAuditOnCluster(
         `Job ${ns}/${name}: succeeded but its log is not readable (the pod is gone or the kubelet unreachable); run audit --run again`,
         exitCodes.cluster,
       );
+    await keep(deps, client, plan, done.log, `${ns}/${name}`);
     return { log: done.log, job: `${ns}/${name}` };
   } finally {
     release?.();

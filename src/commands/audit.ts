@@ -15,7 +15,7 @@ import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from '.
 import { parseRequestTimeout } from './request-timeout.js';
 import { parseResourceRef } from './resource-ref.js';
 import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
-import { withStorageFacts } from './storage-facts.js';
+import { readClusterAudits, withStorageFacts } from './storage-facts.js';
 
 export interface AuditArgs extends GlobalArgs {
   target?: string;
@@ -174,6 +174,9 @@ async function readTarget(
   const snapshot = withStorageFacts(
     a,
     await cluster.read({ all: false, namespace: request.namespace }),
+    {
+      audits: await readClusterAudits(deps, cluster.client.target.server),
+    },
   );
   return { request, snapshot, client: cluster.client };
 }

@@ -11,7 +11,7 @@ import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from '.
 import { parseRequestTimeout } from './request-timeout.js';
 import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
 import { readAuditLog } from './audit-log.js';
-import { withStorageFacts } from './storage-facts.js';
+import { readClusterAudits, withStorageFacts } from './storage-facts.js';
 
 export interface FixJobArgs extends GlobalArgs {
   target?: string;
@@ -142,6 +142,9 @@ async function readTarget(
   const snapshot = withStorageFacts(
     a,
     await cluster.read({ all: false, namespace: request.namespace }),
+    {
+      audits: await readClusterAudits(deps, cluster.client.target.server),
+    },
   );
   return { request, snapshot, client: cluster.client };
 }

@@ -13,7 +13,7 @@ import type { ParseResult } from '../adapters/manifests/parse-yaml.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
-import { nfsSquashFlags, withStorageFacts } from './storage-facts.js';
+import { nfsSquashFlags, readClusterAudits, withStorageFacts } from './storage-facts.js';
 
 /** Where a command reads from: manifests, the demo, or the live cluster of the kubeconfig. */
 export interface Source {
@@ -90,6 +90,9 @@ export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
       return withStorageFacts(
         a,
         await withRegistryFacts(a, deps, snapshot, imageFacts, focus, auths),
+        {
+          audits: await readClusterAudits(deps, cluster.client.target.server),
+        },
       );
     },
   };

@@ -2,7 +2,9 @@ import { InvalidSpecError } from '../core/errors.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { parseNfsSquashFlag, type NfsExportFacts } from '../core/storage/nfs-exports.js';
 import type { RecordedAudit } from '../core/storage/storage-facts.js';
+import { parseAuditLog } from '../core/storage/parse-audit-log.js';
 import { UsageError } from '../errors.js';
+import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
 
 /** `--nfs-squash` values; a malformed one is a usage error (exit 2). */
@@ -15,6 +17,31 @@ export function nfsSquashFlags(a: GlobalArgs): NfsExportFacts[] {
       throw e;
     }
   });
+}
+
+/**
+ * The audits `audit --run` kept for this cluster, parsed; one that no longer parses (an older
+ * format) is skipped with a warning, never an error.
+ */
+export async function readClusterAudits(deps: Deps, server: string): Promise<RecordedAudit[]> {
+  const { auditRecordDir, readAuditRecords } = await import('../adapters/audit-records.js');
+  const out: RecordedAudit[] = [];
+  for (const r of await readAuditRecords(auditRecordDir(deps.env, server))) {
+    try {
+      out.push({
+        key: r.key,
+        target: r.target,
+        source: r.source,
+        summary: parseAuditLog(r.log, r.source),
+      });
+    } catch (e) {
+      if (!(e instanceof InvalidSpecError)) throw e;
+      deps.stderr.write(
+        `warning: the kept audit of ${r.target} does not parse (${e.problem}); run audit --run again\n`,
+      );
+    }
+  }
+  return out;
 }
 
 /**

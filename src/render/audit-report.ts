@@ -64,7 +64,8 @@ function identityOnStorage(f: SubjectForecast): string {
     : `${s.identity}, there ${on.join('; ')}`;
 }
 
-function verdict(f: SubjectForecast): string {
+/** What a subject can do with the files, in words: `reads and writes every file`, or what it cannot. */
+export function forecastVerdict(f: SubjectForecast): string {
   if (f.subject.actors.length === 0) return 'its identity there is not known';
   const same =
     f.cannotRead.count > 0 &&
@@ -88,7 +89,7 @@ function verdict(f: SubjectForecast): string {
 function forecastLines(forecast: readonly SubjectForecast[]): string[] {
   const groups = new Map<string, string[]>();
   for (const f of forecast) {
-    const key = `(${identityOnStorage(f)}): ${verdict(f)}`;
+    const key = `(${identityOnStorage(f)}): ${forecastVerdict(f)}`;
     groups.set(key, [...(groups.get(key) ?? []), f.subject.ref]);
   }
   return [...groups].map(([key, refs]) => `${refList(refs)} ${key}`);

@@ -52,6 +52,8 @@ describe('TUI frames at 80x24 (the demo, no colour)', () => {
     ['fix-job', [key.enter, 'f'], 'default'],
     ['annotate-scoped-preview', [key.enter, 'p'], 'default'],
     ['movers-storage', [key.down, key.down, key.down, key.enter]],
+    // the demo's recorded audit of the shared repository, and what the maintenance meets there
+    ['detail-audit-of-the-repository', [key.enter, 'G'], 'storage'],
   ])('%s', async (name, inputs, namespace) => {
     const frame = await frameAfter(inputs, namespace === undefined ? {} : { namespace });
     await expect(frame).toMatchFileSnapshot(golden(name));

@@ -107,7 +107,12 @@ export function App({
   const detail = useMemo(
     () =>
       state.view === 'detail' && ref
-        ? detailLines(data.subject(ref, state.whatIf), state.whatIf, ref.namespace)
+        ? detailLines(
+            data.subject(ref, state.whatIf),
+            state.whatIf,
+            ref.namespace,
+            data.audits(ref),
+          )
         : [],
     [data, state.view, ref, state.whatIf],
   );

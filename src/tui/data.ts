@@ -6,6 +6,7 @@ import {
   resolveSubjectReport,
   type SubjectRef,
 } from '../core/report/resolve-report.js';
+import { resolveSubjectAudits, type SubjectAudit } from '../core/report/subject-audits.js';
 import type { Report, Subject } from '../core/report/types.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { namespaceFactsOf } from '../core/report/subjects.js';
@@ -29,6 +30,8 @@ export interface TuiData {
   /** The movers of a namespace resolved with its annotation flipped (memoized). */
   flipped(namespace: string): Report;
   subject(ref: SubjectRef, whatIf: WhatIf): Subject | undefined;
+  /** The audits recorded for the storage the subject mounts, with what it can do there. */
+  audits(ref: SubjectRef): SubjectAudit[];
   fixJobYaml(ref: SubjectRef): string;
   annotatePreview(ref: SubjectRef): string;
   /** The CLI command that prints the same view. */
@@ -42,6 +45,7 @@ export function tuiData(snapshot: Snapshot, source: string, sourceFlags: string[
   const namespaces = namespaceFactsOf(snapshot);
   const annotated = (name: string) => resolvePrivileged('kopia', namespaces.get(name), name).value;
   const flipped = new Map<string, Report>();
+  const audits = new Map<string, SubjectAudit[]>();
   const flags = sourceFlags.length > 0 ? ` ${sourceFlags.join(' ')}` : '';
   return {
     source,
@@ -70,6 +74,12 @@ export function tuiData(snapshot: Snapshot, source: string, sourceFlags: string[
         s = withPrivilegedMovers(s, ref.namespace, whatIf.privileged);
       if (whatIf.runAsUser !== undefined) s = withMoverRunAsUser(s, ref, whatIf.runAsUser);
       return resolveSubjectReport(s, ref)?.subjects[0];
+    },
+    audits(ref) {
+      const k = `${ref.kind}/${ref.namespace}/${ref.name}`;
+      let a = audits.get(k);
+      if (!a) audits.set(k, (a = resolveSubjectAudits(snapshot, ref)));
+      return a;
     },
     fixJobYaml(ref) {
       if (ref.kind !== 'ReplicationSource' && ref.kind !== 'ReplicationDestination')

@@ -7,6 +7,9 @@ import {
   subjectName,
   traceValueCell,
 } from '../render/cells.js';
+import { forecastVerdict } from '../render/audit-report.js';
+import { bytes, count, mode, period } from '../render/units.js';
+import type { SubjectAudit } from '../core/report/subject-audits.js';
 import type { WhatIf } from './state.js';
 
 /** One line of a scrolled view, with the style the TUI gives it. */
@@ -31,7 +34,12 @@ const layers: [string, string][] = [
  * from image USER to runtime (each step: what it set, and what it overrode), then the findings
  * with their fixes. What-ifs are named on top: they are not in the input.
  */
-export function detailLines(s: Subject | undefined, whatIf: WhatIf, namespace: string): Line[] {
+export function detailLines(
+  s: Subject | undefined,
+  whatIf: WhatIf,
+  namespace: string,
+  audits: readonly SubjectAudit[] = [],
+): Line[] {
   if (!s) return [{ text: 'This object is not in the input any more.', tone: 'error' }];
   const out: Line[] = [];
   const hypotheses = [
@@ -91,6 +99,31 @@ export function detailLines(s: Subject | undefined, whatIf: WhatIf, namespace: s
       tone: f.severity === 'error' ? 'error' : 'warning',
     });
     out.push({ text: `  fix: ${f.fix}`, tone: 'dim' });
+  }
+  for (const a of audits) out.push(...auditLines(a));
+  return out;
+}
+
+/** What an audit found on a storage the subject mounts: its files by owner, and this subject's access. */
+function auditLines({ audit, forecast }: SubjectAudit): Line[] {
+  const s = audit.summary;
+  const out: Line[] = [
+    { text: `AUDIT of ${audit.key} (${audit.target})`, tone: 'title' },
+    {
+      text: `  ${count(s.totals.entries)} entries, ${bytes(s.totals.bytes)}, walked ${period(s.startedAt, s.finishedAt)} (${audit.source})`,
+      tone: 'dim',
+    },
+  ];
+  for (const c of s.classes.filter((x) => x.type === 'f' || x.type === 'd'))
+    out.push({
+      text: `  ${c.uid}:${c.gid} ${c.type === 'd' ? 'dir ' : 'file'} ${mode(c.perm)}  ${count(c.count)}  ${c.type === 'd' ? '' : bytes(c.bytes)}`,
+    });
+  if (forecast) {
+    const blocked = forecast.cannotRead.count + forecast.cannotWrite.count > 0;
+    out.push({
+      text: `  this ${forecast.subject.role}: ${forecastVerdict(forecast)}`,
+      tone: blocked ? 'error' : forecast.unknown.count > 0 ? 'warning' : 'dim',
+    });
   }
   return out;
 }

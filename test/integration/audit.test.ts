@@ -26,6 +26,8 @@ const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'audit'), [cp.users.ad
 const night = Date.UTC(2026, 10, 30) / 1000;
 const movers = ['bookstack', 'immich', 'opencloud', 'pocket-id', 'structurizr'];
 const squash = ['--nfs-squash', 'nas.home.arpa:/volsync=no_root_squash'];
+/** Where the CLI keeps the audits it ran (and images): this test's own. */
+const cache = mkdtempSync(join(tmpdir(), 'vp-audit-cache-'));
 
 function kopia(ns: string, name: string): string {
   return `apiVersion: volsync.backube/v1alpha1
@@ -110,7 +112,7 @@ function repository(): string {
 
 function cli(...argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['dist/kubectl-volsync_perms', ...argv], {
-    env: { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' },
+    env: { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', XDG_CACHE_HOME: cache },
   });
   let stdout = '';
   let stderr = '';
@@ -153,6 +155,7 @@ describe('audit and fix-job on the incident, on a real API server with a stand-i
   afterAll(async () => {
     await kubelet.stop();
     rmSync(join(repo, '..'), { recursive: true, force: true });
+    rmSync(cache, { recursive: true, force: true });
   });
 
   it('audit --run walks the repository read-only, names the five movers that wrote the 0:1000 files and the sharers that cannot read them, and deletes its Job', async () => {
@@ -191,6 +194,16 @@ describe('audit and fix-job on the incident, on a real API server with a stand-i
     expect(gone.status).toBe(404);
     // nothing on the volume changed: the walk is read-only
     expect(lstatSync(join(repo, 'p/new/r0')).uid).toBe(0);
+  });
+
+  it('explain afterwards reports VP023 from the audit kept on this machine, for this cluster only', async () => {
+    const r = await cli('explain', '-A', ...squash);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^VP023 error: KopiaMaintenance incident-storage\/daily \(1000:1000\), ReplicationSource incident-storage\/garage \(1000:1000\) cannot read 31 files and directories \(0:1000 0700, 0:1000 0600, .*audit --run, Job incident\/volsync-perms-audit-nfs-/m,
+    );
+    const offline = await cli('explain', '-A', '--demo');
+    expect(offline.stdout).not.toMatch(/incident-storage/);
   });
 
   it('fix-job --from-audit repairs exactly the classes the audit found: the 0:1000 files and directory, and nothing else', async () => {

@@ -11,6 +11,7 @@ import {
   type AuditAccess,
   type AuditJobOptions,
 } from './audit-job.js';
+import { resolveTargetStorage } from '../storage/target-storage.js';
 import { planPlacement } from './fix-target.js';
 import { enforceLevel } from './psa-relax.js';
 import { resolveVolumeTarget, type VolumeRequest, type VolumeTarget } from './volume-target.js';
@@ -18,6 +19,8 @@ import { resolveVolumeTarget, type VolumeRequest, type VolumeTarget } from './vo
 /** An audit planned from a snapshot: what, where, with which Job, and what Pod Security says. */
 export interface AuditPlan {
   target: VolumeTarget;
+  /** The storage the volume is (`NFS server:/path`, `PVC ns/claim`): what the audit is kept under. */
+  storageKey: string;
   job: Record<string, unknown>;
   options: AuditJobOptions;
   imageFrom: string;
@@ -56,10 +59,18 @@ export function planAudit(
     placement: planPlacement(snapshot, index, target),
   };
   const job = planAuditJob(target, options);
+  const { storage } = resolveTargetStorage(
+    snapshot,
+    index,
+    target.namespace,
+    target.volume,
+    undefined,
+  );
   const verdict = resolveAuditPodSecurity(job);
   const { level, label } = enforceLevel(index.get('Namespace', '', request.namespace));
   return {
     target,
+    storageKey: storage.key,
     job,
     options,
     imageFrom:
