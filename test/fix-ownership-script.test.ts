@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -77,6 +77,11 @@ function repair(
     ],
     { env: { PATH: process.env['PATH'], FIX_ROOT: root, ...env }, encoding: 'utf8' },
   );
+  return result(r);
+}
+
+/** The script's exit code, output and its `summary:` counts. */
+function result(r: SpawnSyncReturns<string>): Run {
   const m = /^summary: (.*)$/m.exec(r.stdout);
   const summary = Object.fromEntries(
     (m?.[1] ?? '').split(' ').map((kv) => {
@@ -110,14 +115,7 @@ function repairAs(
     ],
     { env: { PATH: path ?? process.env['PATH'], FIX_ROOT: root, ...env }, encoding: 'utf8' },
   );
-  const m = /^summary: (.*)$/m.exec(r.stdout);
-  const summary = Object.fromEntries(
-    (m?.[1] ?? '').split(' ').map((kv) => {
-      const [k = '', v = ''] = kv.split('=');
-      return [k, Number(v)];
-    }),
-  );
-  return { code: r.status ?? -1, out: r.stdout + r.stderr, summary };
+  return result(r);
 }
 
 const modeOf = (p: string) => (lstatSync(p).mode & 0o7777).toString(8);
