@@ -16,10 +16,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFakeKubelet, type FakeKubelet } from './harness/fake-kubelet.js';
 import { adminRequest, applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
 
-// The incident of DESIGN.md §1 on a real kube-apiserver: five kopia movers of namespace default
+// The incident of DESIGN.md §1 on a real kube-apiserver: five kopia movers of namespace incident
 // ran as UID 0 on the night of 2026-11-30 (their status says when), writing 0:1000 0600 blobs
-// into the NFS repository that the mover and the maintenance of namespace storage (UID 1000)
-// share. The stand-in kubelet runs the audit Job's real walker and the repair Job's real script
+// into the NFS repository that the mover and the maintenance of namespace incident-storage (UID
+// 1000) share; its own NFS path, as the other suites' demo objects are on this server too. The stand-in kubelet runs the audit Job's real walker and the repair Job's real script
 // on a sandbox copy of that repository, with the UID, GID and capabilities of each Job.
 const cp = inject('controlPlane');
 const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'audit'), [cp.users.admin], 'admin');
@@ -42,7 +42,7 @@ spec:
     moverSecurityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000}
     moverVolumes:
       - mountPath: repository
-        volumeSource: {nfs: {server: nas.home.arpa, path: /volsync/kopia}}
+        volumeSource: {nfs: {server: nas.home.arpa, path: /volsync/audit-test}}
 ---
 `;
 }
@@ -67,7 +67,7 @@ spec:
   podSecurityContext: {runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000}
   moverVolumes:
     - mountPath: repository
-      volumeSource: {nfs: {server: nas.home.arpa, path: /volsync/kopia}}
+      volumeSource: {nfs: {server: nas.home.arpa, path: /volsync/audit-test}}
 `;
 
 /** Each mover's last sync, as VolSync writes it: the night's run, 00:00:20 to about 00:01. */
