@@ -1,4 +1,4 @@
-import type { PodSpec } from '../k8s/types.js';
+import type { Container, PodSpec } from '../k8s/types.js';
 
 export interface SccRanges {
   uidMin: number;
@@ -90,4 +90,44 @@ export function resolveScc(
   if (pod.securityContext?.fsGroup === undefined) out.fsGroup = ranges.fsGroup;
   if ((runAsUser ?? ranges.uidMin) > 0) out.runAsNonRoot = true;
   return out;
+}
+
+/**
+ * The pod as restricted-v2 leaves it after its defaulting, which runs before Pod Security judges
+ * the pod (k8s-identity §7, OSL:…/sccmatching/provider.go): the pod fsGroup and seccomp profile
+ * when unset; on each container whose effective runAsUser is unset the first UID of the range;
+ * runAsNonRoot when that UID is not 0; ALL in drop (requiredDropCapabilities); no privilege
+ * escalation. Other SCCs (volsync-privileged-mover: RunAsAny) default nothing Pod Security reads.
+ */
+export function applySccDefaults(pod: PodSpec, scc: SccOutcome, ranges: SccRanges): PodSpec {
+  if (scc.scc !== 'restricted-v2') return pod;
+  const psc = pod.securityContext ?? {};
+  const container = (c: Container): Container => {
+    const sc = c.securityContext ?? {};
+    const uid = sc.runAsUser ?? psc.runAsUser ?? ranges.uidMin;
+    const drop = sc.capabilities?.drop ?? [];
+    return {
+      ...c,
+      securityContext: {
+        ...sc,
+        ...(sc.runAsUser === undefined &&
+          psc.runAsUser === undefined && { runAsUser: ranges.uidMin }),
+        ...(sc.runAsNonRoot === undefined &&
+          psc.runAsNonRoot === undefined &&
+          uid > 0 && { runAsNonRoot: true }),
+        capabilities: { ...sc.capabilities, drop: drop.includes('ALL') ? drop : [...drop, 'ALL'] },
+        allowPrivilegeEscalation: sc.allowPrivilegeEscalation ?? false,
+      },
+    };
+  };
+  return {
+    ...pod,
+    securityContext: {
+      ...psc,
+      ...(psc.fsGroup === undefined && { fsGroup: ranges.fsGroup }),
+      ...(psc.seccompProfile?.type === undefined && { seccompProfile: { type: 'RuntimeDefault' } }),
+    },
+    containers: pod.containers.map(container),
+    ...(pod.initContainers && { initContainers: pod.initContainers.map(container) }),
+  };
 }

@@ -152,6 +152,33 @@ describe('image User forms, with and without /etc/passwd and /etc/group (k8s-ide
     expect(r.uidDecidedBy).toBe('admission');
   });
 
+  it('Pod Security judges the pod restricted-v2 defaulted: a mover that sets nothing passes restricted on OpenShift', () => {
+    const os = {
+      name: 'ns',
+      annotations: { 'openshift.io/sa.scc.uid-range': '1000680000/10000' },
+      labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+    };
+    const p = pod({}, { capabilities: { drop: ['ALL'] } });
+    const r = resolveIdentity({
+      pod: p,
+      container: p.containers[0] ?? { name: 'c', image: 'img' },
+      image: image('img', ''),
+      namespace: 'ns',
+      namespaceFacts: os,
+    });
+    expect(r.podSecurity).toMatchObject({ baseline: true, restricted: true, violations: [] });
+    expect(r.admitted).toBe(true);
+    // the same pod in a namespace without SCC annotations sets none of it, and restricted refuses it
+    const plain = resolveIdentity({
+      pod: p,
+      container: p.containers[0] ?? { name: 'c', image: 'img' },
+      image: image('img', ''),
+      namespace: 'ns',
+      namespaceFacts: { ...os, annotations: {} },
+    });
+    expect(plain.admitted).toBe(false);
+  });
+
   it('property: a container runAsUser always beats the pod runAsUser', () => {
     fc.assert(
       fc.property(

@@ -4,14 +4,14 @@ import {
   resolvePodSecurity,
   type PodSecurityVerdict,
 } from '../../admission/pod-security.js';
-import { readSccRanges, resolveScc } from '../../admission/openshift.js';
+import { applySccDefaults, readSccRanges, resolveScc } from '../../admission/openshift.js';
 import type { TraceStep } from '../trace.js';
 import { rules, step, type LayerResult, type ResolveState } from './state.js';
 
 /**
  * The admission layer, in the API server's order: a mutating policy first (the pod it returns is
- * what SCC, Pod Security and the runtime see), then OpenShift SCC, Pod Security, and a
- * validating policy's rejection.
+ * what SCC, Pod Security and the runtime see), then OpenShift SCC (whose defaulting Pod Security
+ * sees), Pod Security, and a validating policy's rejection.
  */
 export function resolveAdmissionLayer(
   s: ResolveState,
@@ -70,7 +70,8 @@ export function resolveAdmissionLayer(
         ),
       );
   }
-  const podSecurity = resolvePodSecurity(pod);
+  // Pod Security judges the pod after SCC admission has defaulted it, as the API server runs them
+  const podSecurity = resolvePodSecurity(scc && ranges ? applySccDefaults(pod, scc, ranges) : pod);
   const enforce = parseLevel(facts?.labels['pod-security.kubernetes.io/enforce']);
   const label = 'pod-security.kubernetes.io/enforce';
   let admitted: boolean | null = null;
