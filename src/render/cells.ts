@@ -24,6 +24,7 @@ export function groupsCell(c: ContainerReport | undefined): string {
   if (!c) return '-';
   const g = c.identity.supplementalGroups;
   if (g === null) return unknownCell;
+  if (g.length === 0 && c.groupsIncomplete) return '?';
   const list = g.length ? g.join(',') : '-';
   return c.groupsIncomplete ? `${list}+?` : list;
 }

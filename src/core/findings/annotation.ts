@@ -36,12 +36,18 @@ export function findAnnotationOverrides(ctx: FindingContext): Emission[] {
       continue;
     pushTo(byNs, s.subject.namespace, s);
   }
-  for (const [ns, movers] of byNs) {
+  for (const [ns, all] of byNs) {
+    // the identity the report gives: a mover whose real pod a webhook kept from UID 0 (VP016)
+    // does not run as root, whatever VolSync built
+    const movers = all.filter(
+      (s) => s.observed === undefined || s.containers[0]?.resolution.identity.uid === 0,
+    );
     const overridden = movers.filter((s) => (s.mover?.moverSecurityContext?.runAsUser ?? 0) !== 0);
     if (overridden.length === 0) continue;
     const changes = movers.map((s) => {
       const before = s.whatIf?.unprivileged.uid ?? null;
-      return `${s.subject.kind}/${s.subject.name} (${before === null ? '?' : before}→0)`;
+      const now = s.containers[0]?.resolution.identity.uid ?? null;
+      return `${s.subject.kind}/${s.subject.name} (${before === null ? '?' : before}→${now === null ? '?' : now})`;
     });
     out.push(
       emit('VP001', movers, {

@@ -8,4 +8,6 @@ export interface Identity {
   /** Effective capabilities, sorted; empty for a non-zero UID. */
   capabilities: string[] | null;
   runsAsRoot: boolean | null;
+  /** The process may hold groups beyond supplementalGroups (an unknown primary GID or /etc/group). */
+  groupsIncomplete?: true;
 }

@@ -54,6 +54,24 @@ describe('the running mover pod is the ground truth (k8s-identity §2.3)', () =>
     expect(f?.objects).toEqual(['ReplicationSource/default/a', 'Pod/default/volsync-src-a-10']);
   });
 
+  it('the trace and the findings speak of the observed identity: a webhook that kept a privileged mover from UID 0', () => {
+    const snap = snapshotOf([
+      namespace('default', { 'volsync.backube/privileged-movers': 'true' }),
+      mover,
+      rs('b', 'restic', withSc({ runAsUser: 1000, runAsGroup: 1000 })),
+      moverPod({ runAsUser: 1000, runAsGroup: 1000 }),
+    ]);
+    const [a, b] = resolveReport(snap, { all: true }).subjects;
+    const uidSteps = a?.containers[0]?.trace.filter(
+      (t) => t.layer === 'runtime' && t.field === 'uid',
+    );
+    expect(uidSteps?.map((t) => t.value)).toEqual([1000]);
+    expect(a?.findings.map((f) => f.code)).toContain('VP016');
+    const vp001 = b?.findings.find((f) => f.code === 'VP001');
+    expect(vp001?.message).toContain('ReplicationSource/b (1000→0)');
+    expect(vp001?.message).not.toContain('ReplicationSource/a');
+  });
+
   it('the groups the kubelet reports fill in what the image /etc/group could add, without a finding', () => {
     const s = report(
       moverPod(

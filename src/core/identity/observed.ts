@@ -116,10 +116,21 @@ export function reconcileObserved(
       effect: `the kubelet reports uid ${user.uid}, gid ${user.gid}, groups [${user.supplementalGroups.join(',')}]`,
       source,
     });
+  // when the pod differs, the runtime steps are those of the real pod: the trace then speaks of
+  // the identity the report gives, after the prediction's layers and what was observed
+  const trace =
+    differences.length === 0
+      ? [...predicted.trace, ...steps]
+      : [
+          ...predicted.trace.filter((t) => t.layer !== 'runtime'),
+          ...steps.slice(0, 1),
+          ...fromSpec.trace.filter((t) => t.layer === 'runtime'),
+          ...steps.slice(1),
+        ];
   const resolution: Resolution = {
     ...(differences.length === 0 ? predicted : fromSpec),
     identity: { ...predicted.identity, ...known },
-    trace: [...predicted.trace, ...steps],
+    trace,
     // what the kubelet reports is complete: no /etc/group guess is left
     groupsIncomplete: user
       ? false

@@ -396,7 +396,8 @@ function containerReport(c: Container, workload: string, r: Resolution): Contain
     name: c.name,
     image: c.image,
     workload,
-    identity: r.identity,
+    // the JSON carries what the table's `+?` says: more groups may be held than those listed
+    identity: r.groupsIncomplete ? { ...r.identity, groupsIncomplete: true } : r.identity,
     ...(r.writesAs && { writesAs: r.writesAs }),
     trace: r.trace,
     uidDecidedBy: r.uidDecidedBy,

@@ -21,21 +21,26 @@ export function resolveRuntimeGroups(
   const psc = podSecurityContextOf(s);
   const { image } = s.input;
   const fsGroup = psc.fsGroup ?? s.scc?.fsGroup ?? null;
-  if (gid === null)
+  if (gid === null) {
+    // what is certain stays: fsGroup and supplementalGroups are held whatever the primary GID is
+    const known = [
+      ...new Set([...(fsGroup === null ? [] : [fsGroup]), ...(psc.supplementalGroups ?? [])]),
+    ].sort((a, b) => a - b);
     return {
       fsGroup,
-      groups: null,
-      groupsIncomplete: false,
+      groups: known,
+      groupsIncomplete: true,
       steps: [
         step(
           'runtime',
           'supplementalGroups',
-          null,
-          'unknown: the primary GID is unknown',
+          known,
+          `${known.length > 0 ? 'fsGroup and supplementalGroups for certain' : 'none known for certain'}; the primary GID is unknown, and so are its /etc/group memberships`,
           rules.groups,
         ),
       ],
     };
+  }
   const set = new Set<number>([
     gid,
     ...(fsGroup === null ? [] : [fsGroup]),
