@@ -55,8 +55,8 @@ function expectedOwner(t: VolumeTarget, s: AuditSummary): AuditReport['expected'
 /**
  * Assembles the audit of a volume: the summary the Job printed, the access forecast of every
  * subject that mounts the same storage (movers of every namespace, KopiaMaintenance, the app),
- * and the clusters of unexpectedly owned files matched to the runs that wrote them. `now` ends
- * runs still in progress (the audit's start).
+ * and the clusters of unexpectedly owned files matched to the runs that wrote them (a run still in
+ * progress ends, for that, when the audit started).
  */
 export function resolveAuditReport(
   snapshot: Snapshot,
