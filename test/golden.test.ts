@@ -88,7 +88,7 @@ const cases: [string, string[]][] = [
   ['error-fix-job-pvc-no-owner', ['fix-job', 'pvc/data', '--demo']],
   ['error-fix-job-uid-without-gid', ['fix-job', 'pvc/data', '--uid', '1000', '--demo']],
   ['error-fix-job-bad-uid', ['fix-job', 'pvc/data', '--uid', '-1', '--gid', '0', '--demo']],
-  ['error-fix-job-unknown-type', ['fix-job', 'deploy/app', '--demo']],
+  ['error-fix-job-unknown-type', ['fix-job', 'ds/app', '--demo']],
   ['error-fix-job-not-found', ['fix-job', 'rs/missing', '--demo']],
   [
     'error-fix-job-restic-repository',

@@ -84,7 +84,7 @@ const fixJob: CommandSpec = {
   positional: {
     name: 'target',
     describe:
-      'rs/NAME or rd/NAME (a mover: its volume and moverSecurityContext owner), or pvc/NAME',
+      'rs/NAME or rd/NAME (a mover: its volume and moverSecurityContext owner), pvc/NAME, or sts/NAME or deploy/NAME (every claim of the workload, stopped for the repair)',
     completes: 'ref',
   },
   options: {
@@ -159,6 +159,10 @@ const fixJob: CommandSpec = {
     [
       'kubectl volsync-perms fix-job rs/app -n media --apply --wait --relax-psa',
       'Run it, with Pod Security relaxed to baseline for its lifetime',
+    ],
+    [
+      'kubectl volsync-perms fix-job sts/postgres --uid 999 --gid 999 -n db --apply',
+      'Scale a StatefulSet to 0, repair every claim it mounts, scale it back',
     ],
   ],
   run: async (a, deps) =>

@@ -31,12 +31,23 @@ export interface Completion {
 }
 
 /** Flag values completed from files (the shell's own completion) instead of the cluster. */
-const fileFlags = new Set(['filename', 'f', 'kustomize', 'k', 'kubeconfig', 'flux', 'flux-root']);
+const fileFlags = new Set([
+  'filename',
+  'f',
+  'kustomize',
+  'k',
+  'kubeconfig',
+  'flux',
+  'flux-root',
+  'from-log',
+  'from-audit',
+]);
 const outputs = ['table', 'wide', 'json', 'yaml', 'sarif'];
 /** The types `TYPE/NAME` arguments take, in kubectl's short names. */
 const refTypes: Record<string, string[]> = {
   'effective-uid': ['rs', 'rd', 'kopiamaintenance', 'pod', 'job', 'cronjob', 'deploy', 'sts', 'ds'],
-  'fix-job': ['rs', 'rd', 'pvc'],
+  'fix-job': ['rs', 'rd', 'pvc', 'sts', 'deploy'],
+  audit: ['rs', 'rd', 'kopiamaintenance', 'pvc'],
 };
 
 const none: Completion = { items: [], directive: directive.noFileComp };

@@ -32,7 +32,7 @@ export interface FixJobArgs extends GlobalArgs {
 
 const maxId = 2147483647;
 /** Kept for a day so `kubectl logs job/NAME` still works after a run without --wait. */
-const ttlSeconds = 86400;
+export const ttlSeconds = 86400;
 
 function checkId(flag: string, v: number | undefined): void {
   if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= maxId))
@@ -41,20 +41,42 @@ function checkId(flag: string, v: number | undefined): void {
     );
 }
 
-/** Flags and target -> the request, before anything is read (usage errors first). */
-export function completeFixRequest(a: FixJobArgs, namespace: string): FixRequest {
+/** Every kind fix-job repairs: a mover's volume, a claim, or every claim of a workload. */
+const fixKinds = [
+  'ReplicationSource',
+  'ReplicationDestination',
+  'PersistentVolumeClaim',
+  'StatefulSet',
+  'Deployment',
+] as const;
+
+/** The target as kubectl spells it; usage and input errors before anything is read. */
+export function parseFixTarget(a: Pick<FixJobArgs, 'target'>): {
+  kind: (typeof fixKinds)[number];
+  name: string;
+} {
   if (a.target === undefined)
-    throw new UsageError('fix-job needs rs/NAME, rd/NAME or pvc/NAME, e.g. rs/bookstack');
-  const { kind, name } = parseResourceRef(
-    a.target,
-    ['ReplicationSource', 'ReplicationDestination', 'PersistentVolumeClaim'] as const,
-    'rs, rd or pvc',
-  );
+    throw new UsageError(
+      'fix-job needs rs/NAME, rd/NAME, pvc/NAME, sts/NAME or deploy/NAME, e.g. rs/bookstack',
+    );
+  return parseResourceRef(a.target, fixKinds, 'rs, rd, pvc, sts or deploy');
+}
+
+/** `--uid`, `--gid` and `--only-uid` are UIDs and GIDs, and the first two go together. */
+export function checkIds(a: FixJobArgs): void {
   checkId('uid', a.uid);
   checkId('gid', a.gid);
   checkId('only-uid', a['only-uid']);
   if ((a.uid === undefined) !== (a.gid === undefined))
     throw new UsageError('--uid and --gid go together: pass both (the owner is UID:GID)');
+}
+
+/** Flags and target -> the request, before anything is read (usage errors first). */
+export function completeFixRequest(a: FixJobArgs, namespace: string): FixRequest {
+  const { kind, name } = parseFixTarget(a);
+  // runFixJob hands workloads to runFixWorkload before this
+  if (kind === 'StatefulSet' || kind === 'Deployment') throw new Error(`${kind}: not a volume`);
+  checkIds(a);
   if (a.volume !== undefined && kind === 'PersistentVolumeClaim')
     throw new UsageError(
       '--volume picks a volume of a mover; with pvc/NAME the claim is the volume',
@@ -66,13 +88,31 @@ export function completeFixRequest(a: FixJobArgs, namespace: string): FixRequest
   return r;
 }
 
-function validateFlags(a: FixJobArgs): void {
+/** The flags every fix-job target checks alike: output, source, one cluster and namespace, --apply. */
+export function validateCommonFlags(a: FixJobArgs): void {
   validateOutput(a.output, ['table', 'yaml', 'json']);
   validateSource(a);
   if (a['all-contexts'] || a.context.length > 1)
     throw new UsageError('fix-job works on one cluster: pass one --context');
   if (a['all-namespaces'])
     throw new UsageError('fix-job repairs one volume; -A does not apply (use -n NAMESPACE)');
+  if (a.apply && isOffline(a))
+    throw new UsageError(
+      '--apply creates the Job in the cluster of the kubeconfig: drop -f/-k/--demo (or use -o yaml and commit the Job)',
+    );
+  if (a.apply && a.output !== 'table')
+    throw new UsageError('-o yaml|json prints the Job instead of creating it; drop --apply or -o');
+}
+
+/** The duration flags, as the Job's deadline in seconds. */
+export function parseDeadline(a: FixJobArgs): number {
+  const deadlineSeconds = Math.ceil(parseRequestTimeout(a.deadline, '--deadline') / 1000);
+  parseRequestTimeout(a.timeout, '--timeout');
+  if (deadlineSeconds <= 0) throw new UsageError('--deadline must be longer than 0s, e.g. 1h');
+  return deadlineSeconds;
+}
+
+function validateFlags(a: FixJobArgs): void {
   if (a.wait && !a.apply)
     throw new UsageError('--wait waits for the Job --apply creates; add --apply');
   if (a['relax-psa'] && !a.wait && !a.count)
@@ -87,19 +127,15 @@ function validateFlags(a: FixJobArgs): void {
     throw new UsageError(
       '--count runs a read-only Job in the cluster of the kubeconfig: drop -f/-k/--demo and -o',
     );
-  if (a.apply && isOffline(a))
-    throw new UsageError(
-      '--apply creates the Job in the cluster of the kubeconfig: drop -f/-k/--demo (or use -o yaml and commit the Job)',
-    );
-  if (a.apply && a.output !== 'table')
-    throw new UsageError('-o yaml|json prints the Job instead of creating it; drop --apply or -o');
 }
 
 export async function runFixJob(a: FixJobArgs, deps: Deps): Promise<number> {
+  const { kind } = parseFixTarget(a);
+  if (kind === 'StatefulSet' || kind === 'Deployment')
+    return (await import('./fix-job-workload.js')).runFixWorkload(a, deps);
+  validateCommonFlags(a);
   validateFlags(a);
-  const deadlineSeconds = Math.ceil(parseRequestTimeout(a.deadline, '--deadline') / 1000);
-  parseRequestTimeout(a.timeout, '--timeout');
-  if (deadlineSeconds <= 0) throw new UsageError('--deadline must be longer than 0s, e.g. 1h');
+  const deadlineSeconds = parseDeadline(a);
   completeFixRequest(a, 'default');
   const { request, snapshot, client } = await readTarget(a, deps);
   const fromAudit = a['from-audit'];

@@ -20,7 +20,7 @@ import type { Deps } from './deps.js';
 // undone by the next run when the process that made it died (DESIGN.md §8).
 
 /** How long a relaxation outlives a holder that stopped renewing it (killed on another host). */
-const leaseSeconds = 30;
+export const leaseSeconds = 30;
 /** How often a waiting holder renews its lease. */
 export const renewEveryMs = 10_000;
 
@@ -128,7 +128,8 @@ function describePrevious(r: RelaxRecord): string {
   return parts.join(', ');
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this host is alive (EPERM: alive, another user's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,7 +3,8 @@ import { AccessError, ClusterError, ForbiddenError } from './errors.js';
 
 /**
  * The reads and writes of the mutating commands: a Namespace's labels and annotations (fix-job,
- * annotate), one Job and its pod's log (fix-job), the per-mover Roles (annotate).
+ * annotate), one Job and its pod's log (fix-job), the per-mover Roles (annotate), the workload
+ * fix-job stops for a repair, its pods and autoscalers.
  */
 export class ClusterWrites {
   constructor(private readonly client: KubeClient) {}
@@ -177,6 +178,59 @@ export class ClusterWrites {
     );
   }
 
+  /** A Deployment or StatefulSet as the server has it, managedFields and status included. */
+  async readWorkload(w: WorkloadRef): Promise<Record<string, unknown> | undefined> {
+    const r = await this.call('GET', workloadPath(w), {
+      verb: 'get',
+      resource: `${workloadPlural(w.kind)}.apps`,
+      namespace: w.namespace,
+    });
+    if (r.status === 404) return undefined;
+    return this.ok(r, `get ${w.kind} ${w.namespace}/${w.name}`);
+  }
+
+  /**
+   * A JSON merge patch of a Deployment or StatefulSet with our field manager (fix-job scales one
+   * this way); a resourceVersion in the patch makes it fail with 409 (`conflict`) when the
+   * workload changed since it was read.
+   */
+  async patchWorkload(
+    w: WorkloadRef,
+    patch: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | 'conflict'> {
+    const r = await this.call(
+      'PATCH',
+      `${workloadPath(w)}?fieldManager=kubectl-volsync-perms`,
+      { verb: 'patch', resource: `${workloadPlural(w.kind)}.apps`, namespace: w.namespace },
+      patch,
+      'application/merge-patch+json',
+    );
+    if (r.status === 409) return 'conflict';
+    return this.ok(r, `patch ${w.kind} ${w.namespace}/${w.name}`);
+  }
+
+  /** The Pods of a namespace. */
+  async listPods(ns: string): Promise<Record<string, unknown>[]> {
+    const r = await this.call('GET', `/api/v1/namespaces/${ns}/pods`, {
+      verb: 'list',
+      resource: 'pods',
+      namespace: ns,
+    });
+    return (this.ok(r, `list pods in namespace ${ns}`)['items'] ?? []) as Record<string, unknown>[];
+  }
+
+  /** The HorizontalPodAutoscalers of a namespace (none where autoscaling/v2 is not served). */
+  async listAutoscalers(ns: string): Promise<Record<string, unknown>[]> {
+    const r = await this.call(
+      'GET',
+      `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`,
+      { verb: 'list', resource: 'horizontalpodautoscalers.autoscaling', namespace: ns },
+    );
+    if (r.status === 404) return [];
+    return (this.ok(r, `list horizontalpodautoscalers in namespace ${ns}`)['items'] ??
+      []) as Record<string, unknown>[];
+  }
+
   /**
    * A request these commands cannot do without: RBAC refusing it ends the command (exit 4) with
    * the permission to ask for, where a read-only command would report a gap.
@@ -212,3 +266,16 @@ const policyPlural = (kind: string) =>
     .replace(/binding$/, 'bindings');
 
 const jobPath = (ns: string, name: string) => `/apis/batch/v1/namespaces/${ns}/jobs/${name}`;
+
+/** A workload fix-job scales: a Deployment or a StatefulSet. */
+export interface WorkloadRef {
+  kind: 'Deployment' | 'StatefulSet';
+  namespace: string;
+  name: string;
+}
+
+const workloadPlural = (kind: WorkloadRef['kind']) =>
+  kind === 'Deployment' ? 'deployments' : 'statefulsets';
+
+const workloadPath = (w: WorkloadRef) =>
+  `/apis/apps/v1/namespaces/${w.namespace}/${workloadPlural(w.kind)}/${w.name}`;
