@@ -7,7 +7,9 @@ import { expect } from 'vitest';
  * The issue's real-terminal scenario, in tmux at 80x24, on the executable named
  * `kubectl-volsync_perms` in `binDir`: open default, then bookstack at UID 0 because of the
  * annotation; `a` flips it to 1000; `q` quits with 0 and the terminal is given back. On the way,
- * the terminal is narrowed and widened again, and the table follows.
+ * the terminal is narrowed and widened again, and the table follows. Keys are sent as a paste
+ * and scripts send them, several in one read: `/`, a name and Enter in one send-keys, and a
+ * bracketed paste (tmux paste-buffer -p) that goes into the filter, and is no command elsewhere.
  */
 export async function runTuiScenario(binDir: string, socket: string): Promise<void> {
   const path = [binDir, dirname(process.execPath), process.env['PATH'] ?? ''].join(delimiter);
@@ -15,6 +17,11 @@ export async function runTuiScenario(binDir: string, socket: string): Promise<vo
     spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const keys = (...k: string[]) => tmux('send-keys', '-t', 'tui', ...k);
   const text = (t: string) => tmux('send-keys', '-t', 'tui', '-l', '--', t);
+  /** Pasted as the terminal pastes: bracketed, since the TUI asks for it. */
+  const paste = (t: string) => {
+    tmux('set-buffer', '-b', 'paste', '--', t);
+    return tmux('paste-buffer', '-p', '-d', '-b', 'paste', '-t', 'tui');
+  };
   /** The screen once `expected` shows on it; fails with the last screen after 15 s. */
   const screenWith = async (expected: RegExp): Promise<string> => {
     let s = '';
@@ -45,7 +52,11 @@ export async function runTuiScenario(binDir: string, socket: string): Promise<vo
     text('kubectl-volsync_perms tui --demo');
     keys('Enter');
     await screenWith(/NAMESPACE\s+MOVERS/);
-    keys('Enter'); // default is the first namespace
+    // one send-keys, one write: the TUI reads `/default\r` at once (the issue's report)
+    keys('/', 'default', 'Enter');
+    const filtered = await screenWith(/^> default .*\n(?:\s*\n)*Enter open/m);
+    expect(filtered).not.toMatch(/media|nothing matches/);
+    keys('Enter');
     await screenWith(/rs\/bookstack/);
     // a narrower terminal: the table follows, its widest column gives way first
     tmux('resize-window', '-t', 'tui', '-x', '60', '-y', '20');
@@ -53,9 +64,13 @@ export async function runTuiScenario(binDir: string, socket: string): Promise<vo
     expect(Math.max(...narrow.split('\n').map((l) => l.trimEnd().length))).toBeLessThanOrEqual(60);
     tmux('resize-window', '-t', 'tui', '-x', '80', '-y', '24');
     await screenWith(/CAPABILITIES/);
-    text('/rs/bookstack');
-    keys('Enter');
-    keys('Enter');
+    text('/');
+    await screenWith(/^\/▏/m);
+    expect(paste('rs/bookstack').status).toBe(0);
+    const pasted = await screenWith(/^\/rs\/bookstack▏/m);
+    expect(pasted).not.toMatch(/rs\/immich/);
+    // Enter keeps the filter, the second opens the one mover left: read against the filtered list
+    keys('Enter', 'Enter');
     const detail = await screenWith(/^UID 0 /m);
     expect(detail).toMatch(
       /cause: volsync: Namespace\/default annotation volsync\.backube\/privileged-mover/,
@@ -63,6 +78,13 @@ export async function runTuiScenario(binDir: string, socket: string): Promise<vo
     text('a');
     const flipped = await screenWith(/^UID 1000 /m);
     expect(flipped).toMatch(/WHAT-IF, not in the input: annotation removed/);
+    // pasted, q and r are no commands: the help opened after them, the what-if is still there
+    paste('qr');
+    text('?');
+    await screenWith(/^Keys$/m);
+    keys('Escape');
+    const still = await screenWith(/^UID 1000 /m);
+    expect(still).toMatch(/WHAT-IF, not in the input: annotation removed/);
     text('q');
     // typed before the TUI has let go of the terminal, the next command would be its input
     await screenWith(/^bash-[\d.]+#\s*$/m);

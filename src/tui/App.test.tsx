@@ -9,7 +9,7 @@ const snapshot = demoSnapshot();
 const data = tuiData(snapshot, '--demo', ['--demo']);
 const key = { enter: '\r', esc: '\u001b', down: '\u001b[B' };
 
-/** The app at 80x24 after typing `inputs`, one key at a time as a person would. */
+/** The app at 80x24 after `inputs`, each one write to stdin (one key, or several in one read). */
 async function frameAfter(inputs: string[], o: { namespace?: string; copied?: string[] } = {}) {
   const app = render(
     <App
@@ -57,6 +57,34 @@ describe('TUI frames at 80x24 (the demo, no colour)', () => {
   ])('%s', async (name, inputs, namespace) => {
     const frame = await frameAfter(inputs, namespace === undefined ? {} : { namespace });
     await expect(frame).toMatchFileSnapshot(golden(name));
+  });
+
+  // Terminals deliver a read at a time, and a read holds every key since the last one (a paste,
+  // fast typing, tmux send-keys): each string below is ONE write, and the frame is the one the
+  // same keys give typed one at a time.
+  it.each<[string, string[], string, string?]>([
+    ['/ then a name and Enter', ['/st\r'], 'namespaces-filtered'],
+    ['Esc then / (Esc is not Alt+/)', ['\u001b/st\r'], 'namespaces-filtered', 'default'],
+    ['a lone Esc at the end of a read', ['/xyz\u001b'], 'namespaces'],
+    ['arrows and Enter', ['\u001b[B\u001b[B\u001b[B\r'], 'movers-storage'],
+    [
+      'Enter Enter: the second opens a row of the list the first opened',
+      ['\r\r'],
+      'detail-bookstack',
+    ],
+    ['a filter, then Enter twice', ['\r/rs/bookstack\r\r'], 'detail-bookstack'],
+    ['u, digits, Enter', ['\rau568\r'], 'detail-bookstack-what-if-run-as-user', 'default'],
+    ['a bracketed paste into the filter', ['/\u001b[200~st\r\u001b[201~\r'], 'namespaces-filtered'],
+    [
+      'a bracketed paste split over two reads',
+      ['/\u001b[200~s', 't\u001b[201~\r'],
+      'namespaces-filtered',
+    ],
+    ['an arrow split over two reads', ['\u001b[', 'B\u001b[', 'B\u001b[B\r'], 'movers-storage'],
+    ['a pasted q and Esc, not commands', ['\u001b[200~q\u001b\u001b[201~'], 'namespaces'],
+  ])('several keys in one read: %s', async (_name, writes, frameOf, namespace) => {
+    const frame = await frameAfter(writes, namespace === undefined ? {} : { namespace });
+    await expect(frame).toMatchFileSnapshot(golden(frameOf));
   });
 
   it('c shows the equivalent command and copies it', async () => {

@@ -1,3 +1,6 @@
+import type { Key, KeyName } from './split-keys.js';
+import type { Event, State } from './state.js';
+
 /** What a key does; the help overlay lists this table, so keys and help never disagree. */
 export type Command =
   | 'up'
@@ -21,77 +24,65 @@ export type Command =
 
 export type View = 'namespaces' | 'movers' | 'detail';
 
-/** The keys Ink reports besides the typed text. */
-export interface KeyPress {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-  home?: boolean;
-  end?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  ctrl?: boolean;
-}
-
 interface Binding {
   keys: string;
   help: string;
   command: Command;
   /** Views where it applies; all when absent. */
   views?: View[];
-  matches(input: string, key: KeyPress): boolean;
+  matches(key: Key): boolean;
 }
 
-const is = (c: string) => (input: string, key: KeyPress) => input === c && !key.ctrl;
+/** The character `c` typed. */
+const is = (c: string) => (k: Key) => k.name === 'char' && k.text === c;
+/** The key named `name`. */
+const named = (name: KeyName) => (k: Key) => k.name === name;
 
 export const keymap: Binding[] = [
   {
     keys: '↑ k',
     help: 'previous row',
     command: 'up',
-    matches: (i, k) => k.upArrow === true || is('k')(i, k),
+    matches: (k) => k.name === 'up' || is('k')(k),
   },
   {
     keys: '↓ j',
     help: 'next row',
     command: 'down',
-    matches: (i, k) => k.downArrow === true || is('j')(i, k),
+    matches: (k) => k.name === 'down' || is('j')(k),
   },
   {
     keys: 'PgUp PgDn',
     help: 'previous / next page',
     command: 'pageUp',
-    matches: (_i, k) => k.pageUp === true,
+    matches: named('pageUp'),
   },
-  { keys: '', help: '', command: 'pageDown', matches: (_i, k) => k.pageDown === true },
+  { keys: '', help: '', command: 'pageDown', matches: named('pageDown') },
   {
     keys: 'g G',
     help: 'first / last row',
     command: 'top',
-    matches: (i, k) => k.home === true || is('g')(i, k),
+    matches: (k) => k.name === 'home' || is('g')(k),
   },
-  { keys: '', help: '', command: 'bottom', matches: (i, k) => k.end === true || is('G')(i, k) },
+  { keys: '', help: '', command: 'bottom', matches: (k) => k.name === 'end' || is('G')(k) },
   {
     keys: 'Enter',
     help: 'open the selected row',
     command: 'open',
     views: ['namespaces', 'movers'],
-    matches: (_i, k) => k.return === true,
+    matches: named('enter'),
   },
   {
     keys: 'Esc',
     help: 'back (at the top: quit)',
     command: 'back',
-    matches: (_i, k) => k.escape === true,
+    matches: named('escape'),
   },
   {
     keys: 'q',
     help: 'quit',
     command: 'quit',
-    matches: (i, k) => is('q')(i, k) || (k.ctrl === true && i === 'c'),
+    matches: (k) => is('q')(k) || k.name === 'ctrlC',
   },
   {
     keys: '/',
@@ -152,9 +143,34 @@ export const keymap: Binding[] = [
   { keys: '?', help: 'this help', command: 'help', matches: is('?') },
 ];
 
-/** The command a key press means in a view, if any. */
-export function commandFor(view: View, input: string, key: KeyPress): Command | undefined {
-  return keymap.find(
-    (b) => (b.views === undefined || b.views.includes(view)) && b.matches(input, key),
-  )?.command;
+/** The command a key means in a view, if any. */
+export function commandFor(view: View, key: Key): Command | undefined {
+  return keymap.find((b) => (b.views === undefined || b.views.includes(view)) && b.matches(key))
+    ?.command;
+}
+
+/**
+ * What a key means in a state: while a text is typed (a filter, a runAsUser) keys edit it, else
+ * the keymap's command. A paste is text, never commands: in a text it is typed, elsewhere it is
+ * dropped (pasting `q` does not quit).
+ */
+export function eventFor(s: Pick<State, 'view' | 'input'>, key: Key): Event | undefined {
+  if (s.input)
+    switch (key.name) {
+      case 'enter':
+        return { type: 'submit' };
+      case 'escape':
+        return { type: 'cancel' };
+      case 'backspace':
+      case 'delete':
+        return { type: 'erase' };
+      case 'char':
+      case 'paste':
+        return { type: 'type', text: key.text };
+      default:
+        return undefined;
+    }
+  if (key.name === 'paste') return undefined;
+  const command = commandFor(s.view, key);
+  return command && { type: 'command', command };
 }

@@ -3,9 +3,12 @@ import { App } from './App.js';
 import type { TuiData } from './data.js';
 import { initialState } from './state.js';
 
+const bracketedPaste = { on: '\u001b[?2004h', off: '\u001b[?2004l' };
+
 /**
  * Runs the TUI on a terminal until the user quits, in the alternate screen so the terminal is
- * restored as it was. Ctrl-C is a key here (quit), not a signal: stdin is in raw mode.
+ * restored as it was. Ctrl-C is a key here (quit), not a signal: stdin is in raw mode. Pastes are
+ * bracketed while it runs.
  */
 export async function runTui(
   data: TuiData,
@@ -34,6 +37,13 @@ export async function runTui(
       patchConsole: false,
     },
   );
-  await app.waitUntilExit();
+  // Bracketed paste (xterm's mode 2004) for as long as the alternate screen: the terminal marks
+  // pasted text, which is then typed into the filter as text, never read as keys (split-keys.ts)
+  o.stdout.write(bracketedPaste.on);
+  try {
+    await app.waitUntilExit();
+  } finally {
+    o.stdout.write(bracketedPaste.off);
+  }
   return 0;
 }

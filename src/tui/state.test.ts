@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandFor, keymap, type Command, type View } from './keymap.js';
+import { commandFor, eventFor, keymap, type Command, type View } from './keymap.js';
+import { splitKeys, type Key } from './split-keys.js';
 import { initialState, reduce, type Bounds, type Event, type State } from './state.js';
 
 const bounds: Bounds = { rows: 5, page: 3, selected: 'default', privileged: true };
@@ -124,6 +125,12 @@ describe('reduce', () => {
       [cmd('fixJob'), cmd('down'), cmd('down')],
       { overlay: 'fixJob', overlayScroll: 2, namespaces: { cursor: 0, filter: '', sort: 'name' } },
     ],
+    [
+      'typed text drops control characters (a pasted line end)',
+      initialState(),
+      [cmd('filter'), { type: 'type', text: 'st\r\n\t' }],
+      { namespaces: { cursor: 0, filter: 'st', sort: 'name' } },
+    ],
   ])('%s', (_name, from, events, expected) => {
     expect(run(from, events)).toMatchObject(expected);
   });
@@ -163,18 +170,34 @@ describe('reduce', () => {
   });
 });
 
+/** The one key `sequence` is (a test of the keymap, not of the splitter). */
+function keyOf(sequence: string): Key {
+  const [key, ...more] = splitKeys(sequence, { final: true }).keys;
+  if (!key || more.length > 0) throw new Error(`${JSON.stringify(sequence)} is not one key`);
+  return key;
+}
+
 describe('keymap', () => {
-  it.each<[View, string, object, Command | undefined]>([
-    ['namespaces', '', { return: true }, 'open'],
-    ['detail', '', { return: true }, undefined],
-    ['detail', 'a', {}, 'toggleAnnotation'],
-    ['namespaces', 'a', {}, undefined],
-    ['movers', 'j', {}, 'down'],
-    ['movers', '', { downArrow: true }, 'down'],
-    ['movers', 'c', { ctrl: true }, 'quit'],
-    ['detail', '?', {}, 'help'],
-  ])('in %s, %j %j is %s', (view, input, key, expected) => {
-    expect(commandFor(view, input, key)).toBe(expected);
+  it.each<[View, string, Command | undefined]>([
+    ['namespaces', '\r', 'open'],
+    ['namespaces', '\n', 'open'],
+    ['detail', '\r', undefined],
+    ['detail', 'a', 'toggleAnnotation'],
+    ['namespaces', 'a', undefined],
+    ['movers', 'j', 'down'],
+    ['movers', '\u001b[B', 'down'],
+    ['movers', '\u001bOB', 'down'],
+    ['movers', '\u001b[A', 'up'],
+    ['movers', '\u001b[6~', 'pageDown'],
+    ['movers', '\u001b[5~', 'pageUp'],
+    ['movers', '\u001b[H', 'top'],
+    ['movers', '\u001b[4~', 'bottom'],
+    ['movers', '\u001b', 'back'],
+    ['movers', '\u0003', 'quit'],
+    ['detail', '?', 'help'],
+    ['detail', '\u001b[1;5A', undefined],
+  ])('in %s, %j is %s', (view, sequence, expected) => {
+    expect(commandFor(view, keyOf(sequence))).toBe(expected);
   });
 
   it('gives every command a key, and no key two commands in one view', () => {
@@ -182,8 +205,89 @@ describe('keymap', () => {
     expect(commands.size).toBe(keymap.length);
     for (const view of ['namespaces', 'movers', 'detail'] as View[])
       for (const c of 'abcdefghijklmnopqrstuvwxyz/?') {
-        const hits = keymap.filter((b) => (!b.views || b.views.includes(view)) && b.matches(c, {}));
+        const hits = keymap.filter(
+          (b) => (!b.views || b.views.includes(view)) && b.matches(keyOf(c)),
+        );
         expect(hits.length, `${view} ${c}`).toBeLessThanOrEqual(1);
       }
+  });
+});
+
+/** The state after one read of the terminal: split into keys, each read in the state it meets. */
+const afterRead = (s: State, chunk: string) =>
+  splitKeys(chunk, { final: true }).keys.reduce((x, k) => {
+    const e = eventFor(x, k);
+    return e ? reduce(x, e, bounds) : x;
+  }, s);
+
+describe('a read of several keys, split, then keymap and reducer', () => {
+  const detail: State = { ...initialState('default'), view: 'detail' };
+  it.each<[string, State, string, Partial<State>]>([
+    [
+      '/ then a name and Enter in one read keeps the filter (not "default\\r")',
+      initialState(),
+      '/default\r',
+      { namespaces: { cursor: 0, filter: 'default', sort: 'name' } },
+    ],
+    [
+      'Backspace in the same read erases the character before it',
+      initialState(),
+      '/def\u007fx\r',
+      { namespaces: { cursor: 0, filter: 'dex', sort: 'name' } },
+    ],
+    [
+      'Esc then / in one read clears the filter and opens a new one',
+      initialState(),
+      '/x\u001b/',
+      { namespaces: { cursor: 0, filter: '', sort: 'name' }, input: { kind: 'filter', text: '' } },
+    ],
+    [
+      'a paste goes into the filter as text, its line end dropped',
+      initialState(),
+      '/\u001b[200~st\r\u001b[201~\r',
+      { namespaces: { cursor: 0, filter: 'st', sort: 'name' } },
+    ],
+    [
+      'a paste outside a text is dropped: pasting q does not quit, j does not move',
+      initialState(),
+      '\u001b[200~qj\u001b[201~',
+      { done: false, namespaces: { cursor: 0, filter: '', sort: 'name' } },
+    ],
+    [
+      'q typed in the filter is text, not quit',
+      initialState(),
+      '/q',
+      { done: false, input: { kind: 'filter', text: 'q' } },
+    ],
+    [
+      'u, digits and Enter in one read set the runAsUser what-if',
+      detail,
+      'u568\r',
+      { whatIf: { runAsUser: 568 } },
+    ],
+    [
+      'a paste into the runAsUser prompt keeps its digits',
+      detail,
+      'u\u001b[200~1000\n\u001b[201~\r',
+      { whatIf: { runAsUser: 1000 } },
+    ],
+    [
+      'arrows in one read scroll the overlay, each one step',
+      detail,
+      '?\u001b[B\u001bOB',
+      { overlay: 'help', overlayScroll: 2 },
+    ],
+    [
+      'a lone Esc at the end of the read closes the overlay',
+      detail,
+      '?\u001b',
+      { view: 'detail', overlayScroll: 0 },
+    ],
+    ['Ctrl-C in the middle of a read quits', initialState(), 'j\u0003j', { done: true }],
+  ])('%s', (_name, from, chunk, expected) => {
+    const after = afterRead(from, chunk);
+    expect(after).toMatchObject(expected);
+    if (!('input' in expected)) expect(after.input).toBeUndefined();
+    if (!('overlay' in expected)) expect(after.overlay).toBeUndefined();
   });
 });

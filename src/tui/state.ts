@@ -108,7 +108,9 @@ function editing(s: State, e: Event): State {
   });
   switch (e.type) {
     case 'type': {
-      const text = input.kind === 'runAsUser' ? e.text.replace(/\D/g, '') : e.text;
+      // a paste may hold line ends and tabs (a copied line's newline): names and UIDs have none
+      const typed = e.text.replace(/\p{Cc}/gu, '');
+      const text = input.kind === 'runAsUser' ? typed.replace(/\D/g, '') : typed;
       const next = { ...input, text: (input.text + text).slice(0, 64) };
       return input.kind === 'filter'
         ? { ...setFilter(next.text), input: next }
