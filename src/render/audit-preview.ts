@@ -3,7 +3,7 @@ import type { AuditPlan } from '../core/plans/audit-plan.js';
 import { describeVolume } from '../core/plans/volume-target.js';
 import type { ServerDryRun } from '../core/snapshot.js';
 import type { Paint } from './color.js';
-import { placementText } from './fix-job-preview.js';
+import { placementText, sccText } from './fix-job-preview.js';
 import { renderManifestYaml } from './json.js';
 import { renderTable } from './table.js';
 
@@ -73,6 +73,7 @@ export function renderAuditPreview(p: AuditPlan, facts: AuditPreviewFacts, paint
         ? `${level}: admits the Job's pods`
         : `${level}: rejects the Job's pods (${s.verdict.violations.map((v) => v.split(':')[0]).join(', ')}); --run-as UID:GID needs only restricted`,
     ],
+    ...(s.scc ? [['openshift scc', sccText(s.scc, t.namespace)] as [string, string]] : []),
     [
       'server dry-run',
       facts.serverDryRunSkipped ??

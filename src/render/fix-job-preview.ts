@@ -1,3 +1,4 @@
+import type { SccOutcome } from '../core/admission/openshift.js';
 import { fixCapabilities } from '../core/plans/fix-job.js';
 import type { FixPlan } from '../core/plans/fix-plan.js';
 import { describeVolume, type Placement } from '../core/plans/fix-target.js';
@@ -33,6 +34,9 @@ export function renderFixJobPreview(p: FixPlan, facts: FixJobPreviewFacts, paint
     ['image', `${p.options.image} (${p.imageFrom})`],
     ['placement', placementText(p.options.placement)],
     ['pod security', podSecurityText(p, facts.relax, t.namespace)],
+    ...(p.podSecurity.scc
+      ? [['openshift scc', sccText(p.podSecurity.scc, t.namespace)] as [string, string]]
+      : []),
     ['server dry-run', facts.serverDryRunSkipped ?? dryRunText(facts.serverDryRun)],
     [
       'lifetime',
@@ -60,6 +64,13 @@ function changesText(p: FixPlan): string {
   return p.options.onlyUid === undefined
     ? `every file not owned by ${t.owner.uid}:${t.owner.gid}; ${tail}`
     : `only files owned by UID ${p.options.onlyUid} (--only-uid); ${tail}`;
+}
+
+/** What OpenShift's SCC admission does with a Job's pod, and what to do when it needs more. */
+export function sccText(scc: SccOutcome, ns: string): string {
+  if (scc.rejected) return `rejected: ${scc.rejected}`;
+  if (scc.scc !== null) return scc.note;
+  return `its pod needs an SCC beyond restricted-v2 (UID 0 or added capabilities); grant the namespace's default ServiceAccount one (e.g. oc adm policy add-scc-to-user anyuid -z default -n ${ns}) for the Job's lifetime, or read the server dry run on the cluster`;
 }
 
 export function placementText(p: Placement): string {

@@ -1,6 +1,3 @@
-import { resolvePodSecurity, type PodSecurityVerdict } from '../admission/pod-security.js';
-import { path } from '../k8s/json.js';
-import { parsePodSpec } from '../k8s/parse-pod.js';
 import auditWalkScript from '../storage/audit-walk.pl';
 import { crc32Hex } from '../volsync/hash.js';
 import { managedBy, nodeAffinity } from './fix-job.js';
@@ -122,9 +119,4 @@ export function planAuditJob(t: VolumeTarget, o: AuditJobOptions): Record<string
       },
     },
   };
-}
-
-/** The Pod Security verdict on the Job's pod, from the same model explain uses. */
-export function resolveAuditPodSecurity(job: Record<string, unknown>): PodSecurityVerdict {
-  return resolvePodSecurity(parsePodSpec(path(job, 'spec', 'template', 'spec'), 'audit Job'));
 }

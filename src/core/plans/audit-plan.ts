@@ -1,3 +1,4 @@
+import type { SccOutcome } from '../admission/openshift.js';
 import {
   admits,
   type PodSecurityLevel,
@@ -5,14 +6,10 @@ import {
 } from '../admission/pod-security.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
-import {
-  planAuditJob,
-  resolveAuditPodSecurity,
-  type AuditAccess,
-  type AuditJobOptions,
-} from './audit-job.js';
+import { planAuditJob, type AuditAccess, type AuditJobOptions } from './audit-job.js';
 import { resolveTargetStorage } from '../storage/target-storage.js';
 import { planPlacement } from './fix-target.js';
+import { resolveJobAdmission } from './job-scc.js';
 import { enforceLevel } from './psa-relax.js';
 import { resolveVolumeTarget, type VolumeRequest, type VolumeTarget } from './volume-target.js';
 
@@ -29,6 +26,8 @@ export interface AuditPlan {
     label: string | undefined;
     verdict: PodSecurityVerdict;
     admitted: boolean;
+    /** OpenShift: the SCC admission of the Job's pod, as far as the namespace's ranges tell. */
+    scc?: SccOutcome;
   };
 }
 
@@ -66,8 +65,9 @@ export function planAudit(
     target.volume,
     undefined,
   );
-  const verdict = resolveAuditPodSecurity(job);
-  const { level, label } = enforceLevel(index.get('Namespace', '', request.namespace));
+  const nsObj = index.get('Namespace', '', request.namespace);
+  const { verdict, scc } = resolveJobAdmission(job, nsObj);
+  const { level, label } = enforceLevel(nsObj);
   return {
     target,
     storageKey: storage.key,
@@ -77,6 +77,12 @@ export function planAudit(
       o.image !== undefined
         ? '--image'
         : `the ${target.maintenance ? 'KopiaMaintenance' : target.mover ? `${key} mover` : 'VolSync mover'} image: ${snapshot.moverImages.source}`,
-    podSecurity: { level, label, verdict, admitted: level !== undefined && admits(level, verdict) },
+    podSecurity: {
+      level,
+      label,
+      verdict,
+      admitted: level !== undefined && admits(level, verdict),
+      ...(scc && { scc }),
+    },
   };
 }

@@ -1,3 +1,4 @@
+import type { SccOutcome } from '../admission/openshift.js';
 import {
   admits,
   type PodSecurityLevel,
@@ -5,11 +6,12 @@ import {
 } from '../admission/pod-security.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
-import { planFixJob, resolveFixPodSecurity, type FixJobOptions } from './fix-job.js';
+import { planFixJob, type FixJobOptions } from './fix-job.js';
 import { planFixTarget, planPlacement, type FixRequest, type FixTarget } from './fix-target.js';
 import type { AuditSummary } from '../storage/audit-summary.js';
 import { resolveTargetStorage } from '../storage/target-storage.js';
 import { planFixStrategy, type FixStrategy } from './fix-strategy.js';
+import { resolveJobAdmission } from './job-scc.js';
 import { enforceLevel } from './psa-relax.js';
 
 /** A repair planned from a snapshot: what, where, with which Job, and what Pod Security says. */
@@ -30,6 +32,8 @@ export interface FixPlan {
     label: string | undefined;
     verdict: PodSecurityVerdict;
     admitted: boolean;
+    /** OpenShift: the SCC admission of the Job's pod, as far as the namespace's ranges tell. */
+    scc?: SccOutcome;
   };
 }
 
@@ -78,8 +82,9 @@ export function planFix(
     strategy,
   };
   const job = planFixJob(target, options);
-  const verdict = resolveFixPodSecurity(job);
-  const { level, label } = enforceLevel(index.get('Namespace', '', request.namespace));
+  const nsObj = index.get('Namespace', '', request.namespace);
+  const { verdict, scc } = resolveJobAdmission(job, nsObj);
+  const { level, label } = enforceLevel(nsObj);
   return {
     target,
     job,
@@ -95,6 +100,7 @@ export function planFix(
       label,
       verdict,
       admitted: level !== undefined && admits(level, verdict),
+      ...(scc && { scc }),
     },
   };
 }
