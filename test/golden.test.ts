@@ -267,11 +267,35 @@ const cases: [string, string[]][] = [
   ['annotate-demo-storage-grant', ['annotate', 'ns/storage', '--privileged', '--demo']],
   [
     'annotate-demo-storage-scoped',
-    ['annotate', 'storage', '--privileged', '--scoped', 'rs/garage', '--demo'],
+    [
+      'annotate',
+      'storage',
+      '--privileged',
+      '--scoped',
+      'rs/garage',
+      '--demo',
+      '--policy-api',
+      'none',
+    ],
   ],
   [
     'annotate-demo-storage-scoped-json',
-    ['annotate', 'storage', '--privileged', '--scoped', 'rs/garage', '--demo', '-o', 'json'],
+    [
+      'annotate',
+      'storage',
+      '--privileged',
+      '--scoped',
+      'rs/garage',
+      '--demo',
+      '--policy-api',
+      'v1',
+      '-o',
+      'json',
+    ],
+  ],
+  [
+    'error-annotate-scoped-alone-policy-api-unknown',
+    ['annotate', 'storage', '--privileged', '--scoped', 'rs/garage', '--demo'],
   ],
   [
     'error-annotate-scoped-refused',

@@ -95,8 +95,8 @@ async function annotate(deps: Deps, writes: ClusterWrites, plan: AnnotatePlan): 
 
 /**
  * The API server starts enforcing a new admission policy a moment after it is stored; until the
- * dry run of a privileged pod of a mover outside the scope comes back demoted (or rejected), the
- * Namespace is not annotated.
+ * dry run of a privileged pod of a mover outside the scope (another mover's, or one added later,
+ * never created) comes back demoted (or rejected), the Namespace is not annotated.
  */
 async function waitPolicyActive(
   client: KubeClient,
@@ -115,7 +115,7 @@ async function waitPolicyActive(
       return;
     if (Date.now() > until)
       throw new CliError(
-        `the admission policy for ${probe.subject} is stored but not in force after ${timeoutMs / 1000} s, so the Namespace was not annotated; run the command again`,
+        `the admission policy of namespace ${probe.namespace} is stored but not in force after ${timeoutMs / 1000} s (the dry run of a privileged pod of ${probe.subject}, outside the scope, is not ${probe.expect === 'deny' ? 'rejected' : 'demoted'}), so the Namespace was not annotated; run the command again`,
         exitCodes.cluster,
       );
     await sleep(500);

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildMoverPod } from '../../src/core/volsync/build-mover-pod.js';
+import type { MoverSpec } from '../../src/core/volsync/mover-spec.js';
+import type { MoverType } from '../../src/core/volsync/movers.js';
+import { podManifest } from '../../src/core/volsync/pod-manifest.js';
 import { runCliCaptured } from '../run-cli.js';
 import { resolveAssets, startControlPlane, type ControlPlane } from './harness/control-plane.js';
 import {
@@ -42,6 +46,62 @@ async function policyNames(cp: ApiServer, plural: string): Promise<string[]> {
   );
 }
 
+interface DryRunContainer {
+  securityContext?: { runAsUser?: number; capabilities?: { add?: string[] } };
+  env?: { name: string; value?: string }[];
+}
+
+/** A mover as VolSync would build it in `ns` (spec.<mover>.moverSecurityContext 1000:1000). */
+const moverOf = (
+  ns: string,
+  name: string,
+  mover: MoverType,
+  kind: MoverSpec['kind'] = 'ReplicationSource',
+  moverPodLabels?: Record<string, string>,
+): MoverSpec => ({
+  kind,
+  namespace: ns,
+  name,
+  mover,
+  moverVolumes: [],
+  ...(mover !== 'rsync' && { moverSecurityContext: { runAsUser: 1000, runAsGroup: 1000 } }),
+  ...(moverPodLabels && { moverPodLabels }),
+});
+
+/**
+ * The server-side dry run of the pod VolSync creates for `m` while the namespace allows privileged
+ * movers, with the labels VolSync and the job controller give it: container 0 as admitted, or the
+ * rejection.
+ */
+async function dryRunPrivileged(
+  cp: ApiServer,
+  m: MoverSpec,
+): Promise<{ admitted: true; container: DryRunContainer } | { admitted: false; message: string }> {
+  const built = buildMoverPod(m, true, 'quay.io/backube/volsync:0.17.0');
+  const r = await adminRequest(
+    cp,
+    'POST',
+    `/api/v1/namespaces/${m.namespace}/pods?dryRun=All`,
+    podManifest(built, m.namespace, {}),
+  );
+  if (r.status >= 300) return { admitted: false, message: r.body };
+  const pod = JSON.parse(r.body) as { spec: { containers: DryRunContainer[] } };
+  return { admitted: true, container: pod.spec.containers[0] ?? {} };
+}
+
+/** What a dry run admitted: container 0's runAsUser, added capabilities and PRIVILEGED_MOVER. */
+const admittedAs = (r: Awaited<ReturnType<typeof dryRunPrivileged>>) =>
+  r.admitted
+    ? {
+        runAsUser: r.container.securityContext?.runAsUser,
+        add: r.container.securityContext?.capabilities?.add,
+        PRIVILEGED_MOVER: r.container.env?.find((e) => e.name === 'PRIVILEGED_MOVER')?.value,
+      }
+    : `rejected: ${r.message}`;
+/** The pod VolSync builds without the annotation: no runAsUser, no capabilities added. */
+const demoted = { runAsUser: undefined, add: undefined, PRIVILEGED_MOVER: '0' };
+const root = { runAsUser: 0, add: ['DAC_OVERRIDE', 'CHOWN', 'FOWNER'], PRIVILEGED_MOVER: '1' };
+
 const grantLine = (name: string) =>
   new RegExp(
     `rs/${name}: the API server admits it as 0:1000 capabilities CHOWN,DAC_OVERRIDE,FOWNER \\(as planned\\)`,
@@ -80,7 +140,7 @@ describe('annotate --scoped with a MutatingAdmissionPolicy (Kubernetes 1.36)', (
     expect(again.stdout).toMatch(/nothing to write/);
   });
 
-  it('explain reads the policy back: the model gives the same identities as the server, and a mover added later is flagged (VP018)', async () => {
+  it('explain reads the policy back: the model gives the same identities as the server', async () => {
     const model = await run('explain', `ns/${ns}`, '-o', 'json');
     expect(model.code, model.stderr).toBe(0);
     const report = JSON.parse(model.stdout) as {
@@ -95,17 +155,82 @@ describe('annotate --scoped with a MutatingAdmissionPolicy (Kubernetes 1.36)', (
       'pocket-id': 1000,
       structurizr: 0,
     });
+  });
+
+  it('a mover added after the grant is demoted by the server without annotate running again: explain agrees and reports no escape (VP018)', async () => {
     await applyYaml(
       cp,
       incident(ns).split('---\n').slice(1, 2).join('').replaceAll('bookstack', 'wiki'),
     );
-    const later = await run('explain', `ns/${ns}`, '--server-dry-run');
-    expect(later.stdout).toMatch(/VP018.*ReplicationSource\/wiki runs privileged/s);
+    const later = await run('explain', `ns/${ns}`, '--server-dry-run', '-o', 'json');
+    expect(later.code, later.stderr).toBe(0);
+    const report = JSON.parse(later.stdout) as {
+      subjects: {
+        name: string;
+        containers: { identity: { uid: number; capabilities: string[] } }[];
+        findings: { code: string }[];
+      }[];
+    };
+    const wiki = report.subjects.find((x) => x.name === 'wiki');
+    expect(wiki?.containers[0]?.identity).toMatchObject({ uid: 1000, capabilities: [] });
+    expect(report.subjects.flatMap((x) => x.findings.map((f) => f.code))).not.toContain('VP018');
     await adminRequest(
       cp,
       'DELETE',
       `/apis/volsync.backube/v1alpha1/namespaces/${ns}/replicationsources/wiki`,
     );
+  });
+
+  it.each<[string, MoverSpec]>([
+    ['a kopia ReplicationSource', moverOf(ns, 'wiki', 'kopia')],
+    ['a restic ReplicationDestination', moverOf(ns, 'restore', 'restic', 'ReplicationDestination')],
+    [
+      'an rsync-tls ReplicationDestination',
+      moverOf(ns, 'rx', 'rsync-tls', 'ReplicationDestination'),
+    ],
+    ['a syncthing ReplicationSource (a Deployment pod)', moverOf(ns, 'sync', 'syncthing')],
+    [
+      'a restic ReplicationSource whose moverPodLabels overwrite created-by',
+      moverOf(ns, 'own', 'restic', 'ReplicationSource', { 'app.kubernetes.io/created-by': 'me' }),
+    ],
+    [
+      "a syncthing ReplicationSource whose moverPodLabels copy the listed mover's Job name",
+      moverOf(ns, 'copycat', 'syncthing', 'ReplicationSource', {
+        'batch.kubernetes.io/job-name': 'volsync-src-structurizr',
+      }),
+    ],
+  ])(
+    'the privileged pod of %s added after the grant comes back from the dry run unprivileged',
+    async (_what, m) => {
+      expect(admittedAs(await dryRunPrivileged(cp, m))).toEqual(demoted);
+    },
+  );
+
+  it('the listed mover stays privileged; legacy rsync, root with or without the annotation, is left as it is', async () => {
+    expect(admittedAs(await dryRunPrivileged(cp, moverOf(ns, 'structurizr', 'kopia')))).toEqual(
+      root,
+    );
+    // no PRIVILEGED_MOVER: the policy's match condition never selects it
+    expect(admittedAs(await dryRunPrivileged(cp, moverOf(ns, 'legacy', 'rsync')))).toEqual({
+      runAsUser: 0,
+      add: ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID', 'SYS_CHROOT'],
+      PRIVILEGED_MOVER: undefined,
+    });
+  });
+
+  it('a Job cannot give its pods a listed Job name (the exclusion relies on it): the API server rejects it', async () => {
+    const r = await adminRequest(cp, 'POST', `/apis/batch/v1/namespaces/${ns}/jobs?dryRun=All`, {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'volsync-src-wiki' },
+      spec: {
+        template: {
+          metadata: { labels: { 'batch.kubernetes.io/job-name': 'volsync-src-structurizr' } },
+          spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] },
+        },
+      },
+    });
+    expect(r.status, r.body).toBe(422);
   });
 
   it('removing the grant deletes the policy and restores every mover; a second run changes nothing', async () => {
@@ -128,6 +253,46 @@ describe('annotate --scoped with a MutatingAdmissionPolicy (Kubernetes 1.36)', (
     const again = await run(...remove);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/nothing changed/);
+  });
+});
+
+describe('annotate --scoped on a namespace holding only the listed mover (Kubernetes 1.36)', () => {
+  const cp = inject('controlPlane');
+  const run = cli(cp, 'scope-solo');
+  const ns = 'scope-solo';
+  const grant = ['annotate', `ns/${ns}`, '--privileged', '--scoped', 'rs/structurizr', '--apply'];
+
+  it('still writes the demote policy, in force before the namespace is annotated: a mover added later is demoted, the listed one stays root; removing deletes it', async () => {
+    await applyYaml(
+      cp,
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\n${kopiaMoverYaml(ns, 'structurizr')}`,
+    );
+    const r = await run(...grant);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/holds only the listed movers: .*MutatingAdmissionPolicy \(v1\)/);
+    expect(r.stdout).toMatch(grantLine('structurizr'));
+    await applyYaml(cp, kopiaMoverYaml(ns, 'wiki'));
+    expect(admittedAs(await dryRunPrivileged(cp, moverOf(ns, 'wiki', 'kopia')))).toEqual(demoted);
+    expect(admittedAs(await dryRunPrivileged(cp, moverOf(ns, 'structurizr', 'kopia')))).toEqual(
+      root,
+    );
+    // the same grant once wiki exists: nothing to change, wiki is kept by the policy
+    const again = await run(...grant);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/already as asked; nothing changed/);
+    expect(again.stdout).toMatch(keptLine('wiki', 'unchanged'));
+
+    const removed = await run(
+      'annotate',
+      `ns/${ns}`,
+      '--privileged=false',
+      '--all-movers',
+      '--apply',
+    );
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(await policyNames(cp, 'mutatingadmissionpolicies')).not.toContain(
+      `volsync-perms-scope-${ns}`,
+    );
   });
 });
 
@@ -214,6 +379,14 @@ describe('annotate --scoped on a server without MutatingAdmissionPolicy', () => 
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/nothing changed/);
 
+    // a mover added after the grant is rejected; the listed one still runs privileged
+    expect(admittedAs(await dryRunPrivileged(cp, moverOf(ns, 'wiki', 'restic')))).toMatch(
+      /^rejected: .*volsync-perms-deny-incident/,
+    );
+    expect(admittedAs(await dryRunPrivileged(cp, moverOf(ns, 'structurizr', 'kopia')))).toEqual(
+      root,
+    );
+
     const removed = await run(
       'annotate',
       `ns/${ns}`,
@@ -224,6 +397,44 @@ describe('annotate --scoped on a server without MutatingAdmissionPolicy', () => 
     expect(removed.code, removed.stderr).toBe(0);
     for (const o of apps)
       expect(removed.stdout).toMatch(new RegExp(`rs/${o}: the API server admits it as 1000:1000`));
+    expect(await policyNames(cp, 'validatingadmissionpolicies')).toEqual([]);
+  });
+
+  it('on a namespace holding only the listed mover, the grant writes the deny policy without --deny-others: a mover added later is rejected, and the same grant run again changes nothing', async () => {
+    const solo = 'solo';
+    const grant = [
+      'annotate',
+      `ns/${solo}`,
+      '--privileged',
+      '--scoped',
+      'rs/structurizr',
+      '--apply',
+    ];
+    await applyYaml(
+      cp,
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${solo}}\n---\n${kopiaMoverYaml(solo, 'structurizr')}`,
+    );
+    const r = await run(...grant);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /ValidatingAdmissionPolicy \(v1\) that rejects the privileged pod of any mover added later/,
+    );
+    await applyYaml(cp, kopiaMoverYaml(solo, 'wiki'));
+    expect(admittedAs(await dryRunPrivileged(cp, moverOf(solo, 'wiki', 'kopia')))).toMatch(
+      /^rejected: .*volsync-perms-deny-solo/,
+    );
+    const again = await run(...grant);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/nothing changed/);
+    expect(again.stdout).toMatch(/rs\/wiki: rejected by the API server, as planned/);
+    const removed = await run(
+      'annotate',
+      `ns/${solo}`,
+      '--privileged=false',
+      '--all-movers',
+      '--apply',
+    );
+    expect(removed.code, removed.stderr).toBe(0);
     expect(await policyNames(cp, 'validatingadmissionpolicies')).toEqual([]);
   });
 });

@@ -60,10 +60,15 @@ describe('the mover pod the cluster really runs', () => {
       }
     ).subjects[0];
     expect(s?.containers[0]?.identity.uid).toBe(0);
-    expect(s?.containers[0]?.trace.at(-1)).toMatchObject({
-      layer: 'runtime',
-      value: 'Pod/observed/volsync-src-photos-x7k2p',
-    });
+    // the observation, then the runtime steps of the real pod: the trace speaks of UID 0
+    const trace = s?.containers[0]?.trace ?? [];
+    const seen = trace.findIndex((t) => t.value === 'Pod/observed/volsync-src-photos-x7k2p');
+    expect(trace[seen]).toMatchObject({ layer: 'runtime' });
+    const uids = trace.filter(
+      (t) => t.layer === 'runtime' && (t as { field?: string }).field === 'uid',
+    );
+    expect(uids.map((t) => t.value)).toEqual([0]);
+    expect(trace.indexOf(uids[0] as (typeof trace)[number])).toBeGreaterThan(seen);
     expect(s?.findings.find((f) => f.code === 'VP016')?.message).toContain('uid 1000 → 0');
   });
 

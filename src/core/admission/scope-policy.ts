@@ -5,7 +5,7 @@ import { parsePodSpec } from '../k8s/parse-pod.js';
 import type { Container, PodSpec } from '../k8s/types.js';
 import type { ServerDryRun } from '../snapshot.js';
 import { moverWorkloadName } from '../volsync/build-mover-pod.js';
-import { sha256Hex } from '../volsync/hash.js';
+import { crc32Hex, sha256Hex } from '../volsync/hash.js';
 import type { MoverSpec } from '../volsync/mover-spec.js';
 import { moverRules } from '../volsync/movers.js';
 
@@ -67,19 +67,28 @@ const demoteCel = [
   '  JSONPatch{op: "replace", path: "/spec/containers/" + string(i) + "/env/" + string(j), value: Object.spec.containers.env{name: "PRIVILEGED_MOVER", value: "0"}})).flatten()',
 ].join('\n');
 
-/** The mover pods a policy acts on: Job pods by Job name, syncthing pods by RS name (§6.1). */
-export interface PolicyTargets {
+/**
+ * The mover pods a policy leaves alone, by labels nothing but their own workload can give them:
+ * the listed movers' Job pods by Job name (the API server rejects a Job whose pod template names
+ * another Job), the listed syncthing movers' pods by the name their Deployment selects
+ * (volsync-semantics §6.1).
+ */
+export interface ListedPods {
   jobs: string[];
   syncthing: string[];
 }
 
-/** Where VolSync runs each mover's pod: its Job, or syncthing's Deployment (volsync-semantics §6.1). */
-export function policyTargets(movers: MoverSpec[]): PolicyTargets {
-  const targets: PolicyTargets = { jobs: [], syncthing: [] };
+/** The label VolSync gives syncthing pods: the RS name, crc32-hashed past 63 characters (§6.1). */
+const syncthingNameLabel = (name: string) => (name.length > 63 ? crc32Hex(name) : name);
+
+/** Where VolSync runs each listed mover's pod: its Job, or syncthing's Deployment (volsync-semantics §6.1). */
+export function listedPods(movers: MoverSpec[]): ListedPods {
+  const listed: ListedPods = { jobs: [], syncthing: [] };
   for (const m of movers)
-    if (moverRules[m.mover].workload === 'Deployment') targets.syncthing.push(m.name);
-    else targets.jobs.push(moverWorkloadName(m));
-  return targets;
+    if (moverRules[m.mover].workload === 'Deployment')
+      listed.syncthing.push(syncthingNameLabel(m.name));
+    else listed.jobs.push(moverWorkloadName(m));
+  return listed;
 }
 
 export interface ScopePolicyRequest {
@@ -88,14 +97,24 @@ export interface ScopePolicyRequest {
   namespace: string;
   /** What the privilege is granted to, for the rejection message (`Kind/name,...`). */
   scopedTo: string;
-  targets: PolicyTargets;
+  /** The pods of the movers the privilege is granted to: every other pod is demoted or denied. */
+  listed: ListedPods;
 }
+
+/** `ReplicationSource/a,ReplicationDestination/b` as --scoped takes it: `rs/a,rd/b`. */
+const scopedFlag = (scopedTo: string) =>
+  scopedTo.replaceAll('ReplicationSource/', 'rs/').replaceAll('ReplicationDestination/', 'rd/');
 
 const podRules = [
   { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
 ];
 
-/** The policy and its bindings (one per label that names the movers), ready to apply. */
+/**
+ * The policy and its bindings, ready to apply. The bindings select by exclusion: together they
+ * select every pod of the namespace except the listed movers', so a mover added after the grant is
+ * demoted (or rejected) without anyone running annotate again; the policy's match condition then
+ * keeps only the pods VolSync built privileged.
+ */
 export function scopePolicyObjects(r: ScopePolicyRequest): KubeObject[] {
   const name = policyNames[r.kind](r.namespace);
   const apiVersion = `${group}/${r.api}`;
@@ -121,7 +140,7 @@ export function scopePolicyObjects(r: ScopePolicyRequest): KubeObject[] {
           validations: [
             {
               expression: 'false',
-              message: `volsync-perms: privileged movers of namespace ${r.namespace} are granted only to ${r.scopedTo}; this mover pod would run as UID 0. Give it its own namespace, or add it with kubectl volsync-perms annotate ns/${r.namespace} --privileged --scoped`,
+              message: `volsync-perms: privileged movers of namespace ${r.namespace} are granted only to ${r.scopedTo}; this mover pod would run as UID 0. Give it its own namespace, or add it to the scope: kubectl volsync-perms annotate ns/${r.namespace} --privileged --scoped ${scopedFlag(r.scopedTo)},rs/NAME (rd/NAME for a ReplicationDestination)`,
               reason: 'Forbidden',
             },
           ],
@@ -140,7 +159,7 @@ export function scopePolicyObjects(r: ScopePolicyRequest): KubeObject[] {
     },
     spec: objectSpec,
   });
-  const bindings = selectorsFor(r.targets).map(([suffix, objectSelector]) =>
+  const bindings = selectorsFor(r.listed).map(([suffix, objectSelector]) =>
     object(kinds[r.kind].binding, `${name}-${suffix}`, {
       policyName: name,
       ...(r.kind === 'deny' && { validationActions: ['Deny'] }),
@@ -153,31 +172,51 @@ export function scopePolicyObjects(r: ScopePolicyRequest): KubeObject[] {
   return [object(kinds[r.kind].policy, name, spec), ...bindings];
 }
 
-function selectorsFor(t: PolicyTargets): [string, Record<string, unknown>][] {
-  const createdBy = { key: 'app.kubernetes.io/created-by', operator: 'In', values: ['volsync'] };
-  const out: [string, Record<string, unknown>][] = [];
-  if (t.jobs.length > 0)
-    out.push([
-      'jobs',
+const jobName = 'batch.kubernetes.io/job-name';
+const component = 'app.kubernetes.io/component';
+const syncthingMover = 'syncthing-mover';
+
+/**
+ * Three disjoint label selectors whose union is every pod except the listed movers' (label
+ * selectors cannot say "or", hence three bindings). A listed Job pod carries its Job's name and no
+ * syncthing label; a listed syncthing pod carries syncthing's labels (its Deployment's selector
+ * forces them) and no Job name. A pod carrying both was dressed up through moverPodLabels and is
+ * never exempt. NotIn also selects pods without the key; `app.kubernetes.io/created-by` is not
+ * used, since moverPodLabels can overwrite it.
+ */
+function selectorsFor(l: ListedPods): [string, Record<string, unknown>][] {
+  const notIn = (key: string, values: string[]) =>
+    values.length === 0 ? [] : [{ key, operator: 'NotIn', values: [...values].sort() }];
+  return [
+    [
+      'movers',
       {
         matchExpressions: [
-          createdBy,
-          { key: 'batch.kubernetes.io/job-name', operator: 'In', values: [...t.jobs].sort() },
+          { key: component, operator: 'NotIn', values: [syncthingMover] },
+          ...notIn(jobName, l.jobs),
         ],
       },
-    ]);
-  if (t.syncthing.length > 0)
-    out.push([
+    ],
+    [
       'syncthing',
       {
-        matchLabels: { 'app.kubernetes.io/component': 'syncthing-mover' },
         matchExpressions: [
-          createdBy,
-          { key: 'app.kubernetes.io/name', operator: 'In', values: [...t.syncthing].sort() },
+          { key: component, operator: 'In', values: [syncthingMover] },
+          { key: jobName, operator: 'DoesNotExist' },
+          ...notIn('app.kubernetes.io/name', l.syncthing),
         ],
       },
-    ]);
-  return out;
+    ],
+    [
+      'mislabelled',
+      {
+        matchExpressions: [
+          { key: component, operator: 'In', values: [syncthingMover] },
+          { key: jobName, operator: 'Exists' },
+        ],
+      },
+    ],
+  ];
 }
 
 /** Our policy objects (of either kind) in `objects` that concern `namespace`, by name. */

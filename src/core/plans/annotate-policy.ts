@@ -1,6 +1,6 @@
 import {
+  listedPods,
   ownPolicyObjects,
-  policyTargets,
   scopePolicyObjects,
   specHashKey,
   type PolicyApi,
@@ -9,13 +9,13 @@ import {
 import type { KubeObject } from '../k8s/object.js';
 import type { MoverSpec } from '../volsync/mover-spec.js';
 
-/** The policy a scoped grant needs, when other movers share the namespace. */
+/** The policy a scoped grant needs: it demotes or rejects the privileged pods of every other mover. */
 export interface PolicyChoice {
   kind: ScopePolicyKind;
   api: PolicyApi;
   scopedTo: string;
-  /** The movers it demotes or rejects. */
-  others: MoverSpec[];
+  /** The movers the privilege is granted to: the only ones the policy leaves alone. */
+  listed: MoverSpec[];
 }
 
 export interface PolicyObjectRef {
@@ -52,7 +52,7 @@ export function planPolicyChanges(
         api: choice.api,
         namespace,
         scopedTo: choice.scopedTo,
-        targets: policyTargets(choice.others),
+        listed: listedPods(choice.listed),
       })
     : [];
   const wanted = new Set(desired.map(refOf));

@@ -12,6 +12,9 @@ import {
 import { scopedToKey } from './annotation-keys.js';
 
 const sc = withSc({ runAsUser: 1000, runAsGroup: 1000 });
+const v1 = { mutating: 'v1', validating: 'v1' } as const;
+const noMap = { mutating: null, validating: 'v1' } as const;
+const scopedA = { scoped: [{ kind: 'ReplicationSource' as const, name: 'a' }] };
 const ns = (annotations: Record<string, string> = {}) => namespace('apps', annotations);
 const mover = (name: string) => rs(name, 'restic', { repository: 'r', ...sc }, 'apps');
 const req = (over: Partial<AnnotateRequest> = {}): AnnotateRequest => ({
@@ -55,17 +58,45 @@ describe('planAnnotate', () => {
     ]);
   });
 
-  it('--scoped on a namespace holding only the listed mover annotates it and records the scope', () => {
+  it.each([
+    ['MutatingAdmissionPolicy', { mutating: 'v1', validating: 'v1' }, 'demote'],
+    ['only ValidatingAdmissionPolicy', { mutating: null, validating: 'v1' }, 'deny'],
+  ] as const)(
+    '--scoped on a namespace holding only the listed mover, on a cluster serving %s: the annotation, the scope, and a policy that catches a mover added later',
+    (_what, policyApis, policy) => {
+      const plan = planAnnotate(
+        snapshotOf([ns(), mover('a')]),
+        req({ scoped: [{ kind: 'ReplicationSource', name: 'a' }], policyApis }),
+      );
+      expect(plan.mechanism).toMatchObject({ kind: 'admission-policy', policy });
+      expect(plan.mechanism.why).toMatch(/holds only the listed movers.*any mover added later/);
+      expect(plan.annotations).toEqual({
+        [privilegedMoversKey]: 'true',
+        [scopedToKey]: 'ReplicationSource/a',
+      });
+      expect(plan.unnamedChanges).toEqual([]);
+      // no other mover to ask the server about: a mover added later, never created
+      expect(plan.probe).toMatchObject({
+        subject: 'ReplicationSource/apps/volsync-perms-probe',
+        expect: policy,
+      });
+    },
+  );
+
+  it('--scoped on a namespace holding only the listed mover, where the cluster serves no admission policy: the scope is only recorded, and the plan says a later mover is root', () => {
     const plan = planAnnotate(
       snapshotOf([ns(), mover('a')]),
-      req({ scoped: [{ kind: 'ReplicationSource', name: 'a' }] }),
+      req({ ...scopedA, policyApis: { mutating: null, validating: null } }),
     );
     expect(plan.mechanism.kind).toBe('namespace-scoped');
-    expect(plan.annotations).toEqual({
-      [privilegedMoversKey]: 'true',
-      [scopedToKey]: 'ReplicationSource/a',
-    });
-    expect(plan.unnamedChanges).toEqual([]);
+    expect(plan.mechanism.why).toMatch(/a mover added later gets UID 0.*VP018/);
+    expect(plan.objects.map((o) => o['kind'])).toEqual(['Namespace']);
+  });
+
+  it('--scoped offline without --policy-api is a usage error: the scope could not be enforced for a mover added later', () => {
+    expect(() => planAnnotate(snapshotOf([ns(), mover('a')]), req(scopedA))).toThrow(
+      /pass --policy-api v1\|v1beta1/,
+    );
   });
 
   it('--scoped with other movers in the namespace is refused with the namespace-split steps, and writes nothing', () => {
@@ -94,10 +125,6 @@ describe('planAnnotate', () => {
     expect(planAnnotate(snapshotOf([ns(), own]), req()).roles).toEqual([]);
   });
 
-  const v1 = { mutating: 'v1', validating: 'v1' } as const;
-  const noMap = { mutating: null, validating: 'v1' } as const;
-  const scopedA = { scoped: [{ kind: 'ReplicationSource' as const, name: 'a' }] };
-
   it('--scoped with other movers, on a cluster serving MutatingAdmissionPolicy: the annotation plus a policy that keeps the others as they were', () => {
     const plan = planAnnotate(
       snapshotOf([ns(), mover('a'), mover('b')]),
@@ -106,6 +133,8 @@ describe('planAnnotate', () => {
     expect(plan.mechanism).toMatchObject({ kind: 'admission-policy', policy: 'demote', api: 'v1' });
     expect(plan.objects.map((o) => o['kind'])).toEqual([
       'MutatingAdmissionPolicy',
+      'MutatingAdmissionPolicyBinding',
+      'MutatingAdmissionPolicyBinding',
       'MutatingAdmissionPolicyBinding',
       'Namespace',
     ]);
@@ -133,6 +162,20 @@ describe('planAnnotate', () => {
     expect(refused.mechanism.kind).toBe('refused');
     expect(refused.mechanism.why).toMatch(/--deny-others would reject/);
     expect(refused.objects).toEqual([]);
+    expect(refused.mechanism.kind === 'refused' && refused.mechanism.steps[2]).toBe(
+      'kubectl volsync-perms annotate ns/apps-privileged --privileged --scoped rs/a --apply',
+    );
+  });
+
+  it('a deny policy granted while the namespace was alone keeps rejecting a mover added later: the same grant run again changes nothing', () => {
+    const alone = [ns(), mover('a')];
+    const request = req({ ...scopedA, policyApis: noMap });
+    const state = applyPlan(alone, planAnnotate(snapshotOf(alone), request));
+    const again = planAnnotate(snapshotOf([...state, mover('late')]), request);
+    expect(again.mechanism).toMatchObject({ kind: 'admission-policy', policy: 'deny' });
+    expect(again.mechanism.why).toMatch(/as since the grant/);
+    expect(again.objects).toEqual([]);
+    expect(again.movers.find((m) => m.name === 'late')?.policy).toBe('rejected');
   });
 
   it('an unscoped grant or a removal deletes the policy a scope left', () => {
@@ -145,7 +188,9 @@ describe('planAnnotate', () => {
       const plan = planAnnotate(snapshotOf(state), req({ privileged, policyApis: v1 }));
       expect(plan.deletes.map((d) => `${d.kind}/${d.name}`)).toEqual([
         'MutatingAdmissionPolicy/volsync-perms-scope-apps',
-        'MutatingAdmissionPolicyBinding/volsync-perms-scope-apps-jobs',
+        'MutatingAdmissionPolicyBinding/volsync-perms-scope-apps-movers',
+        'MutatingAdmissionPolicyBinding/volsync-perms-scope-apps-syncthing',
+        'MutatingAdmissionPolicyBinding/volsync-perms-scope-apps-mislabelled',
       ]);
     }
   });
@@ -192,8 +237,9 @@ describe('planAnnotate', () => {
         fc.boolean(),
         fc.boolean(),
         fc.constantFrom(undefined, 'v1', 'v1beta1', null),
+        fc.constantFrom('v1', null),
         fc.boolean(),
-        (current, count, privileged, scoped, mutating, denyOthers) => {
+        (current, count, privileged, scoped, mutating, validating, denyOthers) => {
           const names = Array.from({ length: count }, (_, i) => `m${i}`);
           const objects: KubeObject[] = [
             ns(current),
@@ -213,13 +259,24 @@ describe('planAnnotate', () => {
                     ]
                 : [],
             denyOthers,
-            policyApis: mutating === undefined ? undefined : { mutating, validating: 'v1' },
+            policyApis: mutating === undefined ? undefined : { mutating, validating },
           });
+          // every mover listed, offline without --policy-api: a usage error, nothing to apply
+          if (request.policyApis === undefined && request.scoped.length > count) return;
           const plan = planAnnotate(snapshotOf(objects), request);
-          const next = planAnnotate(snapshotOf(applyPlan(objects, plan)), request);
+          const applied = applyPlan(objects, plan);
+          const next = planAnnotate(snapshotOf(applied), request);
           expect(next.objects).toEqual([]);
           expect(next.deletes).toEqual([]);
           expect(next.movers.every((m) => m.changed.length === 0)).toBe(true);
+          // a mover added after the grant needs no new run: the policy already catches it
+          if (plan.mechanism.kind !== 'admission-policy') return;
+          const later = planAnnotate(snapshotOf([...applied, mover('late')]), request);
+          expect(later.objects).toEqual([]);
+          expect(later.deletes).toEqual([]);
+          const late = later.movers.find((m) => m.name === 'late');
+          expect(late?.after.uid).toBe(plan.mechanism.policy === 'demote' ? 1000 : 0);
+          expect(late?.policy).toBe(plan.mechanism.policy === 'demote' ? 'demoted' : 'rejected');
         },
       ),
     );

@@ -66,9 +66,11 @@ export interface RoleEffect {
 
 /**
  * How the privilege reaches the movers: the namespace annotation for all of them; the annotation
- * with its scope recorded (every mover of the namespace is listed); the annotation plus an
- * admission policy that demotes (or rejects) the others' pods; or nothing, because the cluster
- * cannot honour the scope (the refusal says what can).
+ * plus an admission policy that demotes (or rejects) the privileged pods of every mover not listed,
+ * those of today and those added later; the annotation with only its scope recorded, where every
+ * mover of the namespace is listed and the cluster serves no admission policy API (a mover added
+ * later is root, and only explain says so); or nothing, because the cluster cannot honour the
+ * scope (the refusal says what can).
  */
 export type Mechanism =
   | { kind: 'namespace'; why: string }
@@ -104,8 +106,9 @@ export interface AnnotatePlan {
    */
   namespacePatch?: NamespacePatch;
   /**
-   * A privileged pod the new policy must demote (or reject): --apply waits until the server's
-   * dry run of it shows the policy active before it annotates the Namespace.
+   * A privileged pod the new policy must demote (or reject): another mover's, or, where every
+   * mover is listed, that of a mover added later (never created). --apply waits until the
+   * server's dry run of it shows the policy active before it annotates the Namespace.
    */
   probe?: PredictedPod & { expect: ScopePolicyKind };
   /** Movers that change without being named: --apply needs --scoped or --all-movers. */
@@ -158,6 +161,9 @@ function applied(
 }
 
 const refOf = (s: { kind: string; name: string }) => `${s.kind}/${s.name}`;
+/** `ReplicationSource/a` as --scoped takes it: `rs/a`. */
+const shortRef = (ref: string) =>
+  ref.replace(/^ReplicationSource\//, 'rs/').replace(/^ReplicationDestination\//, 'rd/');
 
 /**
  * Plans `annotate ns/NAME --privileged[=false] [--scoped ...]`: every mover of the namespace now
@@ -184,7 +190,11 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
       `--scoped ${missing.map(refOf).join(', ')}: not a mover of namespace ${r.namespace}; list ReplicationSources (rs/NAME) and ReplicationDestinations (rd/NAME) of that namespace`,
     );
   const others = movers.filter((s) => !listed.has(refOf(s)) && !alwaysPrivileged(s));
-  const mechanism = chooseMechanism(r, others, listed);
+  const ownPolicies = ownPolicyObjects(snapshot.objects, r.namespace);
+  // the namespace's deny policy already rejects the others: re-running the grant keeps it
+  const denying = ownPolicies.some((o) => o.kind === 'ValidatingAdmissionPolicy');
+  const mechanism = chooseMechanism(r, others, listed, denying);
+  const listedMovers = movers.filter((s) => listed.has(refOf(s)));
   const desired = desiredAnnotations(r, mechanism);
   const current = ns.metadata.annotations ?? {};
   const annotations = Object.fromEntries(
@@ -192,7 +202,7 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
   );
   const policies =
     mechanism.kind === 'refused'
-      ? { write: [], deletes: [], after: ownPolicyObjects(snapshot.objects, r.namespace) }
+      ? { write: [], deletes: [], after: ownPolicies }
       : planPolicyChanges(
           snapshot.objects,
           r.namespace,
@@ -201,7 +211,7 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
                 kind: mechanism.policy,
                 api: mechanism.api,
                 scopedTo: mechanism.scopedTo,
-                others: others.map((s) => moverSpecOf(index, s)),
+                listed: listedMovers.map((s) => moverSpecOf(index, s)),
               }
             : null,
         );
@@ -260,6 +270,10 @@ export function planAnnotate(snapshot: Snapshot, r: AnnotateRequest): AnnotatePl
   return plan;
 }
 
+/**
+ * Legacy rsync runs as root with or without the annotation (volsync-semantics §3) and its pod
+ * carries no PRIVILEGED_MOVER, so no policy of ours can or needs to demote it.
+ */
 const alwaysPrivileged = (s: Subject) => s.mover === 'rsync';
 
 /** The mover spec behind a subject of the report (which resolved it, so it parses). */
@@ -270,7 +284,10 @@ function moverSpecOf(index: SnapshotIndex, s: Subject): MoverSpec {
   return parsed.spec;
 }
 
-/** The first demoted (or rejected) mover's privileged pod, when the plan writes a policy. */
+/**
+ * The first demoted (or rejected) mover's privileged pod when the plan writes a policy; where
+ * every mover is listed, that of a restic mover added later, which the policy must catch too.
+ */
 function policyProbe(
   after: Snapshot,
   namespace: string,
@@ -279,18 +296,37 @@ function policyProbe(
   others: Set<string>,
 ): AnnotatePlan['probe'] {
   if (m.kind !== 'admission-policy' || policies.write.length === 0) return undefined;
-  // subjects are Kind/namespace/name; the scope lists Kind/name
-  const pod = predictMoverPods(after, { all: false, namespace }).find((p) =>
-    others.has(p.subject.replace(`/${namespace}/`, '/')),
+  const taken = new Set(after.objects.map((o) => o.metadata.name));
+  let name = 'volsync-perms-probe';
+  for (let i = 2; taken.has(name); i++) name = `volsync-perms-probe-${i}`;
+  const later: KubeObject = {
+    apiVersion: 'volsync.backube/v1alpha1',
+    kind: 'ReplicationSource',
+    metadata: { name, namespace },
+    spec: { sourcePVC: name, restic: { repository: name } },
+  };
+  const pods = predictMoverPods(
+    { ...after, objects: [...after.objects, later] },
+    { all: false, namespace },
   );
+  // subjects are Kind/namespace/name; the scope lists Kind/name
+  const pod =
+    pods.find((p) => others.has(p.subject.replace(`/${namespace}/`, '/'))) ??
+    pods.find((p) => p.subject === `ReplicationSource/${namespace}/${name}`);
   return pod && { ...pod, expect: m.policy };
 }
 
 /**
  * The best way the cluster offers to give the privilege to the listed movers only (README,
- * "Scoped privileged movers"). `others` are the movers the annotation would change unasked.
+ * "annotate"). `others` are the movers the annotation would change unasked. Every scope but the
+ * last resort fails closed: the policy catches any mover not listed, including one added later.
  */
-function chooseMechanism(r: AnnotateRequest, others: Subject[], listed: Set<string>): Mechanism {
+function chooseMechanism(
+  r: AnnotateRequest,
+  others: Subject[],
+  listed: Set<string>,
+  denying: boolean,
+): Mechanism {
   if (!r.privileged || r.scoped.length === 0)
     return {
       kind: 'namespace',
@@ -300,13 +336,11 @@ function chooseMechanism(r: AnnotateRequest, others: Subject[], listed: Set<stri
     };
   const names = [...listed].sort();
   const scopedTo = names.join(',');
-  if (others.length === 0)
-    return {
-      kind: 'namespace-scoped',
-      scopedTo,
-      why: `namespace ${r.namespace} holds only the listed movers: the annotation reaches nobody else, and ${scopedToKey} records the scope so explain flags any mover added later (VP018)`,
-    };
   const otherRefs = others.map(refOf).join(', ');
+  const alone = others.length === 0;
+  const holds = alone
+    ? `namespace ${r.namespace} holds only the listed movers`
+    : `it also holds ${otherRefs}`;
   const apis = r.policyApis;
   if (apis?.mutating)
     return {
@@ -314,15 +348,26 @@ function chooseMechanism(r: AnnotateRequest, others: Subject[], listed: Set<stri
       policy: 'demote',
       api: apis.mutating,
       scopedTo,
-      why: `it also holds ${otherRefs}: the annotation, plus a MutatingAdmissionPolicy (${apis.mutating}) that gives their pods back the identity they have without it`,
+      why: `${holds}: the annotation, plus a MutatingAdmissionPolicy (${apis.mutating}) that gives ${alone ? 'the privileged pod of any mover added later back the identity it has' : 'their privileged pods, and those of any mover added later, back the identity they have'} without it`,
     };
-  if (r.denyOthers && apis?.validating)
+  if (apis?.validating && (r.denyOthers || alone || denying))
     return {
       kind: 'admission-policy',
       policy: 'deny',
       api: apis.validating,
       scopedTo,
-      why: `it also holds ${otherRefs} and the cluster serves no MutatingAdmissionPolicy: the annotation, plus a ValidatingAdmissionPolicy (${apis.validating}) that rejects their privileged pods (--deny-others: their backups fail instead of running as root)`,
+      why: `${holds} and the cluster serves no MutatingAdmissionPolicy: the annotation, plus a ValidatingAdmissionPolicy (${apis.validating}) that rejects ${alone ? 'the privileged pod of any mover added later (its backups fail instead of running as root)' : `their privileged pods and those of any mover added later (${r.denyOthers ? '--deny-others' : 'as since the grant'}: their backups fail instead of running as root)`}`,
+    };
+  if (alone && apis === undefined)
+    throw new PlanRefused(
+      'usage',
+      `Namespace ${r.namespace}: --scoped on -f/-k/--demo needs to know which admission policies the target cluster serves, or a mover added to the namespace later would run as root; pass --policy-api v1|v1beta1 (MutatingAdmissionPolicy: it is demoted) or none (ValidatingAdmissionPolicy only: it is rejected)`,
+    );
+  if (alone)
+    return {
+      kind: 'namespace-scoped',
+      scopedTo,
+      why: `${holds}, but the cluster serves no admission policy API (ValidatingAdmissionPolicy needs Kubernetes >= 1.30): a mover added later gets UID 0 and nothing stops it; ${scopedToKey} records the scope so explain reports it (VP018)`,
     };
   const missing =
     apis === undefined
@@ -336,8 +381,9 @@ function chooseMechanism(r: AnnotateRequest, others: Subject[], listed: Set<stri
     why: `it also holds ${otherRefs}: VolSync's switch is per namespace, so the annotation would make them privileged too, and ${missing}`,
     steps: [
       `kubectl create namespace ${target}`,
-      `kubectl annotate namespace ${target} ${privilegedMoversKey}=true ${scopedToKey}=${scopedTo}`,
       `move ${names.join(', ')} and the PVCs and Secrets they use to namespace ${target} (a PVC cannot move: restore it there from the repository with a ReplicationDestination, or re-bind its PersistentVolume)`,
+      // annotate again rather than by hand: the scope then also catches movers added later
+      `kubectl volsync-perms annotate ns/${target} --privileged --scoped ${names.map(shortRef).join(',')} --apply`,
       `run kubectl volsync-perms explain ns/${target} and ns/${r.namespace} to check both`,
     ],
   };
