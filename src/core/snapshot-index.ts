@@ -23,6 +23,7 @@ export interface SnapshotIndex {
   moverPod(
     namespace: string,
     workload: { kind: string; name: string },
+    /** The mover's name: for syncthing, its pods' `app.kubernetes.io/name` label value. */
     mover: string,
   ): KubeObject | undefined;
 }

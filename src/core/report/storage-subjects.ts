@@ -45,7 +45,11 @@ function runningSubject(
     if (w) workloads.push(w);
     const pod =
       s.containers[0]?.built &&
-      ctx.index.moverPod(ns, s.containers[0].built.workload, s.mover.name);
+      ctx.index.moverPod(
+        ns,
+        s.containers[0].built.workload,
+        s.containers[0].built.labels?.['app.kubernetes.io/name'] ?? s.mover.name,
+      );
     if (pod) workloads.push(pod);
   }
   return {

@@ -293,7 +293,12 @@ function observeMoverPod(
   predicted: Resolution,
   facts: NamespaceFacts | undefined,
 ): Seen | undefined {
-  const pod = ctx.index.moverPod(ns, built.workload, mover);
+  // syncthing's pods are found by the name label VolSync gives them (hashed past 63 characters)
+  const pod = ctx.index.moverPod(
+    ns,
+    built.workload,
+    built.labels?.['app.kubernetes.io/name'] ?? mover,
+  );
   if (!pod) return undefined;
   const ref = `Pod/${ns}/${pod.metadata.name}`;
   const real = resolveRealPod(ctx, ns, built, pod.spec, `${ref} spec`, facts);

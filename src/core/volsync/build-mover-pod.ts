@@ -125,7 +125,9 @@ function templateLabels(m: MoverSpec): Record<string, string> {
   if (m.mover === 'syncthing')
     return {
       ...labels,
-      'app.kubernetes.io/name': m.name,
+      // hashed past 63 characters, as label values must be (U:ic/mover/syncthing/mover.go:314
+      // GetOwnerNameLabelValue, utils.go:382-396; the same in v0.13.1 and the fork's v0.17.7)
+      'app.kubernetes.io/name': m.name.length > 63 ? crc32Hex(m.name) : m.name,
       'app.kubernetes.io/component': 'syncthing-mover',
       'app.kubernetes.io/part-of': 'volsync',
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildMoverPod, moverWorkloadName } from './build-mover-pod.js';
 import { crc32Hex, sha256Hex } from './hash.js';
-import { moverWorkloadName } from './build-mover-pod.js';
 import { maintenanceCronJobName } from './kopia-maintenance.js';
 
 describe('hashes VolSync uses for workload names', () => {
@@ -31,6 +31,21 @@ describe('hashes VolSync uses for workload names', () => {
     expect(
       moverWorkloadName({ mover: 'rsync-tls', kind: 'ReplicationDestination', name: 'db' }),
     ).toBe('volsync-rsync-tls-dst-db');
+  });
+
+  it("a syncthing pod's name label is the owner's name, crc32-hashed past 63 characters (U:ic/mover/syncthing/mover.go:314)", () => {
+    const long = 'a'.repeat(64);
+    const spec = (name: string) => ({
+      kind: 'ReplicationSource' as const,
+      namespace: 'n',
+      name,
+      mover: 'syncthing' as const,
+      moverVolumes: [],
+    });
+    expect(buildMoverPod(spec('app'), false, 'img').labels?.['app.kubernetes.io/name']).toBe('app');
+    expect(buildMoverPod(spec(long), false, 'img').labels?.['app.kubernetes.io/name']).toBe(
+      crc32Hex(long),
+    );
   });
 
   it('the KopiaMaintenance CronJob name truncates to 34 characters and adds 16 hex digits', () => {
