@@ -4,8 +4,8 @@ import type { KubeObject } from '../k8s/object.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
 import type { Container, PodSpec } from '../k8s/types.js';
 import type { ServerDryRun } from '../snapshot.js';
-import { moverWorkloadName } from '../volsync/build-mover-pod.js';
-import { crc32Hex, sha256Hex } from '../volsync/hash.js';
+import { moverWorkloadName, syncthingNameLabel } from '../volsync/build-mover-pod.js';
+import { sha256Hex } from '../volsync/hash.js';
 import type { MoverSpec } from '../volsync/mover-spec.js';
 import { moverRules } from '../volsync/movers.js';
 
@@ -77,9 +77,6 @@ export interface ListedPods {
   jobs: string[];
   syncthing: string[];
 }
-
-/** The label VolSync gives syncthing pods: the RS name, crc32-hashed past 63 characters (§6.1). */
-const syncthingNameLabel = (name: string) => (name.length > 63 ? crc32Hex(name) : name);
 
 /** Where VolSync runs each listed mover's pod: its Job, or syncthing's Deployment (volsync-semantics §6.1). */
 export function listedPods(movers: MoverSpec[]): ListedPods {

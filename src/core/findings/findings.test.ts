@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../k8s/object.js';
 import { resolveReport } from '../report/resolve-report.js';
+import { scopePolicyObjects } from '../admission/scope-policy.js';
 import {
   deployment,
   image,
@@ -262,6 +263,32 @@ describe('findings name the problem each scenario causes', () => {
     ];
     const snap = { ...snapshotOf(objs, [image('docker.io/library/postgres', '')]) };
     expect(storageCodes({ ...snap, storage: { exports: [], audits: [] } })).toEqual(expected);
+  });
+
+  it('a mover outside the scope that the deny policy rejects: VP009 names the policy and how to add it to the scope', () => {
+    const scoped = namespace('default', {
+      'volsync.backube/privileged-movers': 'true',
+      'volsync-perms.io/scoped-to': 'ReplicationSource/a',
+    });
+    const policy = scopePolicyObjects({
+      kind: 'deny',
+      api: 'v1',
+      namespace: 'default',
+      scopedTo: 'ReplicationSource/a',
+      listed: { jobs: ['volsync-src-a'], syncthing: [] },
+    });
+    const objs = [
+      scoped,
+      rs('a', 'restic', withSc(u1000)),
+      rs('b', 'restic', withSc(u1000)),
+      ...policy,
+    ];
+    const b = resolveReport(snapshotOf(objs), { all: true }).subjects.find((x) => x.name === 'b');
+    const vp009 = b?.findings.find((f) => f.code === 'VP009');
+    expect(vp009?.message).toMatch(
+      /ValidatingAdmissionPolicy\/volsync-perms-deny-default \(bound by .*\) rejects privileged pods of the movers outside the scope/,
+    );
+    expect(vp009?.fix).toMatch(/--scoped ReplicationSource\/a,rs\/b --deny-others --apply/);
   });
 
   it.each([

@@ -8,6 +8,7 @@ import {
   type Emission,
   type FindingContext,
 } from './context.js';
+import { scopedToKey } from '../plans/annotation-keys.js';
 
 /**
  * Pods that will not run: rsync-tls at UID 0 unprivileged (VP004, volsync-semantics §3),
@@ -62,16 +63,21 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
       const reason =
         (r.serverRejection &&
           `the API server rejects it (server-side dry run): ${r.serverRejection}`) ??
+        r.denial?.message ??
         r.scc?.rejected ??
         `Pod Security "${r.enforce ?? '?'}" rejects it: ${r.podSecurity.violations.join('; ')}`;
       const privileged = s.subject.privileged === true;
+      const scope = ctx.namespaces.get(s.subject.namespace)?.annotations[scopedToKey];
       out.push(
         emit('VP009', [s], {
           message: `${rejected.report.workload} in Namespace ${s.subject.namespace}: ${reason}; the ${s.mover?.mover === 'syncthing' ? 'Deployment' : 'Job'} is created but its pods are not`,
           objects: [ref, `Namespace/${s.subject.namespace}`],
-          fix: privileged
-            ? `privileged movers need Pod Security baseline: label Namespace ${s.subject.namespace} pod-security.kubernetes.io/enforce=baseline, or run the mover unprivileged`
-            : 'add runAsNonRoot: true, a non-zero runAsUser and seccompProfile: {type: RuntimeDefault} to the moverSecurityContext',
+          fix:
+            r.denial && !r.serverRejection
+              ? `it is outside the privileged scope of Namespace ${s.subject.namespace} (${scope ?? ''}): add it with kubectl volsync-perms annotate ns/${s.subject.namespace} --privileged --scoped ${[scope, `${shortKind(s.subject.kind)}/${s.subject.name}`].filter(Boolean).join(',')} --deny-others --apply, or move it to a namespace without the grant`
+              : privileged
+                ? `privileged movers need Pod Security baseline: label Namespace ${s.subject.namespace} pod-security.kubernetes.io/enforce=baseline, or run the mover unprivileged`
+                : 'add runAsNonRoot: true, a non-zero runAsUser and seccompProfile: {type: RuntimeDefault} to the moverSecurityContext',
           ...(privileged
             ? at(
                 ctx.index.get('Namespace', s.subject.namespace, s.subject.namespace),
@@ -86,3 +92,6 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
   }
   return out;
 }
+
+const shortKind = (kind: string) =>
+  kind === 'ReplicationSource' ? 'rs' : kind === 'ReplicationDestination' ? 'rd' : kind;

@@ -36,6 +36,8 @@ export interface Resolution {
   admitted: boolean | null;
   /** The API server's own rejection of the pod (server-side dry run), which wins over the model. */
   serverRejection?: string;
+  /** A validating admission policy (annotate --scoped --deny-others) that rejects the pod. */
+  denial?: { by: string; message: string };
   scc?: SccOutcome;
   /** Capabilities in add that never become effective because the UID is not 0. */
   ineffectiveCaps: string[];
@@ -81,6 +83,7 @@ export function resolveIdentity(input: ResolveInput): Resolution {
   if (s.imageGroupIgnored !== undefined && runAsGroup === undefined)
     out.imageGroupIgnored = s.imageGroupIgnored;
   if (s.enforce !== undefined) out.enforce = s.enforce;
+  if (s.denial !== undefined) out.denial = s.denial;
   if (s.scc !== undefined) out.scc = s.scc;
   return input.mounts ? resolveWriterLayers(out, s.container, input.mounts) : out;
 }

@@ -119,6 +119,9 @@ export function buildMoverPod(m: MoverSpec, privileged: boolean, image: string):
   };
 }
 
+/** The name label of a syncthing mover's pods: the owner's name, crc32-hashed past 63 characters. */
+export const syncthingNameLabel = (name: string) => (name.length > 63 ? crc32Hex(name) : name);
+
 /** VolSync's own pod template labels, before moverPodLabels (volsync-semantics §6.1). */
 function templateLabels(m: MoverSpec): Record<string, string> {
   const labels: Record<string, string> = { 'app.kubernetes.io/created-by': 'volsync' };
@@ -127,7 +130,7 @@ function templateLabels(m: MoverSpec): Record<string, string> {
       ...labels,
       // hashed past 63 characters, as label values must be (U:ic/mover/syncthing/mover.go:314
       // GetOwnerNameLabelValue, utils.go:382-396; the same in v0.13.1 and the fork's v0.17.7)
-      'app.kubernetes.io/name': m.name.length > 63 ? crc32Hex(m.name) : m.name,
+      'app.kubernetes.io/name': syncthingNameLabel(m.name),
       'app.kubernetes.io/component': 'syncthing-mover',
       'app.kubernetes.io/part-of': 'volsync',
     };

@@ -118,6 +118,7 @@ export function resolveAdmissionLayer(
     admitted,
     ...(scc && { scc }),
     ...(enforce !== undefined && { enforce }),
+    ...(denial && { denial: { by: denial.by, message: denial.message } }),
     steps,
   };
 }

@@ -49,6 +49,8 @@ export interface ResolveState {
   scc?: SccOutcome;
   enforce?: PodSecurityLevel;
   admitted: boolean | null;
+  /** A validating policy that rejects the pod, whatever Pod Security says. */
+  denial?: { by: string; message: string };
   trace: TraceStep[];
   unknowns: Unknown[];
 }
