@@ -90,6 +90,10 @@ export function renderWorkloadFixPreview(
       ({ claim, why }) => `- not repaired: ${claim.claimName} (${claim.from}) ${why}`,
     ),
     ...(p.ownerNote === undefined ? [] : [`- ${p.ownerNote}`]),
+    ...p.movers.map(
+      (m) =>
+        `- ${m.ref} reads or writes ${m.claim}, and stopping ${p.workload.kind} ${p.workload.name} does not stop it: a sync that starts during the repair sees files mid-change; pause it first (kubectl patch ${m.ref.toLowerCase()} -n ${p.workload.namespace} --type merge -p '{"spec":{"paused":true}}') and unpause it after`,
+    ),
   ].map((l) => `${l}\n`);
   return `${head}${table}\nclaims:\n${claims.join('')}${body}${notes.length > 0 ? `notes:\n${notes.join('')}` : ''}`;
 }

@@ -68,6 +68,24 @@ describe('planWorkloadFix', () => {
     expect(p.ownerNote).toBeUndefined();
   });
 
+  it('names the VolSync movers of its claims that are not paused: stopping the workload does not stop them', () => {
+    const mover = (name: string, claim: string, paused = false): KubeObject => ({
+      apiVersion: 'volsync.backube/v1alpha1',
+      kind: 'ReplicationSource',
+      metadata: { name, namespace: 'db' },
+      spec: { sourcePVC: claim, paused, restic: { repository: 'r' } },
+    });
+    const p = plan([
+      namespace('db'),
+      pg,
+      ...pgClaims,
+      mover('live', 'data-pg-0'),
+      mover('held', 'data-pg-1', true),
+      mover('other', 'elsewhere'),
+    ]);
+    expect(p.movers).toEqual([{ ref: 'ReplicationSource/live', claim: 'data-pg-0' }]);
+  });
+
   it('a Deployment: its pod template claims, replicas 1 when unset', () => {
     const p = plan(
       [deploy('web', { claims: { data: 'web-data' } }), claim('web-data')],

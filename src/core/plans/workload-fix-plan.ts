@@ -1,4 +1,5 @@
-import { namespaceOf } from '../k8s/object.js';
+import { asString, isObject, path } from '../k8s/json.js';
+import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
 import { findOwnerMismatch } from './app-owner.js';
@@ -49,6 +50,11 @@ export interface WorkloadFixPlan {
   replicaSettersChecked: boolean;
   /** The app would start again as another UID than the files' new owner, or it is not known. */
   ownerNote?: string;
+  /**
+   * VolSync movers of the claims that are not paused: stopping the workload does not stop them,
+   * and a sync that starts during the repair reads (or restores) files mid-change.
+   */
+  movers: { ref: string; claim: string }[];
 }
 
 export interface WorkloadFixOptions {
@@ -131,6 +137,22 @@ export function planWorkloadFix(
         : `${where}: none of its claims exists (${claims.map((c) => c.claimName).join(', ')}); nothing to repair`,
     );
   const ownerNote = findOwnerMismatch(w, r.uid);
+  const names = new Set(repairs.map((x) => x.claim.claimName));
+  const movers = snapshot.objects
+    .filter(
+      (x) =>
+        (x.kind === 'ReplicationSource' || x.kind === 'ReplicationDestination') &&
+        namespaceOf(x) === r.namespace,
+    )
+    .filter((x) => path(x.spec, 'paused') !== true)
+    .flatMap((x) => {
+      const claim = asString(
+        x.kind === 'ReplicationSource' ? path(x.spec, 'sourcePVC') : dataPVCOf(x),
+      );
+      return claim !== undefined && names.has(claim)
+        ? [{ ref: `${x.kind}/${x.metadata.name}`, claim }]
+        : [];
+    });
   return {
     workload: { kind: r.kind, namespace: r.namespace, name: r.name },
     owner: { uid: r.uid, gid: r.gid },
@@ -139,6 +161,16 @@ export function planWorkloadFix(
     repairs,
     skipped,
     replicaSettersChecked: facts.autoscalers !== undefined && facts.managedFields !== undefined,
+    movers,
     ...(ownerNote !== undefined && { ownerNote }),
   };
+}
+
+/** A ReplicationDestination's destinationPVC, under whichever mover key it has. */
+function dataPVCOf(rd: KubeObject): unknown {
+  const spec = rd.spec;
+  if (!isObject(spec)) return undefined;
+  for (const v of Object.values(spec))
+    if (isObject(v) && v['destinationPVC'] !== undefined) return v['destinationPVC'];
+  return undefined;
 }
