@@ -8,9 +8,15 @@ export default defineConfig({
   plugins: [shellScriptsAsText],
   define: { __VERSION__: JSON.stringify(pkg.version) },
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
-    // against a real API server: npm run test:integration; the release archives: npm run test:release
-    exclude: [...configDefaults.exclude, 'test/integration/**', 'test/release/**'],
+    include: ['cmd/**/*.test.ts', 'src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
+    // against a real API server: npm run test:integration; the release archives: npm run
+    // test:release; what needs root, tmux, zsh, fish or downloads: npm run test:system
+    exclude: [
+      ...configDefaults.exclude,
+      'test/integration/**',
+      'test/release/**',
+      'test/system/**',
+    ],
     testTimeout: 60_000,
   },
 });

@@ -1,54 +1,25 @@
-import { enableCompileCache } from 'node:module';
-import { answeredAlone } from '../src/version-alone.js';
+import type * as nodeModule from 'node:module';
+import { meetsNodeFloor, nodeFloor } from './node-floor.js';
 
-// kubectl runs the plugin with whatever `node` is first on PATH; the cluster and registry clients
-// need Node 22 (package.json engines), and fail obscurely on older ones.
-const major = Number(process.versions.node.split('.')[0]);
-if (major < 22) {
+// The entry kubectl runs, with whatever `node` is first on PATH: often older than the Node the CLI
+// needs (node-floor.ts), e.g. a distribution's Node 12, 18 or 20. So the npm build makes this file
+// one CommonJS file (scripts/build.mjs; node-floor.ts is bundled into it), with no import at run
+// time and no syntax newer than Node 10 parses: it checks the version first, then loads the CLI,
+// which is ES modules (cli-main.ts). An ES module entry fails before its first line runs: a named
+// import the old Node lacks is a SyntaxError at link time (Node 20 and 22.0 have no
+// enableCompileCache), and Node 12 or 16 cannot load an extensionless ES module at all.
+if (!meetsNodeFloor(process.versions.node)) {
   process.stderr.write(
-    `error: node ${process.version}: kubectl-volsync_perms needs Node.js 22 or newer; put a newer node first on PATH\n`,
+    `error: node ${process.version} (${process.execPath}): kubectl-volsync_perms needs Node.js ${nodeFloor.join('.')} or newer; put a newer node first on PATH\n`,
   );
-  process.exit(7);
-}
-
-// Startup is most of what a plugin costs (bench/startup.mjs): V8 keeps the compiled code of these
-// modules in the OS temp dir (Node's own compile cache; NODE_DISABLE_COMPILE_CACHE=1 turns it off),
-// and `version`, the one command that needs nothing else, answers before the CLI is loaded.
-enableCompileCache();
-const args = process.argv.slice(2);
-// no top-level await: the standalone executable runs this bundle as a CommonJS function
-if (!answeredAlone(args)) void main();
-
-async function main(): Promise<void> {
-  const { runCli } = await import('../src/cli.js');
-
-  // Ctrl-C exits at once, unless a command holds the interrupt to undo what it changed first (a
-  // second Ctrl-C still exits).
-  const interrupt = new AbortController();
-  let holders = 0;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const)
-    process.on(sig, () => {
-      if (holders === 0 || interrupt.signal.aborted) process.exit(130);
-      interrupt.abort();
-    });
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-
-  process.exitCode = await runCli(args, {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    interrupt: {
-      signal: interrupt.signal,
-      hold: () => {
-        holders++;
-        return () => {
-          holders--;
-        };
-      },
-    },
+  // not process.exit: a pipe to stderr is written asynchronously on macOS
+  process.exitCode = 7;
+} else {
+  // V8 keeps the compiled code of the CLI's modules in the OS temp dir (Node's own compile cache,
+  // Node >= 22.1; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so it is enabled before they load.
+  // No top-level await: the standalone executable runs this bundle as a CommonJS function.
+  void import('node:module').then(({ enableCompileCache }: Partial<typeof nodeModule>) => {
+    if (enableCompileCache) enableCompileCache();
+    return import('./cli-main.js');
   });
 }

@@ -97,7 +97,9 @@ async function bundle(cliFile, mainFile, tuiFile) {
   };
   await build({
     ...common,
-    entryPoints: ['cmd/kubectl-volsync_perms.ts'],
+    // the CLI itself: the npm entry's Node version check and its dynamic import of the CLI are
+    // for whatever node kubectl finds, while the executable carries its own Node 26
+    entryPoints: ['cmd/cli-main.ts'],
     outfile: cliFile,
     // yargs (help, usage errors) locates itself by import.meta.url, which CommonJS lacks
     define: { ...common.define, 'import.meta.url': '__importMetaUrl' },

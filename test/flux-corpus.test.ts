@@ -7,11 +7,12 @@ import type { Report } from '../src/core/report/types.js';
 import { golden, runCliCaptured, sarifLocation } from './run-cli.js';
 
 /**
- * rcdailey/home-ops as Flux renders it (issue 9), read in place from the workspace's corpus: the
- * commit that put the privileged-movers annotation on namespace default, and the one that took
- * it off. kubectl kustomize renders; the substitution is ours.
+ * rcdailey/home-ops as Flux renders it (issue 9), from the project's own fixtures (unmodified
+ * trees with their licence, test/fixtures/corpus/README.md): the commit that put the
+ * privileged-movers annotation on namespace default, and the one that took it off. kubectl
+ * kustomize renders; the substitution is ours.
  */
-const raw = '../shared/corpus/raw/rcdailey-home-ops';
+const raw = 'test/fixtures/corpus/raw/rcdailey-home-ops';
 const before = join(raw, 'd4e1bc3f-before', 'kubernetes');
 const after = join(raw, 'c8d354ad-after', 'kubernetes');
 const volsyncApps = ['bookstack', 'immich', 'opencloud', 'pocket-id', 'structurizr'];

@@ -51,7 +51,9 @@ describe('lazy loading', () => {
       'completion',
     ])
       expect(ui(loadedWith(meta, `src/commands/${command}.ts`)), command).toEqual([]);
+    // the entry checks the Node version, then imports cli-main, which answers version alone
     expect(ui(loadedWith(meta, 'cmd/kubectl-volsync_perms.ts'))).toEqual([]);
+    expect(ui(loadedWith(meta, 'cmd/cli-main.ts'))).toEqual([]);
     expect(ui(loadedWith(meta, 'src/tui/start.ts')).length).toBeGreaterThan(0);
   });
 });

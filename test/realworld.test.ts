@@ -1,28 +1,26 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { golden, runCliCaptured, sarifLocation } from './run-cli.js';
 
 /**
- * Public Flux repositories rendered as Flux applies them (DESIGN.md §7), read in place: the
- * workspace keeps them beside this repository, never inside it.
+ * Public Flux repositories rendered as Flux applies them (DESIGN.md §7): the project's own
+ * fixtures, copied with their licences (test/fixtures/corpus/README.md).
  */
-const corpus = '../shared/corpus/realworld';
-const trees = existsSync(corpus)
-  ? readdirSync(corpus, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .flatMap((d) =>
-        readdirSync(join(corpus, d.name), { withFileTypes: true })
-          .filter((c) => c.isDirectory())
-          .map((c) => join(corpus, d.name, c.name)),
-      )
-  : [];
+const corpus = 'test/fixtures/corpus/realworld';
+const trees = readdirSync(corpus, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) =>
+    readdirSync(join(corpus, d.name), { withFileTypes: true })
+      .filter((c) => c.isDirectory())
+      .map((c) => join(corpus, d.name, c.name)),
+  );
 const nameOf = (tree: string) => tree.slice(corpus.length + 1).replace('/', '-');
 
 /** rcdailey/home-ops just before the change that removed the annotation (the incident). */
 const incident = join(corpus, 'rcdailey-home-ops', 'dd7d578d');
 
-describe('real GitOps repositories (../shared/corpus/realworld)', () => {
+describe('real GitOps repositories (test/fixtures/corpus/realworld)', () => {
   it('finds the seven rendered repositories', () => {
     expect(trees.map(nameOf)).toHaveLength(7);
   });

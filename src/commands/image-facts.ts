@@ -18,6 +18,11 @@ import type { GlobalArgs } from './global-options.js';
 
 /** A tag may move; its digest is asked again after this long (a digest's facts never change). */
 const tagTtlMs = 6 * 3600 * 1000;
+/**
+ * How long the first request to each registry (and token service) waits for an answer: a machine
+ * that cannot reach one waits this long once, not 30 s per image and attempt.
+ */
+const firstContactMs = 5_000;
 
 function parsePlatform(v: string) {
   const [os, architecture, variant, ...rest] = v.split('/');
@@ -56,6 +61,7 @@ export async function withRegistryFacts(
   const client = new RegistryClient({
     insecure: a['insecure-registry'],
     timeoutMs: 30_000,
+    firstContactMs,
     credential: (registry) =>
       pullAuths.map((x) => credentialFromAuths(x, registry)).find((c) => c !== undefined) ??
       dockerConfigCredential(registry, deps.env, a['use-credential-helpers']),
@@ -75,6 +81,10 @@ export async function withRegistryFacts(
     concurrency: 4,
   });
   const failed = facts.filter((f) => f.user === null);
+  for (const [host, why] of client.unreachable)
+    deps.stderr.write(
+      `warning: registry ${host} could not be reached (${why}): its images were not read; --offline skips the registries\n`,
+    );
   if (a.v > 0)
     deps.stderr.write(
       `I registry: ${client.requests} requests, ${Math.round(client.bytes / 1024)} KiB, ${facts.length} images (${facts.filter((f) => f.source.endsWith('(cached)')).length} cached, ${failed.length} unknown)\n`,

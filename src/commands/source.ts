@@ -126,9 +126,12 @@ async function readOffline(a: GlobalArgs, deps: Deps, imageFacts: ImageFacts[]):
     repository = flux.repository;
     unknowns = flux.unknowns;
   } else {
-    const { readFilenames, readKustomize } = await import('../adapters/manifests/read-sources.js');
+    const { notReadNote, readFilenames, readKustomize } =
+      await import('../adapters/manifests/read-sources.js');
     if (a.kustomize !== undefined) await readKustomize(a.kustomize, out, deps.kubectl);
-    else await readFilenames(a.filename, deps.stdin, out);
+    else
+      for (const line of notReadNote(await readFilenames(a.filename, deps.stdin, out), a.v > 0))
+        deps.stderr.write(`${line}\n`);
   }
   for (const s of out.skipped.slice(0, 5))
     deps.stderr.write(`warning: ${s}: not a Kubernetes object (no apiVersion/kind); skipped\n`);

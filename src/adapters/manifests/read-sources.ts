@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,14 +9,87 @@ import { readManifestStream } from './read-stream.js';
 
 const manifestFile = /\.(ya?ml|json)$/i;
 
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** Why a path under a `-f` directory was not read, in the order the note counts them. */
+const notReadReasons = [
+  'not .yaml/.yml/.json',
+  'hidden',
+  'symlinked directory',
+  'not a regular file',
+  'same file as another path',
+  'directory loop',
+  'unreadable',
+] as const;
+export type NotReadReason = (typeof notReadReasons)[number];
+
+export interface NotRead {
+  path: string;
+  reason: NotReadReason;
+  /** The errno code of an unreadable path (ENOENT for a dangling symlink, EACCES...). */
+  code?: string;
+}
+
+const errno = (e: unknown) => (e as NodeJS.ErrnoException).code ?? String(e);
+/** The identity of a file or directory, whatever path reaches it. */
+const identity = (st: Stats) => `${st.dev}:${st.ino}`;
+
+/**
+ * The manifest files under a directory, as `kubectl apply -f DIR -R` visits them (sorted by name):
+ * *.yaml, *.yml and *.json files, symlinks to files included (kubectl opens them by their name;
+ * their extension is the link's); symlinks to directories are not followed (kubectl's
+ * filepath.Walk does not), so no symlink loop is possible, and a directory reached twice (a bind
+ * mount) is walked once. Dot-entries are not read (.git, .github, .sops.yaml). Every path not read
+ * goes into `notRead`, never silently away.
+ */
+async function walk(
+  dir: string,
+  notRead: NotRead[],
+  walking: ReadonlySet<string>,
+): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    notRead.push({ path: dir, reason: 'unreadable', code: errno(e) });
+    return [];
+  }
   const out: string[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile() && manifestFile.test(e.name)) out.push(p);
+    if (e.name.startsWith('.')) {
+      notRead.push({ path: p, reason: 'hidden' });
+      continue;
+    }
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      let target;
+      try {
+        target = await stat(p);
+      } catch (err) {
+        notRead.push({ path: p, reason: 'unreadable', code: errno(err) });
+        continue;
+      }
+      if (target.isDirectory()) {
+        notRead.push({ path: p, reason: 'symlinked directory' });
+        continue;
+      }
+      isFile = target.isFile();
+      isDir = false;
+    }
+    if (isDir) {
+      let id;
+      try {
+        id = identity(await stat(p));
+      } catch (err) {
+        notRead.push({ path: p, reason: 'unreadable', code: errno(err) });
+        continue;
+      }
+      if (walking.has(id)) notRead.push({ path: p, reason: 'directory loop' });
+      else out.push(...(await walk(p, notRead, new Set([...walking, id]))));
+    } else if (!manifestFile.test(e.name))
+      notRead.push({ path: p, reason: 'not .yaml/.yml/.json' });
+    else if (!isFile) notRead.push({ path: p, reason: 'not a regular file' });
+    else out.push(p);
   }
   return out;
 }
@@ -28,30 +101,29 @@ async function walk(dir: string): Promise<string[]> {
 const wholeFileBytes = 8 * 1024 * 1024;
 
 // Synchronous on purpose: thousands of small files read one by one would otherwise wait on the
-// thread pool for each stat and read, longer than parsing them takes.
-async function readManifestFile(f: string, out: ParseResult): Promise<void> {
-  let text;
-  try {
-    if (statSync(f).size > wholeFileBytes) {
-      await readManifestStream(createReadStream(f), f, out);
-      return;
-    }
-    text = readFileSync(f, 'utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(
-      `${f}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}); check the path and permissions`,
-    );
+// thread pool for each stat and read, longer than parsing them takes. An I/O failure is thrown as
+// it comes (an errno error), a malformed manifest as an InputError.
+async function readManifestFile(f: string, st: Stats, out: ParseResult): Promise<void> {
+  if (st.size > wholeFileBytes) {
+    await readManifestStream(createReadStream(f), f, out);
+    return;
   }
-  parseYamlText(text, f, 1, out);
+  parseYamlText(readFileSync(f, 'utf8'), f, 1, out);
 }
 
-/** Reads `-f` arguments: files, directories (recursive, *.yaml|*.yml|*.json) and `-` for stdin. */
+/**
+ * Reads `-f` arguments: files, directories (recursive, *.yaml|*.yml|*.json, see walk) and `-` for
+ * stdin; a file reached by two paths (a symlink beside its target) is read once. A named file that
+ * cannot be read is an error; what a directory holds and cannot be read is returned, with every
+ * other path of it not read, for one note (notReadNote).
+ */
 export async function readFilenames(
   names: string[],
   stdin: Readable,
   out: ParseResult,
-): Promise<void> {
+): Promise<NotRead[]> {
+  const notRead: NotRead[] = [];
+  const seen = new Set<string>();
   for (const name of names) {
     if (name === '-') {
       await readManifestStream(stdin, '<stdin>', out);
@@ -63,9 +135,65 @@ export async function readFilenames(
     } catch {
       throw new InputError(`${name}: no such file or directory; check the -f path`);
     }
-    const files = st.isDirectory() ? await walk(name) : [name];
-    for (const f of files) await readManifestFile(f, out);
+    if (!st.isDirectory()) {
+      if (seen.has(identity(st))) continue;
+      seen.add(identity(st));
+      try {
+        await readManifestFile(name, st, out);
+      } catch (e) {
+        if (e instanceof InputError) throw e;
+        throw new InputError(`${name}: cannot read (${errno(e)}); check the path and permissions`);
+      }
+      continue;
+    }
+    for (const f of await walk(name, notRead, new Set([identity(st)]))) {
+      try {
+        const fst = statSync(f);
+        if (seen.has(identity(fst))) {
+          notRead.push({ path: f, reason: 'same file as another path' });
+          continue;
+        }
+        seen.add(identity(fst));
+        await readManifestFile(f, fst, out);
+      } catch (e) {
+        if (e instanceof InputError) throw e;
+        notRead.push({ path: f, reason: 'unreadable', code: errno(e) });
+      }
+    }
   }
+  return notRead;
+}
+
+const hints: Partial<Record<NotReadReason, string>> = {
+  'symlinked directory': 'kubectl apply -f does not follow them either; pass one with its own -f',
+};
+
+/**
+ * The stderr lines for what `-f` directories held and was not read: one warning counting them by
+ * reason (none when all was read); `verbose` (-v) adds one line per path.
+ */
+export function notReadNote(notRead: NotRead[], verbose: boolean): string[] {
+  if (notRead.length === 0) return [];
+  const counts = new Map<NotReadReason, { n: number; codes: Set<string> }>();
+  for (const x of notRead) {
+    const c = counts.get(x.reason) ?? { n: 0, codes: new Set<string>() };
+    c.n++;
+    if (x.code) c.codes.add(x.code);
+    counts.set(x.reason, c);
+  }
+  const parts = [...counts]
+    .sort(([a], [b]) => notReadReasons.indexOf(a) - notReadReasons.indexOf(b))
+    .map(([reason, c]) => {
+      const why = [...c.codes, ...(hints[reason] ? [hints[reason]] : [])].join('; ');
+      return `${c.n} ${reason}${why ? ` (${why})` : ''}`;
+    });
+  const n = notRead.length;
+  return [
+    `warning: -f: ${n} ${n === 1 ? 'path' : 'paths'} under the directories not read: ${parts.join(', ')}${verbose ? '' : '; -v names them'}`,
+    ...(verbose
+      ? notRead.map((x) => `I -f: not read: ${x.path}: ${x.reason}${x.code ? ` (${x.code})` : ''}`)
+      : []),
+  ];
 }
 
 /** Renders a kustomization with the real `kubectl kustomize` and reads its output. */

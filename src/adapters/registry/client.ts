@@ -6,6 +6,11 @@ export interface RegistryClientOptions {
   /** `--insecure-registry` hosts: plain HTTP besides loopback. */
   insecure: string[];
   timeoutMs: number;
+  /**
+   * How long the first request to each host waits for an answer (DNS, connect, TLS and the response
+   * headers; default `timeoutMs`): a host that does not answer, or refuses, is not asked again.
+   */
+  firstContactMs?: number;
   attempts?: number;
   backoffMs?: number;
   credential: (registry: string) => Credential | undefined;
@@ -22,12 +27,20 @@ const retriable = new Set([429, 500, 502, 503, 504]);
 /**
  * The OCI distribution API of every registry an image names: HTTPS, plain HTTP only on loopback
  * (as Docker allows) or for --insecure-registry; the bearer-token challenge (anonymous or with
- * docker-config credentials) and basic auth; 429, 5xx, resets and timeouts retried with backoff.
+ * docker-config credentials) and basic auth; 429, 5xx, resets and timeouts retried with backoff
+ * once a host has answered. The first request to a host is its first contact: it waits at most
+ * `firstContactMs` and is not retried, and while it runs the other requests to that host wait for
+ * it; a host that gave no answer is not asked again in this run (`unreachable`), so a machine
+ * that cannot reach a registry waits once per host, not once per image and attempt.
  */
 export class RegistryClient {
   requests = 0;
   bytes = 0;
+  /** Hosts that gave no answer in this run, with why (`ENOTFOUND`, `no answer within 5 s`). */
+  readonly unreachable = new Map<string, string>();
   private readonly tokens = new Map<string, string>();
+  /** Per host, the first contact: undefined once it answered, the error when it did not. */
+  private readonly contacts = new Map<string, Promise<RegistryError | undefined>>();
 
   constructor(private readonly o: RegistryClientOptions) {}
 
@@ -115,25 +128,80 @@ export class RegistryClient {
     headers: Record<string, string>,
     post?: { method: 'POST'; body: string },
   ): Promise<Response> {
+    const host = new URL(url).host;
+    const contact = this.contacts.get(host);
+    if (contact === undefined) return this.firstContact(host, url, headers, post);
+    const failed = await contact;
+    if (failed) throw failed;
+    return this.retrying(url, headers, post);
+  }
+
+  /** The first request to `host`: bounded by firstContactMs, never retried, its answer shared. */
+  private async firstContact(
+    host: string,
+    url: string,
+    headers: Record<string, string>,
+    post?: { method: 'POST'; body: string },
+  ): Promise<Response> {
+    let settle: (failed: RegistryError | undefined) => void = () => undefined;
+    this.contacts.set(host, new Promise((resolve) => (settle = resolve)));
+    const waitMs = this.o.firstContactMs ?? this.o.timeoutMs;
+    // the answer's headers within waitMs; its body, as every request's, within timeoutMs
+    const noAnswer = new AbortController();
+    const timer = setTimeout(() => {
+      noAnswer.abort();
+    }, waitMs);
+    let res: Response;
+    try {
+      this.requests++;
+      res = await fetch(url, {
+        headers,
+        ...post,
+        signal: AbortSignal.any([noAnswer.signal, AbortSignal.timeout(this.o.timeoutMs)]),
+      });
+    } catch (e) {
+      const why = noAnswer.signal.aborted
+        ? `no answer within ${waitMs / 1000} s`
+        : networkReason(e);
+      this.unreachable.set(host, why);
+      const failed = new RegistryError(`${host}: could not be reached (${why})`);
+      settle(failed);
+      throw failed;
+    } finally {
+      clearTimeout(timer);
+    }
+    settle(undefined);
+    return this.retrying(url, headers, post, res);
+  }
+
+  /** A request to a host that has answered: 429, 5xx, resets and timeouts retried with backoff. */
+  private async retrying(
+    url: string,
+    headers: Record<string, string>,
+    post?: { method: 'POST'; body: string },
+    first?: Response,
+  ): Promise<Response> {
     const attempts = this.o.attempts ?? 4;
     for (let attempt = 1; ; attempt++) {
-      this.requests++;
       let res: Response;
-      try {
-        res = await fetch(url, {
-          headers,
-          ...post,
-          signal: AbortSignal.timeout(this.o.timeoutMs),
-        });
-      } catch (e) {
-        if (attempt < attempts) {
-          await sleep((this.o.backoffMs ?? 250) * 2 ** (attempt - 1));
-          continue;
+      if (attempt === 1 && first) res = first;
+      else
+        try {
+          this.requests++;
+          res = await fetch(url, {
+            headers,
+            ...post,
+            signal: AbortSignal.timeout(this.o.timeoutMs),
+          });
+        } catch (e) {
+          if (attempt < attempts) {
+            await sleep((this.o.backoffMs ?? 250) * 2 ** (attempt - 1));
+            continue;
+          }
+          throw new RegistryError(
+            `${new URL(url).host}: ${networkReason(e)} after ${attempt} attempts`,
+          );
         }
-        throw new RegistryError(
-          `${new URL(url).host}: ${networkReason(e)} after ${attempt} attempts`,
-        );
-      }
       if (retriable.has(res.status) && attempt < attempts) {
         await res.body?.cancel();
         const after = Number(res.headers.get('retry-after'));
