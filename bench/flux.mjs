@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const root = resolve('../shared/corpus/raw/rcdailey-home-ops/d4e1bc3f-before');
+const root = resolve('test/fixtures/corpus/raw/rcdailey-home-ops/d4e1bc3f-before');
 if (!existsSync(root)) {
   console.log(`flux: ${root} not found (the workspace corpus); skipped`);
   process.exit(0);

@@ -92,5 +92,7 @@ export function renderUnknowns(unknowns: Unknown[], groupsIncomplete: boolean): 
   const notes = unknowns.map((u) => `- ${u.what}: ${u.reason}; depends on ${u.dependsOn}`);
   if (groupsIncomplete)
     notes.push('- +? in GROUPS: the process may hold more groups from the image /etc/group');
-  return notes.length ? `\nUNKNOWN (${unknownCell}, ?)\n${notes.join('\n')}\n` : '';
+  return notes.length
+    ? `\nUNKNOWN: what could not be known (${unknownCell} or ? above), and what would tell it\n${notes.join('\n')}\n`
+    : '';
 }
