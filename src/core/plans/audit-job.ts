@@ -1,6 +1,7 @@
 import auditWalkScript from '../storage/audit-walk.pl';
 import { crc32Hex } from '../volsync/hash.js';
-import { managedBy, nodeAffinity } from './fix-job.js';
+import { managedBy } from './fix-job.js';
+import { jobMountPath, planHardenedJob } from './hardened-job.js';
 import type { Placement } from './fix-target.js';
 import type { FixVolume, VolumeTarget } from './volume-target.js';
 
@@ -21,7 +22,6 @@ export interface AuditJobOptions {
   placement: Placement;
 }
 
-const mountPath = '/volume';
 const labels = { 'app.kubernetes.io/name': 'volsync-perms-audit', ...managedBy };
 
 /** The capabilities each choice holds: DAC_OVERRIDE to read and enter what UID 0 does not own; the probe adds SETUID and SETGID to create its second file as the root's owner. */
@@ -46,77 +46,29 @@ export function auditJobName(v: FixVolume, o: Pick<AuditJobOptions, 'access' | '
  * seccomp, no ServiceAccount token, one attempt within a deadline.
  */
 export function planAuditJob(t: VolumeTarget, o: AuditJobOptions): Record<string, unknown> {
-  const asRoot = o.access.kind === 'root';
   const id = o.access.kind === 'as' ? o.access : { uid: 0, gid: 0 };
-  const env = [
-    { name: 'AUDIT_ROOT', value: mountPath },
-    ...(o.probe ? [{ name: 'AUDIT_PROBE', value: '1' }] : []),
-  ];
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: {
-      name: auditJobName(t.volume, o),
-      namespace: t.namespace,
-      labels,
-      annotations: {
-        'volsync-perms.io/purpose': `audit the ${t.purpose}${o.probe ? ' (with the squash probe)' : ', read-only'}`,
-      },
+  return planHardenedJob({
+    name: auditJobName(t.volume, o),
+    namespace: t.namespace,
+    labels,
+    purpose: `audit the ${t.purpose}${o.probe ? ' (with the squash probe)' : ', read-only'}`,
+    deadlineSeconds: o.deadlineSeconds,
+    ttlSecondsAfterFinished: o.ttlSecondsAfterFinished,
+    placement: o.placement,
+    container: {
+      name: 'audit',
+      image: o.image,
+      command: ['/usr/bin/perl', '-e', auditWalkScript, 'audit-walk'],
+      env: [
+        { name: 'AUDIT_ROOT', value: jobMountPath },
+        ...(o.probe ? [{ name: 'AUDIT_PROBE', value: '1' }] : []),
+      ],
+      runAsUser: id.uid,
+      runAsGroup: id.gid,
+      capabilities: auditCapabilities(o),
+      memoryLimit: '1Gi',
     },
-    spec: {
-      backoffLimit: 0,
-      activeDeadlineSeconds: o.deadlineSeconds,
-      ttlSecondsAfterFinished: o.ttlSecondsAfterFinished,
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: 'Never',
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: {
-            seccompProfile: { type: 'RuntimeDefault' },
-            ...(!asRoot && { runAsNonRoot: true }),
-          },
-          ...(o.placement.kind === 'node' && { affinity: nodeAffinity(o.placement.node) }),
-          containers: [
-            {
-              name: 'audit',
-              image: o.image,
-              command: ['/usr/bin/perl', '-e', auditWalkScript, 'audit-walk'],
-              env,
-              securityContext: {
-                runAsUser: id.uid,
-                runAsGroup: id.gid,
-                privileged: false,
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'], ...(asRoot && { add: auditCapabilities(o) }) },
-              },
-              resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '1Gi' } },
-              volumeMounts: [{ name: 'volume', mountPath, ...(!o.probe && { readOnly: true }) }],
-            },
-          ],
-          volumes: [
-            {
-              name: 'volume',
-              ...(t.volume.type === 'nfs'
-                ? {
-                    nfs: {
-                      server: t.volume.server,
-                      path: t.volume.path,
-                      ...(!o.probe && { readOnly: true }),
-                    },
-                  }
-                : {
-                    persistentVolumeClaim: {
-                      claimName: t.volume.claimName,
-                      ...(!o.probe && { readOnly: true }),
-                    },
-                  }),
-            },
-          ],
-        },
-      },
-    },
-  };
+    volume: t.volume,
+    readOnly: o.probe ? 'no' : 'mount-and-source',
+  });
 }

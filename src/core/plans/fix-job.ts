@@ -5,6 +5,7 @@ import { crc32Hex } from '../volsync/hash.js';
 import fixOwnershipScript from './fix-ownership.sh';
 import type { FixStrategy } from './fix-strategy.js';
 import type { FixTarget, FixVolume, Placement } from './fix-target.js';
+import { jobMountPath, planHardenedJob } from './hardened-job.js';
 
 /**
  * The capabilities of the repair: CHOWN to give files away, DAC_OVERRIDE to walk directories the
@@ -17,7 +18,6 @@ export const fixCapabilities = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'] as const;
 export const fieldManager = 'kubectl-volsync-perms';
 export const managedBy = { 'app.kubernetes.io/managed-by': fieldManager };
 const appLabel = { 'app.kubernetes.io/name': 'volsync-perms-fix' };
-const mountPath = '/volume';
 
 export interface FixJobOptions {
   /** `count` changes nothing: FIX_MODE=count, the volume mounted read-only, DAC_OVERRIDE only. */
@@ -65,7 +65,7 @@ export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unkno
   const chmod = st.kind === 'chmod' ? st : undefined;
   const owners = st.owners.map((x) => `${x.uid}:${x.gid}`).join(' ');
   const env = [
-    { name: 'FIX_ROOT', value: mountPath },
+    { name: 'FIX_ROOT', value: jobMountPath },
     ...(count ? [{ name: 'FIX_MODE', value: 'count' }] : []),
     ...(chmod
       ? [
@@ -79,83 +79,31 @@ export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unkno
     ...(st.kind === 'chown' && st.verify && !count ? [{ name: 'VERIFY', value: '1' }] : []),
   ];
   const caps = chmod ? [] : count ? ['DAC_OVERRIDE'] : [...fixCapabilities];
-  const labels = { ...appLabel, ...managedBy };
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: {
-      name: fixJobName(t, o.onlyUid, o.mode, o.strategy),
-      namespace: t.namespace,
-      labels,
-      annotations: {
-        'volsync-perms.io/purpose': chmod
-          ? `${count ? 'count the files of UID ' : `chmod ${chmod.mode} and chgrp ${t.owner.gid} the files of UID `}${chmod.runAs} on ${t.purpose}`
-          : `${count ? 'count the files that would get' : 'set'} the owner ${t.owner.uid}:${t.owner.gid} on ${t.purpose}`,
-      },
+  return planHardenedJob({
+    name: fixJobName(t, o.onlyUid, o.mode, o.strategy),
+    namespace: t.namespace,
+    labels: { ...appLabel, ...managedBy },
+    purpose: chmod
+      ? `${count ? 'count the files of UID ' : `chmod ${chmod.mode} and chgrp ${t.owner.gid} the files of UID `}${chmod.runAs} on ${t.purpose}`
+      : `${count ? 'count the files that would get' : 'set'} the owner ${t.owner.uid}:${t.owner.gid} on ${t.purpose}`,
+    deadlineSeconds: o.deadlineSeconds,
+    ttlSecondsAfterFinished: o.ttlSecondsAfterFinished,
+    placement: o.placement,
+    container: {
+      name: 'fix-ownership',
+      image: o.image,
+      command: ['/bin/bash', '-c', fixOwnershipScript, 'fix-ownership'],
+      env,
+      // as the files' owner where root is squashed, else UID 0; the primary group is the target
+      // GID: chmod keeps setgid without FSETID, and an owner may chgrp its files to it
+      runAsUser: chmod ? chmod.runAs : 0,
+      runAsGroup: t.owner.gid,
+      capabilities: caps,
+      memoryLimit: '512Mi',
     },
-    spec: {
-      backoffLimit: 0,
-      activeDeadlineSeconds: o.deadlineSeconds,
-      ttlSecondsAfterFinished: o.ttlSecondsAfterFinished,
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: 'Never',
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: {
-            seccompProfile: { type: 'RuntimeDefault' },
-            ...(chmod && { runAsNonRoot: true }),
-          },
-          ...(o.placement.kind === 'node' && { affinity: nodeAffinity(o.placement.node) }),
-          containers: [
-            {
-              name: 'fix-ownership',
-              image: o.image,
-              command: ['/bin/bash', '-c', fixOwnershipScript, 'fix-ownership'],
-              env,
-              securityContext: {
-                // as the files' owner where root is squashed; else UID 0
-                runAsUser: chmod ? chmod.runAs : 0,
-                // the primary group is the target GID: chmod keeps setgid without FSETID, and an
-                // owner may chgrp its files to it
-                runAsGroup: t.owner.gid,
-                privileged: false,
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'], ...(caps.length > 0 && { add: caps }) },
-              },
-              resources: {
-                requests: { cpu: '50m', memory: '64Mi' },
-                limits: { memory: '512Mi' },
-              },
-              volumeMounts: [{ name: 'volume', mountPath, ...(count && { readOnly: true }) }],
-            },
-          ],
-          volumes: [{ name: 'volume', ...volumeSource(t.volume) }],
-        },
-      },
-    },
-  };
-}
-
-function volumeSource(v: FixVolume): Record<string, unknown> {
-  return v.type === 'nfs'
-    ? { nfs: { server: v.server, path: v.path } }
-    : { persistentVolumeClaim: { claimName: v.claimName } };
-}
-
-/** Pins a Job's pod to the node that already mounts a ReadWriteOnce claim. */
-export function nodeAffinity(node: string) {
-  return {
-    nodeAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        nodeSelectorTerms: [
-          { matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] },
-        ],
-      },
-    },
-  };
+    volume: t.volume,
+    readOnly: count ? 'mount' : 'no',
+  });
 }
 
 /** The Pod the job controller will create from the Job: Pod Security judges Pods only (§6). */
