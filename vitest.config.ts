@@ -10,9 +10,11 @@ export default defineConfig({
   test: {
     include: ['cmd/**/*.test.ts', 'src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
     // against a real API server: npm run test:integration; the release archives: npm run
-    // test:release; what needs root, tmux, zsh, fish or downloads: npm run test:system
+    // test:release; what needs root, tmux, zsh, fish or downloads: npm run test:system; the real
+    // VolSync controllers: npm run test:oracle (npm test reads their records)
     exclude: [
       ...configDefaults.exclude,
+      'test/oracle/**/*.live.test.ts',
       'test/integration/**',
       'test/release/**',
       'test/system/**',

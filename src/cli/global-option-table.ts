@@ -111,6 +111,12 @@ export const globalOptionTable: OptionTable = {
       'SERVER:PATH=root_squash|no_root_squash|all_squash[:ANONUID:ANONGID]: the squash option of an NFS export (covers the paths below it); repeatable',
     group: 'Sources:',
   },
+  'volsync-version': {
+    type: 'string',
+    describe:
+      'The VolSync that runs (upstream-v0.16.0, fork-v0.17.7, ...): its rules build the predictions; default: the controller read, else the newest supported',
+    group: 'Sources:',
+  },
   offline: {
     type: 'boolean',
     default: false,

@@ -15,7 +15,7 @@ import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from '.
 import { parseRequestTimeout } from './request-timeout.js';
 import { parseResourceRef } from './resource-ref.js';
 import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
-import { readClusterAudits, withStorageFacts } from './storage-facts.js';
+import { readClusterAudits, withFlagFacts } from './storage-facts.js';
 
 export interface AuditArgs extends GlobalArgs {
   target?: string;
@@ -171,7 +171,7 @@ async function readTarget(
   const { openClusterSource } = await import('./cluster-source.js');
   const cluster = openClusterSource(a, deps, imageUserFlags(a));
   const request = completeRequest(a, cluster.defaultNamespace);
-  const snapshot = withStorageFacts(
+  const snapshot = withFlagFacts(
     a,
     await cluster.read({ all: false, namespace: request.namespace }),
     {

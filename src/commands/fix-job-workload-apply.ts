@@ -49,7 +49,7 @@ import {
   restore,
 } from './psa-relaxation.js';
 import { parseRequestTimeout } from './request-timeout.js';
-import { withStorageFacts } from './storage-facts.js';
+import { withFlagFacts } from './storage-facts.js';
 
 // The cluster half of fix-job sts/NAME (deploy/NAME): the preview with the server's verdicts and
 // the workload as the server has it (managedFields, autoscalers, a dead run's record), then with
@@ -79,7 +79,7 @@ export async function runFixWorkloadOnCluster(
 ): Promise<number> {
   const api = new ClusterWrites(cluster.client);
   const ref: WorkloadRef = { kind: request.kind, namespace: request.namespace, name: request.name };
-  const read = withStorageFacts(a, await cluster.read({ all: false, namespace: ref.namespace }));
+  const read = withFlagFacts(a, await cluster.read({ all: false, namespace: ref.namespace }));
   const live = await readLive(api, ref, a.apply);
   const snapshot = live.raw === 'forbidden' ? read : withWorkload(read, live.raw);
   const record = live.raw === 'forbidden' ? undefined : readScaleRecord(annotationsOf(live.raw));

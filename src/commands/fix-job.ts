@@ -11,7 +11,7 @@ import { checkNamespace, resolvePaint, validateOutput, type GlobalArgs } from '.
 import { parseRequestTimeout } from './request-timeout.js';
 import { imageUserFlags, isOffline, openSource, validateSource } from './source.js';
 import { readAuditLog } from './audit-log.js';
-import { readClusterAudits, withStorageFacts } from './storage-facts.js';
+import { readClusterAudits, withFlagFacts } from './storage-facts.js';
 
 export interface FixJobArgs extends GlobalArgs {
   target?: string;
@@ -175,7 +175,7 @@ async function readTarget(
   const { openClusterSource } = await import('./cluster-source.js');
   const cluster = openClusterSource(a, deps, imageUserFlags(a));
   const request = completeFixRequest(a, cluster.defaultNamespace);
-  const snapshot = withStorageFacts(
+  const snapshot = withFlagFacts(
     a,
     await cluster.read({ all: false, namespace: request.namespace }),
     {

@@ -24,6 +24,7 @@ export interface GlobalArgs {
   demo: boolean;
   'image-user': string[];
   'nfs-squash': string[];
+  'volsync-version'?: string;
   offline: boolean;
   'insecure-registry': string[];
   platform: string;

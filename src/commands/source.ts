@@ -13,7 +13,12 @@ import type { ParseResult } from '../adapters/manifests/parse-yaml.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
-import { nfsSquashFlags, readClusterAudits, withStorageFacts } from './storage-facts.js';
+import {
+  nfsSquashFlags,
+  readClusterAudits,
+  volsyncVersionFlag,
+  withFlagFacts,
+} from './storage-facts.js';
 
 /** Where a command reads from: manifests, the demo, or the live cluster of the kubeconfig. */
 export interface Source {
@@ -58,17 +63,18 @@ export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
   const imageFacts = imageUserFlags(a);
   // registry and file readers load crypto, zlib, child_process: none of it is needed by --demo
   nfsSquashFlags(a);
+  volsyncVersionFlag(a);
   if (a.demo)
     return {
       defaultNamespace: a.namespace ?? 'default',
-      read: () => Promise.resolve(withStorageFacts(a, demoSnapshot(imageFacts))),
+      read: () => Promise.resolve(withFlagFacts(a, demoSnapshot(imageFacts))),
     };
   const { withRegistryFacts } = await import('./image-facts.js');
   if (isOffline(a))
     return {
       defaultNamespace: a.namespace ?? 'default',
       read: async (_scope, focus) =>
-        withStorageFacts(
+        withFlagFacts(
           a,
           await withRegistryFacts(
             a,
@@ -87,7 +93,7 @@ export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
     read: async (scope, focus) => {
       const snapshot = await cluster.read(scope);
       const auths = a['use-pull-secrets'] ? await cluster.pullSecrets(snapshot) : [];
-      return withStorageFacts(
+      return withFlagFacts(
         a,
         await withRegistryFacts(a, deps, snapshot, imageFacts, focus, auths),
         {

@@ -4,6 +4,8 @@ import { parseNfsSquashFlag, type NfsExportFacts } from '../core/storage/nfs-exp
 import type { RecordedAudit } from '../core/storage/storage-facts.js';
 import { parseAuditLog } from '../core/storage/parse-audit-log.js';
 import { UsageError } from '../errors.js';
+import { findVersion, versionIds } from '../core/volsync/versions/index.js';
+import type { VersionChoice } from '../core/volsync/versions/resolve-version.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
 
@@ -44,15 +46,30 @@ export async function readClusterAudits(deps: Deps, server: string): Promise<Rec
   return out;
 }
 
+/** --volsync-version: the version the user says runs, over what the controller read says. */
+export function volsyncVersionFlag(a: GlobalArgs): VersionChoice | undefined {
+  const id = a['volsync-version'];
+  if (id === undefined) return undefined;
+  const version = findVersion(id);
+  if (!version)
+    throw new UsageError(
+      `--volsync-version ${id}: not a supported version; use one of ${versionIds.join(', ')}`,
+    );
+  return { version, source: `--volsync-version ${id}`, assumed: false };
+}
+
 /**
- * The snapshot with what is known of its storage: --nfs-squash first (it wins over what a source
- * says), then the source's own exports and audits.
+ * The snapshot with the facts the flags give: --volsync-version, then what is known of its
+ * storage: --nfs-squash first (it wins over what a source says), then the source's own exports
+ * and audits.
  */
-export function withStorageFacts(
+export function withFlagFacts(
   a: GlobalArgs,
-  snapshot: Snapshot,
+  read: Snapshot,
   source: { exports?: NfsExportFacts[]; audits?: RecordedAudit[] } = {},
 ): Snapshot {
+  const version = volsyncVersionFlag(a);
+  const snapshot = version ? { ...read, volsyncVersion: version } : read;
   const exports = [
     ...nfsSquashFlags(a),
     ...(source.exports ?? []),

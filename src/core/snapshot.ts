@@ -5,6 +5,8 @@ import type { KubeObject } from './k8s/object.js';
 import type { RepositoryFacts } from './repository-facts.js';
 import type { StorageFacts } from './storage/storage-facts.js';
 import type { MoverType } from './volsync/movers.js';
+import { isVolSyncController, resolveControllerImages } from './volsync/controller-images.js';
+import { versionOfController, type VersionChoice } from './volsync/versions/resolve-version.js';
 
 export type MoverImageKey = MoverType | 'kopia-maintenance';
 
@@ -29,6 +31,8 @@ export interface Snapshot {
   policyApis?: PolicyApis;
   /** A repository source's own facts (--flux). */
   repository?: RepositoryFacts;
+  /** Which VolSync the predictions are for (--volsync-version, else the controller read). */
+  volsyncVersion?: VersionChoice;
   /** NFS exports' squash modes (--nfs-squash, audit --probe) and audits of volumes. */
   storage?: StorageFacts;
 }
@@ -61,13 +65,19 @@ export function offlineSnapshot(
     kopia: charts.fork,
     'kopia-maintenance': charts.fork,
   };
+  // a VolSync controller Deployment in the manifests says the images and the version, as on a cluster
+  const controller = objects.find(isVolSyncController);
+  const version = controller && versionOfController(controller);
   return {
     objects,
     images: [...imageFlags, ...builtIn],
-    moverImages: {
-      images,
-      source: `VolSync Helm chart defaults (${charts.upstream}; kopia: ${charts.fork}); the controller's --<mover>-container-image flags are not read offline`,
-    },
+    moverImages: controller
+      ? resolveControllerImages(controller)
+      : {
+          images,
+          source: `VolSync Helm chart defaults (${charts.upstream}; kopia: ${charts.fork}); the controller's --<mover>-container-image flags are not read offline`,
+        },
+    ...(version && { volsyncVersion: version }),
     unknowns: [],
     namespacesComplete: false,
   };

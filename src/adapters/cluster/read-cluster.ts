@@ -4,6 +4,7 @@ import type { Unknown } from '../../core/identity/unknown.js';
 import type { KubeObject } from '../../core/k8s/object.js';
 import type { Scope } from '../../core/report/resolve-report.js';
 import { offlineSnapshot, type Snapshot } from '../../core/snapshot.js';
+import { versionOfController } from '../../core/volsync/versions/resolve-version.js';
 import {
   isVolSyncController,
   resolveControllerImages,
@@ -237,8 +238,11 @@ export async function readClusterSnapshot(
       reason: `the server refused: ${controller.serverMessage}; the Helm charts' defaults are assumed`,
       dependsOn: `RBAC: ${controller.permission}, or --volsync-namespace where you may list Deployments`,
     });
-  } else if (controller) snapshot.moverImages = resolveControllerImages(controller);
-  else
+  } else if (controller) {
+    snapshot.moverImages = resolveControllerImages(controller);
+    const version = versionOfController(controller);
+    if (version) snapshot.volsyncVersion = version;
+  } else
     unknowns.push({
       what: 'the VolSync controller Deployment',
       reason: `no Deployment with a --<mover>-container-image flag or RELATED_IMAGE_* env ${opts.volsyncNamespace ? `in namespace ${opts.volsyncNamespace}` : 'labelled app.kubernetes.io/name=volsync'}; the Helm charts' defaults are assumed`,

@@ -106,7 +106,12 @@ describe('the demote policy model', () => {
       metadata: { name: 'm', namespace: 'apps' },
       spec: { repository: { repository: 'r' }, trigger: { manual: 'now' } },
     });
-    for (const built of buildMaintenancePods(m, 'img')) {
+    for (const built of buildMaintenancePods(
+      m,
+      'img',
+      { cacheSizeLimit: '8Gi', moverVolumes: true },
+      [],
+    )) {
       expect(demotePod(built.pod)).toBeNull();
       expect(deniesPod(built.pod)).toBe(false);
     }

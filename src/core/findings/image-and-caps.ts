@@ -28,14 +28,21 @@ export function findImageAndCapabilities(ctx: FindingContext): Emission[] {
           }),
         );
     }
-    const cron = s.maintenance ? s.containers[0]?.resolution.identity : undefined;
-    // a latent trap until spec.trigger.manual is set: then the manual Job really runs as 1000
+    // a latent trap until spec.trigger.manual is set; then the manual Job, which replaces the
+    // CronJob (the real controllers delete it, test/oracle), really runs as 1000
     const manual = s.maintenance?.manualTag !== undefined;
-    if (cron && cron.uid !== null && cron.uid !== 1000)
+    const wanted = manual
+      ? (s.maintenance?.podSecurityContext?.runAsUser ?? 1000)
+      : s.maintenance
+        ? s.containers[0]?.resolution.identity.uid
+        : undefined;
+    if (wanted !== undefined && wanted !== null && wanted !== 1000)
       out.push(
         emit('VP014', [s], {
           severity: manual ? 'warning' : 'info',
-          message: `KopiaMaintenance ${s.subject.name} runs as UID ${cron.uid} from its CronJob, but ${manual ? 'its manual trigger (spec.trigger.manual) creates' : 'a manual trigger (spec.trigger.manual), once set, creates'} a Job whose container hard-codes runAsUser 1000 and ignores containerSecurityContext`,
+          message: manual
+            ? `KopiaMaintenance ${s.subject.name}: its manual trigger (spec.trigger.manual) replaces the CronJob by a Job whose container hard-codes runAsUser 1000 and ignores containerSecurityContext, so maintenance runs as UID 1000, not the ${wanted} of its podSecurityContext`
+            : `KopiaMaintenance ${s.subject.name} runs as UID ${wanted} from its CronJob, but a manual trigger (spec.trigger.manual), once set, replaces it by a Job whose container hard-codes runAsUser 1000 and ignores containerSecurityContext`,
           objects: [ref],
           fix: 'use UID 1000 for the repository, or avoid manual maintenance triggers until the fork honours podSecurityContext there',
           ...at(s.object, 'spec', 'trigger', 'manual'),

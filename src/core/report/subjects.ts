@@ -24,6 +24,11 @@ import { indexSnapshot, type SnapshotIndex } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
 import { buildMoverPod, type BuiltPod } from '../volsync/build-mover-pod.js';
 import {
+  assumedVersion,
+  versionFor,
+  type VersionChoice,
+} from '../volsync/versions/resolve-version.js';
+import {
   buildMaintenancePods,
   parseKopiaMaintenance,
   type KopiaMaintenanceSpec,
@@ -68,12 +73,15 @@ export interface SubjectContext {
   index: SnapshotIndex;
   /** The admission policy objects of the snapshot (few), looked at for every mover pod. */
   policies: KubeObject[];
+  /** The VolSync version whose rules build the movers' workloads. */
+  version: VersionChoice;
 }
 
 export function subjectContext(snapshot: Snapshot): SubjectContext {
   return {
     snapshot,
     namespaces: namespaceFactsOf(snapshot),
+    version: snapshot.volsyncVersion ?? assumedVersion,
     index: indexSnapshot(snapshot),
     policies: snapshot.objects.filter((o) => policyObjectKinds.has(o.kind)),
   };
@@ -144,11 +152,12 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
   const m = parsed.spec;
   const ns = namespaceOf(o);
   const facts = ctx.namespaces.get(ns);
-  const decision = resolvePrivileged(m.mover, facts, ns);
+  const version = versionFor(ctx.version, m.mover === 'kopia');
+  const decision = resolvePrivileged(m.mover, facts, ns, version.version);
   const image = ctx.snapshot.moverImages.images[m.mover];
   const imageFacts = imageFactsFor(ctx.snapshot, image);
   const resolveWith = (privileged: boolean) => {
-    const built = buildMoverPod(m, privileged, image);
+    const built = buildMoverPod(m, privileged, image, version.version);
     const d = decision.value === null ? { value: privileged, steps: decision.steps } : decision;
     const container = built.pod.containers[0] as Container;
     const admission = scopeAdmission(ctx, ns, facts, built);
@@ -161,7 +170,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
         image: imageFacts,
         namespace: ns,
         namespaceFacts: facts,
-        volsync: { decision: d, built },
+        volsync: { decision: d, built, version },
         ...(admission && { admission: admission.effects }),
       }),
     };
@@ -332,7 +341,12 @@ export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): R
       },
     ],
   };
-  const containers = buildMaintenancePods(spec, image).map((built): ResolvedContainer => {
+  const version = versionFor(ctx.version, true);
+  const rules = version.version.maintenance;
+  const pods = rules
+    ? buildMaintenancePods(spec, image, rules, version.version.moverVolumeTypes)
+    : [];
+  const containers = pods.map((built): ResolvedContainer => {
     const c = built.pod.containers[0] as Container;
     const r = resolveIdentity({
       pod: built.pod,
@@ -340,7 +354,7 @@ export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): R
       image: imageFacts,
       namespace: ns,
       namespaceFacts: facts,
-      volsync: { decision, built },
+      volsync: { decision, built, version },
       mounts: mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, c),
     });
     return {

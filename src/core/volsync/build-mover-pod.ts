@@ -1,7 +1,13 @@
-import type { Container, PodSpec, SecurityContext, Volume } from '../k8s/types.js';
+import type { Json } from '../k8s/json.js';
+import { parsePodSpec } from '../k8s/parse-pod.js';
+import type { PodSpec, SecurityContext } from '../k8s/types.js';
 import { crc32Hex } from './hash.js';
 import type { MoverSpec } from './mover-spec.js';
+import { moverVolumes } from './mover-volumes.js';
 import { moverRules } from './movers.js';
+import { newestVersion } from './versions/index.js';
+import type { VolsyncVersion } from './versions/types.js';
+import { privilegeEnv } from './workload-projection.js';
 
 /** A container field VolSync set on container 0 because the mover is privileged. */
 export interface Override {
@@ -19,6 +25,11 @@ export interface BuiltPod {
    */
   labels?: Record<string, string>;
   pod: PodSpec;
+  /**
+   * The pod template as VolSync writes it, with the labels its pods get (a Job's job-name labels
+   * included); of the env only PRIVILEGED_MOVER (workload-projection.ts).
+   */
+  template: Json;
   /** What the pod-level securityContext is, in words: "spec.kopia.moverSecurityContext", "none", ... */
   podSecurityContextFrom: string;
   /** Container securityContext fields VolSync always sets, before any privileged override. */
@@ -44,26 +55,32 @@ export function moverWorkloadName(m: Pick<MoverSpec, 'mover' | 'kind' | 'name'>)
   return name.length > 63 ? prefix + crc32Hex(m.name) : name;
 }
 
-const hardened: SecurityContext = {
-  allowPrivilegeEscalation: false,
+const hardened = (): SecurityContext => ({
   capabilities: { drop: ['ALL'] },
   privileged: false,
   readOnlyRootFilesystem: true,
-};
+  allowPrivilegeEscalation: false,
+});
 
 /**
- * Builds the mover pod VolSync creates for an RS/RD: container baseline, pod securityContext =
- * moverSecurityContext verbatim, moverVolumes, then the privileged override on container 0
- * (volsync-semantics §2.2, §8).
+ * Builds the pod VolSync creates for an RS/RD at `version`: container baseline, pod
+ * securityContext = moverSecurityContext verbatim, its volumes then moverVolumes, then the
+ * privileged override on container 0 (volsync-semantics §2.2, §8). `template` is the pod template
+ * as VolSync writes it (what `render` prints and the oracle compares); `pod` is the same, typed.
  */
-export function buildMoverPod(m: MoverSpec, privileged: boolean, image: string): BuiltPod {
+export function buildMoverPod(
+  m: MoverSpec,
+  privileged: boolean,
+  image: string,
+  version: VolsyncVersion = newestVersion,
+): BuiltPod {
   const rule = moverRules[m.mover];
   const isRsync = m.mover === 'rsync';
   const overrides: Override[] = [];
-  const sc: SecurityContext = { ...hardened, capabilities: { drop: ['ALL'] } };
+  const sc: SecurityContext = hardened();
   if (privileged || isRsync) {
+    sc.capabilities = { add: [...rule.privilegedCaps], drop: ['ALL'] };
     sc.runAsUser = 0;
-    sc.capabilities = { drop: ['ALL'], add: [...rule.privilegedCaps] };
     const why = isRsync
       ? 'volsync-semantics §3 (legacy rsync is always root)'
       : `volsync-semantics §2.1 (${rule.cite})`;
@@ -78,44 +95,45 @@ export function buildMoverPod(m: MoverSpec, privileged: boolean, image: string):
       });
     }
   }
-  const dir = m.kind === 'ReplicationSource' ? 'src' : 'dst';
-  const volumes: Volume[] = [dataVolume(m), { name: 'tempdir', type: 'emptyDir' }];
-  const mounts = [
-    { name: 'data', mountPath: m.mover === 'kopia' && dir === 'dst' ? '/restore/data' : '/data' },
-  ];
-  if (m.mover === 'restic' || m.mover === 'kopia') {
-    volumes.push({
-      name: 'cache',
-      type: 'persistentVolumeClaim',
-      claimName: `volsync-${dir}-${m.name}-cache`,
-    });
-    mounts.push({ name: 'cache', mountPath: '/cache' });
-  }
-  if (m.repositorySecret !== undefined && m.mover !== 'restic' && m.mover !== 'kopia')
-    volumes.push({ name: 'secret', type: 'secret' });
-  for (const mv of m.moverVolumes) {
-    volumes.push({ ...mv.volume, name: `u-${mv.mountPath.replaceAll('/', '-')}` });
-    mounts.push({ name: `u-${mv.mountPath}`, mountPath: `/mnt/${mv.mountPath}` });
-  }
-  const container: Container = {
+  const { volumes, mounts } = moverVolumes(m, version);
+  const container: Json = {
     name: rule.container,
     image,
     securityContext: sc,
+    ...(!isRsync && { env: [{ name: privilegeEnv, value: privileged ? '1' : '0' }] }),
     volumeMounts: mounts,
   };
-  if (!isRsync) container.env = [{ name: 'PRIVILEGED_MOVER', value: privileged ? '1' : '0' }];
-  const pod: PodSpec = { containers: [container], volumes };
-  if (m.moverSecurityContext) pod.securityContext = { ...m.moverSecurityContext };
-  pod.serviceAccountName = m.moverServiceAccount ?? volsyncServiceAccount(m.kind, m.name);
   const workload = { kind: rule.workload, name: moverWorkloadName(m) };
+  const labels = { ...templateLabels(m), ...m.moverPodLabels };
+  const spec: Json = {
+    serviceAccountName: m.moverServiceAccount ?? volsyncServiceAccount(m.kind, m.name),
+    ...(m.moverSecurityContext && { securityContext: { ...m.moverSecurityContext } }),
+    containers: [container],
+    volumes,
+  };
+  const where = `${workload.kind}/${workload.name}`;
   return {
     workload,
-    labels: { ...templateLabels(m), ...m.moverPodLabels },
-    pod,
+    labels,
+    template: { metadata: { labels: withJobLabels(labels, workload) }, spec },
+    pod: parsePodSpec(spec, where),
     podSecurityContextFrom: podScFrom(m),
-    baseline: { ...hardened, capabilities: { drop: ['ALL'] } },
+    baseline: hardened(),
     baselineSource: `volsync-semantics §2.1 (${rule.cite})`,
     overrides,
+  };
+}
+
+/** The job controller's labels on a Job's pods: the admission of the pod sees them too. */
+export function withJobLabels(
+  labels: Record<string, string>,
+  workload: BuiltPod['workload'],
+): Record<string, string> {
+  if (workload.kind !== 'Job') return labels;
+  return {
+    ...labels,
+    'batch.kubernetes.io/job-name': workload.name,
+    'job-name': workload.name,
   };
 }
 
@@ -155,12 +173,4 @@ function podScFrom(m: MoverSpec): string {
   return m.moverSecurityContext
     ? `spec.${key}.moverSecurityContext`
     : `none: spec.${key}.moverSecurityContext is not set`;
-}
-
-function dataVolume(m: MoverSpec): Volume {
-  const direct = m.copyMethod === 'Direct' || m.copyMethod === 'None';
-  if (m.dataPVC !== undefined && (direct || m.kind === 'ReplicationDestination'))
-    return { name: 'data', type: 'persistentVolumeClaim', claimName: m.dataPVC };
-  const tmp = m.kind === 'ReplicationSource' ? `volsync-${m.name}-src` : `volsync-${m.name}-dest`;
-  return { name: 'data', type: 'persistentVolumeClaim', claimName: tmp };
 }

@@ -1,8 +1,9 @@
 import { InvalidSpecError } from '../errors.js';
-import { asArray, asString, asStringMap, field, isObject, path } from '../k8s/json.js';
+import { asArray, asString, asStringMap, field, isObject, path, type Json } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSecurityContext, volumeFromSource } from '../k8s/parse-pod.js';
 import type { PodSecurityContext, Volume } from '../k8s/types.js';
+import { kopiaMaintenanceSchedule } from './kopia-source-maintenance.js';
 import { moverRules, moverTypes, podlessSpecKeys, type MoverType } from './movers.js';
 
 export type ReplicationKind = 'ReplicationSource' | 'ReplicationDestination';
@@ -11,6 +12,8 @@ export type ReplicationKind = 'ReplicationSource' | 'ReplicationDestination';
 export interface MoverVolume {
   mountPath: string;
   volume: Volume;
+  /** The volumeSource as written: VolSync copies it into the pod unchanged. */
+  source: Json;
 }
 
 /** What a ReplicationSource/ReplicationDestination says about its mover's pod. */
@@ -24,6 +27,12 @@ export interface MoverSpec {
   moverVolumes: MoverVolume[];
   /** The repository Secret (restic, kopia) or rclone config Secret. */
   repositorySecret?: string;
+  /** kopia's customCA as written (the fork's v0.16.x hashes it into its maintenance CronJob's name). */
+  kopiaCustomCA?: Record<string, string>;
+  /** kopia's maintenance schedule in the fork's v0.16.x (maintenanceCronJob, maintenanceIntervalDays). */
+  kopiaMaintenanceSchedule?: string;
+  /** rsync's sshKeys or rsync-tls's keySecret; VolSync generates one for a destination without. */
+  keysSecret?: string;
   /** rclone's remote path: two rclone movers share a repository when config and path match. */
   rcloneDestPath?: string;
   /** RS spec.sourcePVC or RD spec.<mover>.destinationPVC: the application's volume. */
@@ -94,6 +103,20 @@ export function parseMoverSpec(obj: KubeObject): ParsedReplication {
   if (sa !== undefined) out.moverServiceAccount = sa;
   const repo = asString(m['repository']) ?? asString(m['rcloneConfig']);
   if (repo !== undefined) out.repositorySecret = repo;
+  if (mover === 'kopia') {
+    const ca = asStringMap(m['customCA']);
+    // Go marshals CustomCASpec's fields in declaration order, empty ones omitted
+    out.kopiaCustomCA = Object.fromEntries(
+      ['secretName', 'configMapName', 'key'].flatMap((k) => (ca[k] ? [[k, ca[k]]] : [])),
+    );
+    const days = path(m, 'maintenanceIntervalDays');
+    out.kopiaMaintenanceSchedule = kopiaMaintenanceSchedule(
+      asString(path(m, 'maintenanceCronJob', 'schedule')),
+      typeof days === 'number' ? days : undefined,
+    );
+  }
+  const keys = asString(m['sshKeys']) ?? asString(m['keySecret']);
+  if (keys !== undefined) out.keysSecret = keys;
   const dest = asString(m['rcloneDestPath']);
   if (dest !== undefined) out.rcloneDestPath = dest;
   const pvc =
@@ -134,5 +157,5 @@ export function parseMoverVolume(raw: unknown, where: string): MoverVolume {
       `unsupported volume type ${volume.type}`,
       'use persistentVolumeClaim, secret or nfs',
     );
-  return { mountPath, volume };
+  return { mountPath, volume, source };
 }

@@ -1,5 +1,7 @@
 import type { TraceStep } from '../identity/trace.js';
 import type { MoverType } from './movers.js';
+import { newestVersion } from './versions/index.js';
+import type { VolsyncVersion } from './versions/types.js';
 
 export const privilegedMoversKey = 'volsync.backube/privileged-movers';
 
@@ -23,9 +25,10 @@ export function resolvePrivileged(
   mover: MoverType,
   ns: NamespaceFacts | undefined,
   nsName: string,
+  version: VolsyncVersion = newestVersion,
 ): PrivilegedDecision {
   const source = 'volsync-semantics §1 (U:ic/utils/namespace.go:47-48)';
-  if (mover === 'rsync') {
+  if (mover === 'rsync' && version.rsyncAlwaysPrivileged) {
     return {
       value: true,
       steps: [

@@ -2,6 +2,7 @@ import type { PodSecurityLevel } from '../../admission/pod-security.js';
 import type { SccOutcome } from '../../admission/openshift.js';
 import type { Container, PodSecurityContext, PodSpec, SecurityContext } from '../../k8s/types.js';
 import type { BuiltPod } from '../../volsync/build-mover-pod.js';
+import type { VersionChoice } from '../../volsync/versions/resolve-version.js';
 import type { NamespaceFacts, PrivilegedDecision } from '../../volsync/privileged.js';
 import type { ImageFacts, ImageUser } from '../image.js';
 import type { MountedStorage } from './storage.js';
@@ -17,7 +18,7 @@ export interface ResolveInput {
   /** undefined = the Namespace object is not known. */
   namespaceFacts: NamespaceFacts | undefined;
   /** Set for pods VolSync builds: the privileged decision and how the pod was built. */
-  volsync?: { decision: PrivilegedDecision; built: BuiltPod };
+  volsync?: { decision: PrivilegedDecision; built: BuiltPod; version: VersionChoice };
   /** Admission policies that change or reject this pod (annotate --scoped's), already evaluated. */
   admission?: AdmissionEffects;
   /** The volumes the container mounts and their storage: given, the storage layer runs. */

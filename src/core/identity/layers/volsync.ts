@@ -19,7 +19,18 @@ export function resolveVolsyncLayer(s: ResolveState): LayerResult<ResolveState> 
       ],
     };
   const psc = podSecurityContextOf(s);
-  const steps = [...v.decision.steps];
+  const steps = [
+    step(
+      'volsync',
+      'version',
+      v.version.version.id,
+      v.version.assumed
+        ? `${v.version.source}; say --volsync-version if another runs`
+        : v.version.source,
+      `src/core/volsync/versions/${v.version.version.id}.ts, judged by that version's controller (test/oracle)`,
+    ),
+    ...v.decision.steps,
+  ];
   for (const o of v.built.overrides) {
     let effect = `VolSync sets container ${o.field}=${JSON.stringify(o.value)}`;
     if (o.field === 'runAsUser' && psc.runAsUser !== undefined && psc.runAsUser !== o.value)
