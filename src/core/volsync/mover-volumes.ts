@@ -81,7 +81,7 @@ function builtIn(m: MoverSpec, v: VolsyncVersion): MountedVolume[] {
       return [
         at('syncthing-config', pvc(`volsync-${m.name}-config`), '/mover-syncthing/config'),
         // syncthing syncs the live PVC: no copyMethod, no point-in-time copy
-        at('syncthing-data', pvc(m.dataPVC ?? ''), '/data'),
+        at('syncthing-data', pvc(m.dataPVC ?? dataClaim(m)), '/data'),
         at(
           'https-certs',
           {
