@@ -13,12 +13,8 @@ import type { ParseResult } from '../adapters/manifests/parse-yaml.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
-import {
-  nfsSquashFlags,
-  readClusterAudits,
-  volsyncVersionFlag,
-  withFlagFacts,
-} from './storage-facts.js';
+import { nfsSquashFlags, readClusterAudits, withFlagFacts } from './storage-facts.js';
+import { volsyncVersionFlag } from './volsync-version-flag.js';
 
 /** Where a command reads from: manifests, the demo, or the live cluster of the kubeconfig. */
 export interface Source {

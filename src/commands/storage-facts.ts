@@ -4,8 +4,7 @@ import { parseNfsSquashFlag, type NfsExportFacts } from '../core/storage/nfs-exp
 import type { RecordedAudit } from '../core/storage/storage-facts.js';
 import { parseAuditLog } from '../core/storage/parse-audit-log.js';
 import { UsageError } from '../errors.js';
-import { findVersion, versionIds } from '../core/volsync/versions/index.js';
-import type { VersionChoice } from '../core/volsync/versions/resolve-version.js';
+import { volsyncVersionFlag } from './volsync-version-flag.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
 
@@ -44,18 +43,6 @@ export async function readClusterAudits(deps: Deps, server: string): Promise<Rec
     }
   }
   return out;
-}
-
-/** --volsync-version: the version the user says runs, over what the controller read says. */
-export function volsyncVersionFlag(a: GlobalArgs): VersionChoice | undefined {
-  const id = a['volsync-version'];
-  if (id === undefined) return undefined;
-  const version = findVersion(id);
-  if (!version)
-    throw new UsageError(
-      `--volsync-version ${id}: not a supported version; use one of ${versionIds.join(', ')}`,
-    );
-  return { version, source: `--volsync-version ${id}`, assumed: false };
 }
 
 /**

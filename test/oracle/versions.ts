@@ -1,8 +1,10 @@
 import { join } from 'node:path';
+import { volsyncVersions } from '../../src/core/volsync/versions/index.js';
+import type { VolsyncVersion } from '../../src/core/volsync/versions/types.js';
 
-export type Flavor = 'upstream' | 'fork';
+export type Flavor = VolsyncVersion['flavor'];
 
-/** A VolSync version in ../shared/volsync-src: `<flavor>-<tag or commit>`. */
+/** A modelled VolSync version and its source in ../shared/volsync-src. */
 export interface OracleVersion {
   id: string;
   flavor: Flavor;
@@ -11,33 +13,10 @@ export interface OracleVersion {
   archive: string;
 }
 
-const src = join('..', 'shared', 'volsync-src');
-
-const ids = [
-  'upstream-v0.13.1',
-  'upstream-v0.14.0',
-  'upstream-v0.15.0',
-  'upstream-v0.16.0',
-  'upstream-5ca54dab',
-  'fork-v0.15.45',
-  'fork-v0.16.1',
-  'fork-v0.16.12',
-  'fork-v0.17.7',
-  'fork-v0.17.11',
-  'fork-6966ac30',
-];
-
-/** Every version the oracle knows, oldest first within each flavor. */
-export const oracleVersions: OracleVersion[] = ids.map((id) => {
-  const [flavor, ref] = id.split(/-(.*)/s) as [Flavor, string];
-  return { id, flavor, ref, archive: join(src, `volsync-${id}.tar.gz`) };
-});
-
-/** Tags compare by number; a branch head (a commit) is newer than every tag of its flavor. */
-export function refAtLeast(ref: string, since: string): boolean {
-  if (!ref.startsWith('v')) return true;
-  const n = (r: string) => r.slice(1).split('.').map(Number);
-  const [a, b] = [n(ref), n(since)];
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  return true;
-}
+/** Every version the tool models is judged by its own controller. */
+export const oracleVersions: OracleVersion[] = volsyncVersions.map((v) => ({
+  id: v.id,
+  flavor: v.flavor,
+  ref: v.ref,
+  archive: join('..', 'shared', 'volsync-src', `volsync-${v.id}.tar.gz`),
+}));

@@ -3,6 +3,7 @@ import type { Snapshot } from '../snapshot.js';
 import { buildMoverPod } from '../volsync/build-mover-pod.js';
 import { parseMoverSpec } from '../volsync/mover-spec.js';
 import { podManifest } from '../volsync/pod-manifest.js';
+import { versionFor, versionOfSnapshot } from '../volsync/versions/resolve-version.js';
 import { resolvePrivileged } from '../volsync/privileged.js';
 import { moverKinds, type Scope } from './resolve-report.js';
 import { namespaceFactsOf } from './subjects.js';
@@ -20,6 +21,7 @@ export interface PredictedPod {
  */
 export function predictMoverPods(snapshot: Snapshot, scope: Scope): PredictedPod[] {
   const namespaces = namespaceFactsOf(snapshot);
+  const choice = versionOfSnapshot(snapshot);
   const out: PredictedPod[] = [];
   for (const o of snapshot.objects) {
     const ns = namespaceOf(o);
@@ -33,9 +35,10 @@ export function predictMoverPods(snapshot: Snapshot, scope: Scope): PredictedPod
     }
     if (parsed.kind === 'podless') continue;
     const m = parsed.spec;
-    const decision = resolvePrivileged(m.mover, namespaces.get(ns), ns);
+    const version = versionFor(choice, m.mover === 'kopia').version;
+    const decision = resolvePrivileged(m.mover, namespaces.get(ns), ns, version);
     if (decision.value === null) continue;
-    const built = buildMoverPod(m, decision.value, snapshot.moverImages.images[m.mover]);
+    const built = buildMoverPod(m, decision.value, snapshot.moverImages.images[m.mover], version);
     out.push({
       subject: `${o.kind}/${ns}/${o.metadata.name}`,
       namespace: ns,

@@ -24,8 +24,8 @@ import { indexSnapshot, type SnapshotIndex } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
 import { buildMoverPod, type BuiltPod } from '../volsync/build-mover-pod.js';
 import {
-  assumedVersion,
   versionFor,
+  versionOfSnapshot,
   type VersionChoice,
 } from '../volsync/versions/resolve-version.js';
 import {
@@ -81,7 +81,7 @@ export function subjectContext(snapshot: Snapshot): SubjectContext {
   return {
     snapshot,
     namespaces: namespaceFactsOf(snapshot),
-    version: snapshot.volsyncVersion ?? assumedVersion,
+    version: versionOfSnapshot(snapshot),
     index: indexSnapshot(snapshot),
     policies: snapshot.objects.filter((o) => policyObjectKinds.has(o.kind)),
   };

@@ -55,7 +55,8 @@ export function moverWorkloadName(m: Pick<MoverSpec, 'mover' | 'kind' | 'name'>)
   return name.length > 63 ? prefix + crc32Hex(m.name) : name;
 }
 
-const hardened = (): SecurityContext => ({
+/** The container securityContext every VolSync workload starts from (volsync-semantics §2.1). */
+export const hardened = (): SecurityContext => ({
   capabilities: { drop: ['ALL'] },
   privileged: false,
   readOnlyRootFilesystem: true,

@@ -3,7 +3,7 @@ import { asArray, asString, asStringMap, isObject, path, type Json } from '../k8
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSecurityContext, parsePodSpec, parseSecurityContext } from '../k8s/parse-pod.js';
 import type { PodSecurityContext, SecurityContext } from '../k8s/types.js';
-import { withJobLabels, type BuiltPod } from './build-mover-pod.js';
+import { hardened, withJobLabels, type BuiltPod } from './build-mover-pod.js';
 import type { MaintenanceRules } from './versions/types.js';
 import { sha256Hex } from './hash.js';
 import { parseMoverVolume, type MoverVolume } from './mover-spec.js';
@@ -61,13 +61,7 @@ const defaultPodSc = (): PodSecurityContext => ({
   runAsUser: 1000,
   fsGroup: 1000,
 });
-const defaultContainerSc = (): SecurityContext => ({
-  capabilities: { drop: ['ALL'] },
-  privileged: false,
-  runAsNonRoot: true,
-  readOnlyRootFilesystem: true,
-  allowPrivilegeEscalation: false,
-});
+const defaultContainerSc = (): SecurityContext => ({ ...hardened(), runAsNonRoot: true });
 
 /** CronJob `kopia-maint-<name[:34]>-<hex of sha256("ns/name")[:8 bytes]>` (F:…:960-966). */
 export function maintenanceCronJobName(ns: string, name: string): string {

@@ -1,6 +1,6 @@
 import type { Json } from '../k8s/json.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
-import type { BuiltPod } from './build-mover-pod.js';
+import { hardened, type BuiltPod } from './build-mover-pod.js';
 import { sha256Hex } from './hash.js';
 import type { MoverSpec } from './mover-spec.js';
 
@@ -21,14 +21,7 @@ export function buildSourceMaintenancePod(m: MoverSpec, image: string): BuiltPod
     schedule: m.kopiaMaintenanceSchedule ?? '0 2 * * *',
   });
   const hash = sha256Hex(config).slice(0, 16);
-  const sc = {
-    capabilities: { drop: ['ALL'] },
-    privileged: false,
-    runAsUser: 1000,
-    runAsNonRoot: true,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-  };
+  const sc = { ...hardened(), runAsUser: 1000, runAsNonRoot: true };
   const labels = {
     'volsync.backube/kopia-maintenance': 'true',
     'volsync.backube/repository-hash': hash,

@@ -14,7 +14,8 @@ export interface VersionChoice {
 
 const numbers = (tag: string) => tag.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
 
-function compareTags(a: string, b: string): number {
+/** Orders two version tags (`v0.17.7`, `0.17.11`) by number. */
+export function compareTags(a: string, b: string): number {
   const [x, y] = [numbers(a), numbers(b)];
   for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
@@ -82,3 +83,7 @@ export function versionFor(choice: VersionChoice, needsFork: boolean): VersionCh
     assumed: true,
   };
 }
+
+/** The version the predictions of a snapshot are for: said or read, else assumed. */
+export const versionOfSnapshot = (s: { volsyncVersion?: VersionChoice }): VersionChoice =>
+  s.volsyncVersion ?? assumedVersion;
