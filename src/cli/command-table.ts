@@ -3,6 +3,7 @@ import type { AuditArgs } from '../commands/audit.js';
 import type { EffectiveUidArgs } from '../commands/effective-uid.js';
 import type { ExplainArgs } from '../commands/explain.js';
 import type { FixJobArgs } from '../commands/fix-job.js';
+import type { RenderArgs } from '../commands/render.js';
 import type { GlobalArgs } from '../commands/global-options.js';
 import type { TuiArgs } from '../commands/tui.js';
 import { policyApiFlag } from '../commands/policy-api-flag.js';
@@ -76,6 +77,42 @@ const effectiveUid: CommandSpec = {
       a as unknown as EffectiveUidArgs,
       deps,
     ),
+};
+
+const render: CommandSpec = {
+  name: 'render',
+  describe:
+    'The workloads VolSync creates for a mover, as its version builds them: every field identity depends on',
+  positional: {
+    name: 'target',
+    describe:
+      'rs/NAME, rd/NAME or kopiamaintenance/NAME; ns/NAME or NAME for every VolSync object of a namespace (default: -n, else "default")',
+    completes: 'ref',
+  },
+  options: {
+    'diff-live': {
+      type: 'boolean',
+      default: false,
+      describe:
+        'On a live cluster: the diff of each predicted workload with the one VolSync created (exit 1 when they differ)',
+    },
+  },
+  examples: [
+    [
+      'kubectl volsync-perms render rs/bookstack --demo',
+      "The incident's Job, as VolSync fork-v0.17.7 builds it",
+    ],
+    [
+      'kubectl volsync-perms render -A -k ./cluster --volsync-version upstream-v0.16.0',
+      'Every mover of a kustomize tree, for the reviewer of a pull request',
+    ],
+    [
+      'kubectl volsync-perms render ns/media --diff-live',
+      'What changed the Jobs of a namespace after VolSync built them',
+    ],
+  ],
+  run: async (a, deps) =>
+    (await import('../commands/render.js')).runRender(a as unknown as RenderArgs, deps),
 };
 
 const fixJob: CommandSpec = {
@@ -360,6 +397,7 @@ const completion: CommandSpec = {
 export const commandTable: readonly CommandSpec[] = [
   explain,
   effectiveUid,
+  render,
   fixJob,
   audit,
   annotate,

@@ -110,3 +110,11 @@ export const renderFleetYaml = (items: FleetItem[]) => dump(fleetContract(items)
 
 /** A Kubernetes object as YAML, laid out as kubectl prints it (for `kubectl apply -f -`). */
 export const renderManifestYaml = (o: unknown) => dump(o, yamlOptions);
+
+/**
+ * An object as `kubectl get -o yaml` prints one the API server returned: keys sorted at every
+ * level, strings quoted with `"` where YAML needs it. `render` prints this, so its output and a
+ * live object read the same way are comparable byte for byte.
+ */
+export const renderKubectlYaml = (o: unknown) =>
+  dump(o, { ...yamlOptions, sortKeys: true, quoteStyle: 'double' });

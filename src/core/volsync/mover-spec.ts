@@ -151,6 +151,9 @@ export function parseMoverVolume(raw: unknown, where: string): MoverVolume {
       'set persistentVolumeClaim, secret or nfs',
     );
   const volume = volumeFromSource(`u-${mountPath}`, source, `${where}.volumeSource`);
+  // an empty source is what the API server stores when the version's CRD prunes the type that
+  // was written (fork v0.17.7 has no nfs); VolSync skips the entry (F:ic/utils/utils.go:284)
+  if (Object.keys(source).length === 0) return { mountPath, volume, source };
   if (!['persistentVolumeClaim', 'secret', 'nfs'].includes(volume.type))
     throw new InvalidSpecError(
       `${where}.volumeSource`,

@@ -6,10 +6,10 @@ import { buildSourceMaintenancePod } from './kopia-source-maintenance.js';
 import { buildMaintenancePods, parseKopiaMaintenance } from './kopia-maintenance.js';
 import { moverRbac } from './mover-rbac.js';
 import { parseMoverSpec, type MoverSpec } from './mover-spec.js';
-import { resolvePrivileged, type NamespaceFacts } from './privileged.js';
+import { privilegedMoversKey, resolvePrivileged, type NamespaceFacts } from './privileged.js';
 import { versionFor, type VersionChoice } from './versions/resolve-version.js';
 import type { VolsyncVersion } from './versions/types.js';
-import { projectRbac, projectWorkload } from './workload-projection.js';
+import { privilegeEnv, projectRbac, projectWorkload } from './workload-projection.js';
 
 /** What VolSync creates for one of its objects, or why nothing (and what is not known). */
 export interface RenderedSubject {
@@ -43,9 +43,11 @@ function droppedVolumes(m: MoverSpec, v: VolsyncVersion): string[] {
   return m.moverVolumes
     .filter((mv) => !v.moverVolumeTypes.includes(mv.volume.type))
     .map((mv) =>
-      v.moverVolumeTypes.length === 0
-        ? `moverVolumes[${mv.mountPath}]: ${v.id} has no moverVolumes field; the API server drops it and nothing is mounted at /mnt/${mv.mountPath}`
-        : `moverVolumes[${mv.mountPath}]: ${v.id} does not take ${mv.volume.type} volumes (only ${v.moverVolumeTypes.join(', ')}); the API server drops it and nothing is mounted at /mnt/${mv.mountPath}`,
+      Object.keys(mv.source).length === 0
+        ? `moverVolumes[${mv.mountPath}]: no volume source (what the API server keeps of a type the CRD does not have); VolSync skips it and nothing is mounted at /mnt/${mv.mountPath}`
+        : v.moverVolumeTypes.length === 0
+          ? `moverVolumes[${mv.mountPath}]: ${v.id} has no moverVolumes field; the API server drops it and nothing is mounted at /mnt/${mv.mountPath}`
+          : `moverVolumes[${mv.mountPath}]: ${v.id} does not take ${mv.volume.type} volumes (only ${v.moverVolumeTypes.join(', ')}); the API server drops it and nothing is mounted at /mnt/${mv.mountPath}`,
     );
 }
 
@@ -108,22 +110,37 @@ export function renderVolsyncSubject(
   const m = parsed.spec;
   const version = versionFor(choice, m.mover === 'kopia');
   const decision = resolvePrivileged(m.mover, ns, namespace, version.version);
-  if (decision.value === null)
-    return {
-      subject,
-      version,
-      objects: [],
-      notes: decision.steps.map((s) => s.effect),
-    };
-  const built = buildMoverPod(m, decision.value, images[m.mover], version.version);
+  const privileged = decision.value ?? false;
+  const built = buildMoverPod(m, privileged, images[m.mover], version.version);
   const maintenance = sourceMaintenance(m, version.version, images['kopia-maintenance']);
   return {
     subject,
     version,
     objects: [
       ...[built, ...maintenance.pods].map((b) => projectWorkload(workloadManifest(b, namespace))),
-      ...moverRbac(m, decision.value).map(projectRbac),
+      ...moverRbac(m, privileged).map(projectRbac),
     ],
-    notes: [...droppedVolumes(m, version.version), ...maintenance.notes],
+    notes: [
+      ...(decision.value === null ? unknownPrivilege(m, namespace, images, version.version) : []),
+      ...droppedVolumes(m, version.version),
+      ...maintenance.notes,
+    ],
   };
+}
+
+/**
+ * When the Namespace is not in the input, the unprivileged workloads are rendered (what holds
+ * without the annotation) and the note says what the annotation would change, field by field.
+ */
+function unknownPrivilege(
+  m: MoverSpec,
+  namespace: string,
+  images: Record<MoverImageKey, string>,
+  v: VolsyncVersion,
+): string[] {
+  const on = buildMoverPod(m, true, images[m.mover], v);
+  const set = on.overrides.map((o) => `${o.field}: ${JSON.stringify(o.value)}`).join(', ');
+  return [
+    `unknown: Namespace/${namespace} is not in the input, so whether it carries ${privilegedMoversKey}: "true" is not known; rendered without it. With it, VolSync sets on ${on.pod.containers[0]?.name ?? 'the mover'}: ${set}, ${privilegeEnv}=1 and a Role granting the privileged SCC; add the Namespace to the input to know`,
+  ];
 }

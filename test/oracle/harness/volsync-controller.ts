@@ -102,10 +102,15 @@ async function healthy(port: number): Promise<boolean> {
 
 /**
  * Runs the manager against the test API server as the admin, without leader election or
- * metrics, its mover images from RELATED_IMAGE_* (as the operator bundle gives them), and waits
+ * metrics, its mover images from RELATED_IMAGE_* (as the operator bundle gives them; the
+ * oracle's distinct ones unless `images` says others), and waits
  * for its readiness probe.
  */
-export async function startVolsync(cp: ApiServer, build: VolsyncBuild): Promise<RunningController> {
+export async function startVolsync(
+  cp: ApiServer,
+  build: VolsyncBuild,
+  images: typeof oracleImages = oracleImages,
+): Promise<RunningController> {
   if (!existsSync(build.manager)) throw new Error(`no VolSync manager at ${build.manager}`);
   await applyYaml(
     cp,
@@ -128,12 +133,12 @@ export async function startVolsync(cp: ApiServer, build: VolsyncBuild): Promise<
         KUBECONFIG: kubeconfig,
         VOLSYNC_NAMESPACE: controllerNamespace,
         POD_NAMESPACE: controllerNamespace,
-        RELATED_IMAGE_RESTIC_CONTAINER: oracleImages.restic,
-        RELATED_IMAGE_RCLONE_CONTAINER: oracleImages.rclone,
-        RELATED_IMAGE_RSYNC_CONTAINER: oracleImages.rsync,
-        RELATED_IMAGE_RSYNC_TLS_CONTAINER: oracleImages['rsync-tls'],
-        RELATED_IMAGE_SYNCTHING_CONTAINER: oracleImages.syncthing,
-        RELATED_IMAGE_KOPIA_CONTAINER: oracleImages.kopia,
+        RELATED_IMAGE_RESTIC_CONTAINER: images.restic,
+        RELATED_IMAGE_RCLONE_CONTAINER: images.rclone,
+        RELATED_IMAGE_RSYNC_CONTAINER: images.rsync,
+        RELATED_IMAGE_RSYNC_TLS_CONTAINER: images['rsync-tls'],
+        RELATED_IMAGE_SYNCTHING_CONTAINER: images.syncthing,
+        RELATED_IMAGE_KOPIA_CONTAINER: images.kopia,
       },
     },
   );

@@ -1,0 +1,88 @@
+import type { Json } from '../k8s/json.js';
+import { namespaceOf, type KubeObject } from '../k8s/object.js';
+import type { Snapshot } from '../snapshot.js';
+import { renderVolsyncSubject, type RenderedSubject } from '../volsync/render-workloads.js';
+import { versionOfSnapshot } from '../volsync/versions/resolve-version.js';
+import { workloadDrift, type FieldDrift } from '../volsync/workload-drift.js';
+import { projectWorkload } from '../volsync/workload-projection.js';
+import { moverKinds, type Scope, type SubjectRef } from './resolve-report.js';
+import { namespaceFactsOf } from './subjects.js';
+import { indexSnapshot } from '../snapshot-index.js';
+
+/** A predicted workload next to the one the cluster holds under its name, if any. */
+export interface LiveWorkload {
+  /** `Job/default/volsync-src-bookstack` */
+  ref: string;
+  predicted: Json;
+  /** The live object's projection; null when the input has no workload of that name. */
+  live: Json | null;
+  drift: FieldDrift[];
+}
+
+export interface RenderReport {
+  subjects: (RenderedSubject & { live: LiveWorkload[] })[];
+}
+
+const workloadKinds = new Set(['Job', 'CronJob', 'Deployment']);
+const str = (o: Json, ...keys: string[]) =>
+  String(keys.reduce<unknown>((v, k) => (v as Json | undefined)?.[k], o));
+
+/**
+ * What VolSync creates for each of its objects in scope (or for `ref` alone), as the snapshot's
+ * VolSync version builds it, each workload paired with the one of the same name in the input.
+ */
+export function renderReport(snapshot: Snapshot, target: Scope | SubjectRef): RenderReport {
+  const namespaces = namespaceFactsOf(snapshot);
+  const index = indexSnapshot(snapshot);
+  const choice = versionOfSnapshot(snapshot);
+  const wanted = (o: KubeObject) =>
+    'kind' in target
+      ? o.kind === target.kind &&
+        namespaceOf(o) === target.namespace &&
+        o.metadata.name === target.name
+      : moverKinds.has(o.kind) && (target.all || namespaceOf(o) === target.namespace);
+  const seen = new Set<string>();
+  const objects = snapshot.objects
+    .filter((o) => wanted(o))
+    .filter((o) => {
+      // a tree read twice renders each object once, as the rest of the tool reads its first copy
+      const key = `${o.kind}/${namespaceOf(o)}/${o.metadata.name}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort(
+      (a, b) =>
+        namespaceOf(a).localeCompare(namespaceOf(b)) ||
+        a.kind.localeCompare(b.kind) ||
+        a.metadata.name.localeCompare(b.metadata.name),
+    );
+  return {
+    subjects: objects.map((o) => {
+      const r = renderVolsyncSubject(
+        o,
+        namespaces.get(namespaceOf(o)),
+        snapshot.moverImages.images,
+        choice,
+      );
+      const live = r.objects
+        .filter((p) => workloadKinds.has(String(p['kind'])))
+        .map((predicted): LiveWorkload => {
+          const [kind, ns, name] = [
+            str(predicted, 'kind'),
+            str(predicted, 'metadata', 'namespace'),
+            str(predicted, 'metadata', 'name'),
+          ];
+          const found = index.get(kind, ns, name);
+          const projected = found ? projectWorkload(found as unknown as Json) : null;
+          return {
+            ref: `${kind}/${ns}/${name}`,
+            predicted,
+            live: projected,
+            drift: projected ? workloadDrift(predicted, projected) : [],
+          };
+        });
+      return { ...r, live };
+    }),
+  };
+}
