@@ -168,6 +168,11 @@ const cases: [string, string[]][] = [
     'error-fix-job-bad-mode',
     ['fix-job', 'rs/bookstack', '--volume', 'repository', '--mode', '0640; rm -rf /', '--demo'],
   ],
+  ['explain-stale-job', ['explain', 'ns/media', '-f', fx('stale-job.yaml')]],
+  [
+    'effective-uid-stale-job',
+    ['effective-uid', 'job/volsync-src-jellyfin', '-n', 'media', '-f', fx('stale-job.yaml')],
+  ],
   ['help-render', ['render', '--help']],
   ['render-demo-rs-bookstack', ['render', 'rs/bookstack', '--demo']],
   ['render-demo-rs-bookstack-json', ['render', 'rs/bookstack', '--demo', '-o', 'json']],

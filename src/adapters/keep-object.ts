@@ -83,12 +83,12 @@ export function keepObject(
         ...(typeof startTime === 'string' && { startTime }),
         ...(containerStatuses !== undefined && { containerStatuses }),
       };
-    const owner = Array.isArray(meta['ownerReferences'])
-      ? (meta['ownerReferences'] as unknown[]).find((r) => isObject(r) && r['controller'] === true)
-      : undefined;
-    if (isObject(owner))
-      metadata.controlledBy = `${String(owner['kind'])}/${String(owner['name'])}`;
   }
+  // a Pod's Job, a Job's ReplicationSource: which mover a workload VolSync created belongs to
+  const owner = Array.isArray(meta['ownerReferences'])
+    ? (meta['ownerReferences'] as unknown[]).find((r) => isObject(r) && r['controller'] === true)
+    : undefined;
+  if (isObject(owner)) metadata.controlledBy = `${String(owner['kind'])}/${String(owner['name'])}`;
   // when a mover and its Jobs ran: the audit matches files' times to runs
   const times = timeFields[kind];
   if (times) {

@@ -1,5 +1,9 @@
 import type { Json } from '../../src/core/k8s/json.js';
+import { keepObject } from '../../src/adapters/keep-object.js';
+import { defaultMoverImages, knownImages } from '../../src/core/identity/known-images.js';
 import type { KubeObject } from '../../src/core/k8s/object.js';
+import { resolveSubjectReport } from '../../src/core/report/resolve-report.js';
+import { offlineSnapshot, type Snapshot } from '../../src/core/snapshot.js';
 import { findVersion } from '../../src/core/volsync/versions/index.js';
 import { renderVolsyncSubject } from '../../src/core/volsync/render-workloads.js';
 import { projectRbac, projectWorkload } from '../../src/core/volsync/workload-projection.js';
@@ -45,4 +49,67 @@ export function canonical(v: unknown): string {
       ? Object.fromEntries(Object.entries(x as Json).sort(([a], [b]) => a.localeCompare(b)))
       : x,
   );
+}
+
+/** One workload the controller created, explained as `effective-uid KIND/NAME` explains it. */
+export interface RealWorkloadCheck {
+  ref: string;
+  /** The subject and container `effective-uid` reports for the real workload. */
+  explained: { subject: string; identity: unknown } | undefined;
+  /** The identity `explain` predicts for the same container without the workload. */
+  predicted: unknown;
+  /** The finding codes raised on the subject with the workload present. */
+  codes: string[];
+}
+
+/**
+ * Each workload of a record explained as `effective-uid job/...` would on a cluster holding it:
+ * the snapshot is the case's objects plus what the controller created, with the oracle's images
+ * and version.
+ */
+export function explainRealWorkloads(
+  c: OracleCase,
+  r: CaseRecord,
+  versionId: string,
+): RealWorkloadCheck[] {
+  const version = findVersion(versionId);
+  if (!version) throw new Error(`no model of VolSync ${versionId}`);
+  const keep = (o: unknown) => keepObject(o as Json, undefined);
+  const base = [c.namespace, ...c.objects].flatMap((o) => keep(o) ?? []);
+  const real = r.workloads.flatMap((o) => keep(o) ?? []);
+  const snapshot = (objects: KubeObject[]): Snapshot => ({
+    ...offlineSnapshot(objects, [], knownImages, defaultMoverImages),
+    moverImages: {
+      images: { ...oracleImages, 'kopia-maintenance': oracleImages.kopia },
+      source: 'the oracle',
+    },
+    volsyncVersion: { version, source: 'the oracle', assumed: false },
+  });
+  const subjectRef = {
+    kind: c.subject.kind,
+    namespace: c.namespace.metadata.name,
+    name: c.subject.name,
+  };
+  const alone = resolveSubjectReport(snapshot(base), subjectRef);
+  const withReal = snapshot([...base, ...real]);
+  const codes =
+    resolveSubjectReport(withReal, subjectRef)?.subjects[0]?.findings.map((f) => f.code) ?? [];
+  // the v0.16.1 source maintenance CronJob has no owner (one per repository), so it is resolved
+  // from its own spec as any workload is; the owned ones are VolSync's layers
+  return real
+    .filter((w) => w.metadata.controlledBy !== undefined)
+    .map((w) => {
+      const ref = `${w.kind}/${w.metadata.name}`;
+      const s = resolveSubjectReport(withReal, {
+        kind: w.kind,
+        namespace: subjectRef.namespace,
+        name: w.metadata.name,
+      })?.subjects[0];
+      return {
+        ref,
+        explained: s && { subject: `${s.kind}/${s.name}`, identity: s.containers[0]?.identity },
+        predicted: alone?.subjects[0]?.containers.find((x) => x.workload === ref)?.identity,
+        codes,
+      };
+    });
 }

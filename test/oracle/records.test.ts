@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { casesFor } from './case-selection.js';
 import type { CaseRecord } from './harness/read-back.js';
-import { predictCase, projectRecord } from './predict.js';
+import { explainRealWorkloads, predictCase, projectRecord } from './predict.js';
 import { oracleVersions } from './versions.js';
 
 /**
@@ -25,6 +25,20 @@ describe.each(oracleVersions.map((v) => [v.id, v] as const))('VolSync %s', (id, 
     (_, c) => {
       const record = JSON.parse(readFileSync(join(dir, `${c.id}.json`), 'utf8')) as CaseRecord;
       expect(predictCase(c, id)).toEqual(projectRecord(record));
+    },
+  );
+
+  it.each(cases.map((c) => [c.id, c] as const))(
+    'effective-uid of each workload it created is its mover, with the predicted identity and no VP025: %s',
+    (_, c) => {
+      const record = JSON.parse(readFileSync(join(dir, `${c.id}.json`), 'utf8')) as CaseRecord;
+      for (const w of explainRealWorkloads(c, record, id)) {
+        expect(w.explained, w.ref).toEqual({
+          subject: `${c.subject.kind}/${c.subject.name}`,
+          identity: w.predicted,
+        });
+        expect(w.codes, w.ref).not.toContain('VP025');
+      }
     },
   );
 });

@@ -159,6 +159,39 @@ describe.skipIf(process.env['ORACLE_RECORD'] === '1')(
       expect([r.code, r.stdout]).toEqual([0, '']);
     });
 
+    it('effective-uid job/volsync-src-bookstack is the mover, with the identity explain predicts for it, and no VP025', async () => {
+      const v = ['--volsync-version', 'fork-v0.17.7', '-o', 'json'];
+      type Report = {
+        subjects: {
+          kind: string;
+          name: string;
+          mover: string;
+          containers: {
+            workload: string;
+            identity: unknown;
+            trace: { field: string; effect: string }[];
+          }[];
+          findings: { code: string }[];
+        }[];
+      };
+      const job = JSON.parse(
+        (await live(['effective-uid', 'job/volsync-src-bookstack', '-n', 'default', ...v])).stdout,
+      ) as Report;
+      const predicted = JSON.parse((await live(['explain', 'ns/default', ...v])).stdout) as Report;
+      const s = job.subjects[0];
+      expect([s?.kind, s?.name, s?.mover]).toEqual(['ReplicationSource', 'bookstack', 'kopia']);
+      expect(s?.containers.map((c) => c.workload)).toEqual(['Job/volsync-src-bookstack']);
+      expect(s?.containers[0]?.trace[0]?.field).toBe('metadata.ownerReferences');
+      expect(s?.containers[0]?.identity).toEqual(predicted.subjects[0]?.containers[0]?.identity);
+      expect(s?.findings.map((f) => f.code)).not.toContain('VP025');
+      // no kubelet runs here: the Job has no pod, and its template is the observation
+      expect(
+        predicted.subjects[0]?.containers[0]?.trace.find((t) => t.field === 'pod')?.effect,
+      ).toBe(
+        'the workload VolSync created exists, without a pod, and its spec agrees with the prediction',
+      );
+    });
+
     it('--diff-live shows a Job built before the annotation was removed (exit 1): still root, still PRIVILEGED_MOVER=1', async () => {
       await applyObject(cp, {
         apiVersion: 'v1',
@@ -180,6 +213,10 @@ describe.skipIf(process.env['ORACLE_RECORD'] === '1')(
       );
       expect(r.stdout).toContain('+          runAsUser: 0\n');
       expect(r.stdout).toContain('-          value: "0"\n+          value: "1"\n');
+      const explained = await live(['explain', 'ns/default', '--volsync-version', 'fork-v0.17.7']);
+      expect(explained.stdout).toMatch(
+        /VP025 .*Job\/default\/volsync-src-bookstack is not what VolSync fork-v0\.17\.7 builds for it/,
+      );
     });
   },
 );

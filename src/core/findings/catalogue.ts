@@ -69,4 +69,8 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
     severity: 'warning',
     title: "a mover cannot read the database's private data directory it backs up",
   },
+  VP025: {
+    severity: 'warning',
+    title: 'a workload VolSync created differs from what the VolSync version builds',
+  },
 };

@@ -1,6 +1,7 @@
 import type { Finding } from '../report/types.js';
 import { findAnnotationMistakes, findAnnotationOverrides } from './annotation.js';
 import type { Emission, FindingContext } from './context.js';
+import { findCreatedWorkloadDrift } from './created-workloads.js';
 import { findImageAndCapabilities } from './image-and-caps.js';
 import { findObservedDifferences } from './observed.js';
 import { findRelaxedPodSecurity } from './relaxed.js';
@@ -23,6 +24,7 @@ const rules: ((ctx: FindingContext) => Emission[])[] = [
   findWorkloadMismatch,
   findImageAndCapabilities,
   findObservedDifferences,
+  findCreatedWorkloadDrift,
   findStaleGrants,
   findScopeEscapes,
   findRelaxedPodSecurity,

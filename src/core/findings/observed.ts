@@ -8,7 +8,8 @@ import { emit, subjectRef, type Emission, type FindingContext } from './context.
 export function findObservedDifferences(ctx: FindingContext): Emission[] {
   return ctx.subjects.flatMap((s) => {
     const seen = s.observed;
-    if (!seen || seen.differences.length === 0) return [];
+    // a workload's template that differs is VP025's, field by field
+    if (!seen || seen.via === 'workload' || seen.differences.length === 0) return [];
     return [
       emit('VP016', [s], {
         message:

@@ -9,14 +9,25 @@ const source = 'k8s-identity §2.3 (K:pkg/kubelet/kubelet_pods.go convertContain
 
 /** Where the real pod comes from: the cluster runs it, or the API server admitted it in a dry run. */
 export interface Observation {
-  via: 'pod' | 'dry-run';
-  /** `Pod/ns/name`, or for a dry run `Pod/ns/(server-side dry run)`. */
+  via: 'pod' | 'dry-run' | 'workload';
+  /**
+   * `Pod/ns/name`; for a dry run `Pod/ns/(server-side dry run)`; for a workload VolSync created
+   * whose pod does not exist (yet, or admission rejects it) the workload, `Job/ns/name`.
+   */
   pod: string;
 }
 
 const viaText = {
   pod: 'the mover pod exists',
   'dry-run': 'the API server admits the predicted pod (server-side dry run)',
+  workload: 'the workload VolSync created exists, without a pod',
+} as const;
+
+const specSource = {
+  pod: 'the pod spec the API server stored (observed, not predicted)',
+  'dry-run':
+    'the pod the API server returned from create with dryRun=All (after mutating admission)',
+  workload: "the workload's pod template the API server stored (observed, not predicted)",
 } as const;
 
 /** What the kubelet reports for a container: the first process's real uid, gid and groups. */
@@ -101,11 +112,7 @@ export function reconcileObserved(
         differences.length === 0
           ? `${viaText[seen.via]}, and its ${user ? 'kubelet-reported identity' : 'spec'} agrees with the prediction`
           : `${viaText[seen.via]}, and it differs from the prediction (${differences.join('; ')}): the observed identity is reported`,
-      source: user
-        ? source
-        : seen.via === 'dry-run'
-          ? 'the pod the API server returned from create with dryRun=All (after mutating admission)'
-          : 'the pod spec the API server stored (observed, not predicted)',
+      source: user ? source : specSource[seen.via],
     },
   ];
   if (user)

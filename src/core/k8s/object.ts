@@ -27,7 +27,10 @@ export interface ObjectMeta {
   creationTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  /** A Pod's controller, when it has one (the audit's users of a volume skip them). */
+  /**
+   * `Kind/name` of the object's controller: a Pod's Job (the audit's users of a volume skip
+   * them), a Job's ReplicationSource (the mover a VolSync workload belongs to).
+   */
   controlledBy?: string;
 }
 

@@ -1,7 +1,7 @@
 import { InvalidSpecError } from '../errors.js';
 import { attachFindings } from '../findings/index.js';
 import { distinctUnknowns } from '../identity/unknown.js';
-import type { KubeObject } from '../k8s/object.js';
+import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import type { Snapshot } from '../snapshot.js';
 import {
   resolveMaintenanceSubject,
@@ -83,9 +83,49 @@ export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Repor
     return assemble(hit, snapshot);
   }
   if (workloadKinds[ref.kind] === undefined) return undefined;
+  const owned = ownedByMover(ctx, obj);
+  if (owned) return assemble([owned], snapshot);
   const s = withOrigin(obj, () => resolveWorkloadSubject(ctx, obj));
   attachFindings({ ...ctx, subjects: [s] });
   return assemble([s], snapshot);
+}
+
+const ownerSource =
+  'the controller ownerReference VolSync sets on what it creates (ctrl.SetControllerReference)';
+
+/**
+ * A Job, CronJob or Deployment VolSync created for a mover of the snapshot: explained as that
+ * mover, with VolSync's layers, its container the one of this workload, and the workload itself
+ * as the observation (VP025 when it is not the prediction). Undefined for any other workload.
+ */
+function ownedByMover(ctx: SubjectContext, w: KubeObject): ResolvedSubject | undefined {
+  const by = w.metadata.controlledBy;
+  const slash = by?.indexOf('/') ?? -1;
+  if (by === undefined || slash < 0 || !moverKinds.has(by.slice(0, slash))) return undefined;
+  const owner = ctx.index.get(by.slice(0, slash), namespaceOf(w), by.slice(slash + 1));
+  if (!owner) return undefined;
+  const all = resolveAllMovers(ctx);
+  attachFindings({ ...ctx, subjects: all });
+  const s = all.find((x) => x.object === owner);
+  const mine = `${w.kind}/${w.metadata.name}`;
+  const containers = s?.containers.filter((c) => c.report.workload === mine) ?? [];
+  if (!s || containers.length === 0) return undefined;
+  const step = {
+    layer: 'volsync' as const,
+    field: 'metadata.ownerReferences',
+    value: by,
+    effect: `${w.kind}/${namespaceOf(w)}/${w.metadata.name} is the workload VolSync created for ${owner.kind} ${namespaceOf(w)}/${owner.metadata.name}: explained as VolSync builds it, then compared with the ${w.kind} itself`,
+    source: ownerSource,
+  };
+  const withStep = containers.map((c) => ({
+    ...c,
+    report: { ...c.report, trace: [step, ...c.report.trace] },
+  }));
+  return {
+    ...s,
+    containers: withStep,
+    subject: { ...s.subject, containers: withStep.map((c) => c.report) },
+  };
 }
 
 function assemble(subjects: ResolvedSubject[], snapshot: Snapshot): Report {

@@ -16,7 +16,7 @@ import {
   type AdmissionEffects,
   type Resolution,
 } from '../identity/resolve.js';
-import { asStringMap } from '../k8s/json.js';
+import { asStringMap, type Json } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
 import type { Container, PodSpec } from '../k8s/types.js';
@@ -35,6 +35,9 @@ import {
 } from '../volsync/kopia-maintenance.js';
 import { parseMoverSpec, type MoverSpec } from '../volsync/mover-spec.js';
 import { podLabels } from '../volsync/pod-manifest.js';
+import { workloadManifest } from '../volsync/render-workloads.js';
+import { workloadDrift, type FieldDrift } from '../volsync/workload-drift.js';
+import { projectWorkload } from '../volsync/workload-projection.js';
 import {
   privilegedMoversKey,
   resolvePrivileged,
@@ -61,10 +64,21 @@ export interface ResolvedSubject {
   maintenance?: KopiaMaintenanceSpec;
   /** The mover pod the cluster runs or admits, and how it differs from the prediction. */
   observed?: Observation & { differences: string[] };
+  /** The workloads VolSync created for it that the input holds, field by field against the prediction. */
+  created?: CreatedWorkload[];
   /** For RS/RD movers: the identity of container 0 if built unprivileged. */
   whatIf?: { unprivileged: Identity };
   /** annotate --scoped's policy that demotes or rejects this mover's privileged pod. */
   scopePolicy?: ScopePolicyEffect;
+}
+
+/** A workload of the input that VolSync created for a subject, and where it is not the prediction. */
+export interface CreatedWorkload {
+  /** `Job/ns/name` */
+  ref: string;
+  /** The VolSync version whose build it is compared with. */
+  version: string;
+  drift: FieldDrift[];
 }
 
 export interface SubjectContext {
@@ -184,9 +198,11 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     ? chosen.r
     : mergeUnknownPrivileged(off.r, on.r, `Namespace/${ns} annotation ${privilegedMoversKey}`);
   const built = chosen ? chosen.built : off.built;
+  const live = createdWorkload(ctx, o, built);
   const seen =
     observeMoverPod(ctx, ns, built, m.name, predicted, facts) ??
-    observeDryRun(ctx, `${o.kind}/${ns}/${o.metadata.name}`, ns, built, predicted, facts);
+    observeDryRun(ctx, `${o.kind}/${ns}/${o.metadata.name}`, ns, built, predicted, facts) ??
+    (live && observeWorkload(ctx, ns, built, live, predicted, facts));
   const moverContainer = built.pod.containers[0] as Container;
   const resolution = resolveWriterLayers(
     seen?.resolution ?? predicted,
@@ -223,6 +239,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     containers: [rc],
     mover: m,
     ...(seen && { observed: seen.observed }),
+    ...(live && { created: [driftOf(built, ns, live, version)] }),
     ...(chosen?.policy && { scopePolicy: chosen.policy }),
     whatIf: { unprivileged: off.r.identity },
   };
@@ -291,6 +308,53 @@ function observeDryRun(
     resolution: { ...r.resolution, admitted: true },
     observed: { ...seen, differences: r.differences },
   };
+}
+
+/**
+ * The workload of the input VolSync created from `built` for `owner`: the one of its kind and
+ * name, controlled by the owner (or with no controller said, as in a manifest dump without it).
+ */
+function createdWorkload(
+  ctx: SubjectContext,
+  owner: KubeObject,
+  built: BuiltPod,
+): KubeObject | undefined {
+  const w = ctx.index.get(built.workload.kind, namespaceOf(owner), built.workload.name);
+  const by = w?.metadata.controlledBy;
+  return w && (by === undefined || by === `${owner.kind}/${owner.metadata.name}`) ? w : undefined;
+}
+
+function driftOf(
+  built: BuiltPod,
+  ns: string,
+  live: KubeObject,
+  version: VersionChoice,
+): CreatedWorkload {
+  return {
+    ref: `${live.kind}/${ns}/${live.metadata.name}`,
+    version: version.version.id,
+    drift: workloadDrift(
+      projectWorkload(workloadManifest(built, ns)),
+      projectWorkload(live as unknown as Json),
+    ),
+  };
+}
+
+/** The workload VolSync created, whose pod does not exist: its pod template is what will run. */
+function observeWorkload(
+  ctx: SubjectContext,
+  ns: string,
+  built: BuiltPod,
+  live: KubeObject,
+  predicted: Resolution,
+  facts: NamespaceFacts | undefined,
+): Seen | undefined {
+  const ref = `${live.kind}/${ns}/${live.metadata.name}`;
+  const real = resolveRealPod(ctx, ns, built, podTemplateOf(live), `${ref} pod template`, facts);
+  if (!real) return undefined;
+  const seen = { via: 'workload', pod: ref } as const;
+  const r = reconcileObserved(predicted, real.resolution, seen, undefined);
+  return { resolution: r.resolution, observed: { ...seen, differences: r.differences } };
 }
 
 /** The real pod VolSync created for the mover, when the cluster has one (k8s-identity §2.3). */
@@ -368,12 +432,17 @@ export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): R
   const podSecurity: PodSecurityReport = first
     ? { ...first.podSecurity }
     : { baseline: null, restricted: null, violations: [] };
+  const created = pods.flatMap((b) => {
+    const live = createdWorkload(ctx, o, b);
+    return live ? [driftOf(b, ns, live, version)] : [];
+  });
   return {
     subject: subject(o, 'kopia-maintenance', false, containers, podSecurity),
     object: o,
     namespaceFacts: facts,
     containers,
     maintenance: spec,
+    ...(created.length > 0 && { created }),
   };
 }
 
