@@ -1,3 +1,4 @@
+import { sortedKeys } from '../core/k8s/canonical.js';
 import type { Json } from '../core/k8s/json.js';
 import { renderReport, type RenderReport } from '../core/report/render-report.js';
 import type { Scope, SubjectRef } from '../core/report/resolve-report.js';
@@ -43,13 +44,7 @@ export function renderTarget(a: RenderArgs, defaultNamespace: string): Scope | S
 /** The objects as `kubectl get -o yaml` prints several: one document each. */
 const yamlStream = (objects: Json[]) => objects.map((o) => `---\n${renderKubectlYaml(o)}`).join('');
 
-/** Keys sorted at every level, as the YAML form has them: the two read alike. */
-const sortedKeys = (_k: string, v: unknown) =>
-  v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v as Json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-    : v;
-
-/** As `kubectl get -o json` prints several objects: a List, indented by four. */
+/** As `kubectl get -o json` prints several objects: a List, indented by four; keys sorted, as in the YAML. */
 const jsonList = (objects: Json[]) =>
   `${JSON.stringify({ apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } }, sortedKeys, 4)}\n`;
 

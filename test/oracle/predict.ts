@@ -1,4 +1,5 @@
 import type { Json } from '../../src/core/k8s/json.js';
+export { canonical } from '../../src/core/k8s/canonical.js';
 import { keepObject } from '../../src/adapters/keep-object.js';
 import { defaultMoverImages, knownImages } from '../../src/core/identity/known-images.js';
 import type { KubeObject } from '../../src/core/k8s/object.js';
@@ -40,15 +41,6 @@ export function projectRecord(r: CaseRecord): Json[] {
     ...r.roles.map(projectRbac),
     ...r.roleBindings.map(projectRbac),
   ].sort(byKindName);
-}
-
-/** JSON with sorted keys: two projections are equal when their canonical texts are. */
-export function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x as Json).sort(([a], [b]) => a.localeCompare(b)))
-      : x,
-  );
 }
 
 /** One workload the controller created, explained as `effective-uid KIND/NAME` explains it. */

@@ -332,4 +332,38 @@ spec:
       runAsGroup: 1000
       seccompProfile:
         type: RuntimeDefault
+---
+# The VolSync controller, as the Helm charts deploy it: its image says which VolSync builds the
+# movers (fork v0.17.11), its flags and env which mover images they run.
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: volsync
+  namespace: volsync-system
+  labels:
+    app.kubernetes.io/name: volsync
+    app.kubernetes.io/instance: volsync
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: volsync, app.kubernetes.io/instance: volsync}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: volsync, app.kubernetes.io/instance: volsync}
+    spec:
+      containers:
+        - name: manager
+          image: ghcr.io/perfectra1n/volsync:0.17.11
+          command: [/manager]
+          args:
+            - --leader-elect
+            - --rclone-container-image=quay.io/backube/volsync:0.17.0
+            - --restic-container-image=quay.io/backube/volsync:0.17.0
+            - --rsync-container-image=quay.io/backube/volsync:0.17.0
+            - --rsync-tls-container-image=quay.io/backube/volsync:0.17.0
+            - --syncthing-container-image=quay.io/backube/volsync:0.17.0
+            - --kopia-container-image=ghcr.io/perfectra1n/volsync:0.17.11
+            - --scc-name=volsync-privileged-mover
+          env:
+            - name: RELATED_IMAGE_KOPIA_CONTAINER
+              value: ghcr.io/perfectra1n/volsync:0.17.11
 `;

@@ -73,4 +73,8 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
     severity: 'warning',
     title: 'a workload VolSync created differs from what the VolSync version builds',
   },
+  VP026: {
+    severity: 'info',
+    title: 'the VolSync version is assumed, and other versions build the workloads otherwise',
+  },
 };

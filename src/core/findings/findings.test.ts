@@ -14,6 +14,7 @@ import {
 import { auditClass, auditSummary } from '../test-support/audit-builders.js';
 import { parseNfsSquashFlag } from '../storage/nfs-exports.js';
 import type { RecordedAudit } from '../storage/storage-facts.js';
+import { newestVersion } from '../volsync/versions/index.js';
 
 const nfs = {
   moverVolumes: [{ mountPath: 'repo', volumeSource: { nfs: { server: 'nas', path: '/kopia' } } }],
@@ -24,12 +25,16 @@ const km = (sc: Record<string, unknown> | undefined, ns = 'default'): KubeObject
   metadata: { name: 'daily', namespace: ns },
   spec: { repository: { repository: 's' }, ...(sc ? { podSecurityContext: sc } : {}), ...nfs },
 });
+// the scenarios are about one VolSync version, said, as a cluster's controller says it (VP026,
+// the version assumed, has its own tests)
+const said = { version: newestVersion, source: 'the test', assumed: false };
 const codes = (objs: KubeObject[], images = [] as ReturnType<typeof image>[]) =>
   [
     ...new Set(
-      resolveReport(snapshotOf(objs, images), { all: true }).subjects.flatMap((s) =>
-        s.findings.map((f) => f.code),
-      ),
+      resolveReport(
+        { ...snapshotOf(objs, images), volsyncVersion: said },
+        { all: true },
+      ).subjects.flatMap((s) => s.findings.map((f) => f.code)),
     ),
   ].sort();
 const u1000 = { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 };

@@ -2,6 +2,7 @@ import type { Finding } from '../report/types.js';
 import { findAnnotationMistakes, findAnnotationOverrides } from './annotation.js';
 import type { Emission, FindingContext } from './context.js';
 import { findCreatedWorkloadDrift } from './created-workloads.js';
+import { findVersionDisagreement } from './version-disagreement.js';
 import { findImageAndCapabilities } from './image-and-caps.js';
 import { findObservedDifferences } from './observed.js';
 import { findRelaxedPodSecurity } from './relaxed.js';
@@ -25,6 +26,7 @@ const rules: ((ctx: FindingContext) => Emission[])[] = [
   findImageAndCapabilities,
   findObservedDifferences,
   findCreatedWorkloadDrift,
+  findVersionDisagreement,
   findStaleGrants,
   findScopeEscapes,
   findRelaxedPodSecurity,
