@@ -1,6 +1,6 @@
 import { sortedKeys } from '../core/k8s/canonical.js';
 import type { Json } from '../core/k8s/json.js';
-import { renderReport, type RenderReport } from '../core/report/render-report.js';
+import { resolveWorkloadsReport, type WorkloadsReport } from '../core/report/workloads-report.js';
 import type { Scope, SubjectRef } from '../core/report/resolve-report.js';
 import { UsageError } from '../errors.js';
 import { renderKubectlYaml } from '../render/json.js';
@@ -48,27 +48,34 @@ const yamlStream = (objects: Json[]) => objects.map((o) => `---\n${renderKubectl
 const jsonList = (objects: Json[]) =>
   `${JSON.stringify({ apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } }, sortedKeys, 4)}\n`;
 
-/** What the renders rest on, for stderr: the version and how it is known, then each note. */
-function notes(r: RenderReport): string[] {
-  const versions = new Set(
-    r.subjects.map((s) => `VolSync ${s.version.version.id}: ${s.version.source}`),
+/**
+ * What the renders rest on that the output cannot say, as warnings: a version nothing said (the
+ * rules of another may differ), then each object's notes. A version read or said is not repeated.
+ */
+function warnings(r: WorkloadsReport): string[] {
+  const assumed = new Set(
+    r.subjects
+      .filter((s) => s.version.assumed)
+      .map(
+        (s) =>
+          `rendered for VolSync ${s.version.version.id}: ${s.version.source}; say --volsync-version if another runs`,
+      ),
   );
-  return [
-    ...[...versions].map((v) => `# ${v}`),
-    ...r.subjects.flatMap((s) => s.notes.map((n) => `# ${s.subject}: ${n}`)),
-  ];
+  return [...assumed, ...r.subjects.flatMap((s) => s.notes.map((n) => `${s.subject}: ${n}`))];
 }
 
 /**
  * The diff of each predicted workload with the live one of its name, as kubectl diff prints; a
  * workload the cluster does not hold yet is said on stderr.
  */
-function liveDiff(r: RenderReport, deps: Deps): number {
+function liveDiff(r: WorkloadsReport, deps: Deps): number {
   let differs = false;
   for (const s of r.subjects)
     for (const w of s.live) {
       if (!w.live) {
-        deps.stderr.write(`# ${w.ref}: not on the cluster (VolSync creates it at the next sync)\n`);
+        deps.stderr.write(
+          `warning: ${w.ref}: not on the cluster (VolSync creates it at the next sync)\n`,
+        );
         continue;
       }
       const d = unifiedDiff(
@@ -100,7 +107,7 @@ export async function runRender(a: RenderArgs, deps: Deps): Promise<number> {
     'kind' in target ? { all: false, namespace: target.namespace } : target,
     'kind' in target ? target : undefined,
   );
-  const report = renderReport(snapshot, target);
+  const report = resolveWorkloadsReport(snapshot, target);
   if ('kind' in target && report.subjects.length === 0)
     throw new InputError(
       `${target.kind} ${target.namespace}/${target.name}: not found in the input; check the name and -n`,
@@ -111,7 +118,7 @@ export async function runRender(a: RenderArgs, deps: Deps): Promise<number> {
         ? 'No VolSync objects found in any namespace.\n'
         : `No VolSync objects found in ${target.namespace} namespace.\n`,
     );
-  for (const n of notes(report)) deps.stderr.write(`${n}\n`);
+  for (const w of warnings(report)) deps.stderr.write(`warning: ${w}\n`);
   if (a['diff-live']) return liveDiff(report, deps);
   const objects = report.subjects.flatMap((s) => s.objects);
   write(deps.stdout, output === 'json' ? jsonList(objects) : yamlStream(objects));

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../src/core/k8s/object.js';
 import { resolveSubjectReport } from '../../src/core/report/resolve-report.js';
 import { offlineSnapshot, type Snapshot } from '../../src/core/snapshot.js';
 import { findVersion } from '../../src/core/volsync/versions/index.js';
-import { renderVolsyncSubject } from '../../src/core/volsync/render-workloads.js';
+import { resolveVolsyncWorkloads } from '../../src/core/volsync/volsync-workloads.js';
 import { projectRbac, projectWorkload } from '../../src/core/volsync/workload-projection.js';
 import type { OracleCase } from './cases.js';
 import { oracleImages } from './images.js';
@@ -24,7 +24,7 @@ export function predictCase(c: OracleCase, versionId: string): Json[] {
   const version = findVersion(versionId);
   if (!version) throw new Error(`no model of VolSync ${versionId}`);
   const ns = c.namespace.metadata;
-  const rendered = renderVolsyncSubject(
+  const rendered = resolveVolsyncWorkloads(
     c.objects[0] as unknown as KubeObject,
     { name: ns.name, annotations: ns.annotations ?? {}, labels: ns.labels ?? {} },
     { ...oracleImages, 'kopia-maintenance': oracleImages.kopia },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../k8s/object.js';
 import { namespace, rs, snapshotOf, withSc } from '../test-support/builders.js';
-import { renderReport } from './render-report.js';
+import { resolveWorkloadsReport } from './workloads-report.js';
 import { resolveReport, resolveSubjectReport } from './resolve-report.js';
 
 const privileged = { 'volsync.backube/privileged-movers': 'true' };
@@ -10,7 +10,7 @@ const mover = rs('db', 'restic', { repository: 'r', ...withSc({ runAsUser: 1000 
 /** The Job VolSync builds for `mover` in a namespace with `annotations`, as the cluster holds it. */
 function jobAsBuilt(annotations: Record<string, string>): KubeObject {
   const snapshot = snapshotOf([namespace('apps', annotations), mover]);
-  const [s] = renderReport(snapshot, { all: false, namespace: 'apps' }).subjects;
+  const [s] = resolveWorkloadsReport(snapshot, { all: false, namespace: 'apps' }).subjects;
   const job = s?.objects[0] as unknown as KubeObject;
   return { ...job, metadata: { ...job.metadata, controlledBy: 'ReplicationSource/db' } };
 }

@@ -35,7 +35,7 @@ import {
 } from '../volsync/kopia-maintenance.js';
 import { parseMoverSpec, type MoverSpec } from '../volsync/mover-spec.js';
 import { podLabels } from '../volsync/pod-manifest.js';
-import { workloadManifest } from '../volsync/render-workloads.js';
+import { workloadManifest } from '../volsync/volsync-workloads.js';
 import { workloadDrift, type FieldDrift } from '../volsync/workload-drift.js';
 import { projectWorkload } from '../volsync/workload-projection.js';
 import {

@@ -1,7 +1,7 @@
 import type { Json } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import type { Snapshot } from '../snapshot.js';
-import { renderVolsyncSubject, type RenderedSubject } from '../volsync/render-workloads.js';
+import { resolveVolsyncWorkloads, type SubjectWorkloads } from '../volsync/volsync-workloads.js';
 import { versionOfSnapshot } from '../volsync/versions/resolve-version.js';
 import { workloadDrift, type FieldDrift } from '../volsync/workload-drift.js';
 import { projectWorkload } from '../volsync/workload-projection.js';
@@ -19,8 +19,8 @@ export interface LiveWorkload {
   drift: FieldDrift[];
 }
 
-export interface RenderReport {
-  subjects: (RenderedSubject & { live: LiveWorkload[] })[];
+export interface WorkloadsReport {
+  subjects: (SubjectWorkloads & { live: LiveWorkload[] })[];
 }
 
 const workloadKinds = new Set(['Job', 'CronJob', 'Deployment']);
@@ -31,7 +31,10 @@ const str = (o: Json, ...keys: string[]) =>
  * What VolSync creates for each of its objects in scope (or for `ref` alone), as the snapshot's
  * VolSync version builds it, each workload paired with the one of the same name in the input.
  */
-export function renderReport(snapshot: Snapshot, target: Scope | SubjectRef): RenderReport {
+export function resolveWorkloadsReport(
+  snapshot: Snapshot,
+  target: Scope | SubjectRef,
+): WorkloadsReport {
   const namespaces = namespaceFactsOf(snapshot);
   const index = indexSnapshot(snapshot);
   const choice = versionOfSnapshot(snapshot);
@@ -59,7 +62,7 @@ export function renderReport(snapshot: Snapshot, target: Scope | SubjectRef): Re
     );
   return {
     subjects: objects.map((o) => {
-      const r = renderVolsyncSubject(
+      const r = resolveVolsyncWorkloads(
         o,
         namespaces.get(namespaceOf(o)),
         snapshot.moverImages.images,

@@ -12,7 +12,7 @@ import type { VolsyncVersion } from './versions/types.js';
 import { privilegeEnv, projectRbac, projectWorkload } from './workload-projection.js';
 
 /** What VolSync creates for one of its objects, or why nothing (and what is not known). */
-export interface RenderedSubject {
+export interface SubjectWorkloads {
   /** `Kind/namespace/name` of the VolSync object. */
   subject: string;
   version: VersionChoice;
@@ -73,12 +73,12 @@ function sourceMaintenance(m: MoverSpec, v: VolsyncVersion, image: string) {
  * KopiaMaintenance: the same builders `explain` resolves identities from. A mover whose
  * privileged decision is unknown (no Namespace read) renders nothing and says so.
  */
-export function renderVolsyncSubject(
+export function resolveVolsyncWorkloads(
   o: KubeObject,
   ns: NamespaceFacts | undefined,
   images: Record<MoverImageKey, string>,
   choice: VersionChoice,
-): RenderedSubject {
+): SubjectWorkloads {
   const namespace = namespaceOf(o);
   const subject = `${o.kind}/${namespace}/${o.metadata.name}`;
   if (o.kind === 'KopiaMaintenance') {
