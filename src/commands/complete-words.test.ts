@@ -17,6 +17,7 @@ const globalFlags: CommandShape['flags'] = new Map([
 const commands: CommandShape[] = [
   { name: 'explain', describe: 'Every mover', flags: globalFlags, target: 'ns' },
   { name: 'effective-uid', describe: 'One mover', flags: globalFlags, target: 'ref' },
+  { name: 'render', describe: 'Its workloads', flags: globalFlags, target: 'ref' },
   {
     name: 'annotate',
     describe: 'Grant',
@@ -49,6 +50,13 @@ describe('completeWords', () => {
     ['nothing after the target', ['explain', 'ns/default'], '', [], noFileComp],
     ['types first, without a space', ['effective-uid'], 'r', ['rs/', 'rd/'], noFileComp | noSpace],
     ['names of the type', ['effective-uid', '-n', 'media'], 'rs/b', ['rs/bookstack'], noFileComp],
+    [
+      'render takes the VolSync kinds',
+      ['render'],
+      'k',
+      ['kopiamaintenance/'],
+      noFileComp | noSpace,
+    ],
     ['flag names', ['explain'], '--c', ['--color', '--context'], noFileComp],
     ['fixed choices', ['explain', '--color'], 'a', ['auto', 'always'], noFileComp],
     ['output formats', ['explain', '-o'], 'y', ['yaml'], noFileComp],

@@ -46,6 +46,7 @@ const outputs = ['table', 'wide', 'json', 'yaml', 'sarif'];
 /** The types `TYPE/NAME` arguments take, in kubectl's short names. */
 const refTypes: Record<string, string[]> = {
   'effective-uid': ['rs', 'rd', 'kopiamaintenance', 'pod', 'job', 'cronjob', 'deploy', 'sts', 'ds'],
+  render: ['rs', 'rd', 'kopiamaintenance'],
   'fix-job': ['rs', 'rd', 'pvc', 'sts', 'deploy'],
   audit: ['rs', 'rd', 'kopiamaintenance', 'pvc'],
 };

@@ -53,6 +53,9 @@ async function until<T>(what: string, f: () => Promise<T | undefined>): Promise<
 }
 
 const live = (argv: string[]) => runCliCaptured(argv, '', { KUBECONFIG: kubeconfig });
+/** `render rs/bookstack` on the cluster, for the version that built it. */
+const render = (...flags: string[]) =>
+  live(['render', 'rs/bookstack', '-n', 'default', '--volsync-version', 'fork-v0.17.7', ...flags]);
 
 describe.skipIf(process.env['ORACLE_RECORD'] === '1')(
   'render against the real VolSync fork v0.17.7 controller',
@@ -109,14 +112,7 @@ describe.skipIf(process.env['ORACLE_RECORD'] === '1')(
     });
 
     it('prints, byte for byte, the identity fields of the Job, ServiceAccount, Role and RoleBinding the controller created', async () => {
-      const r = await live([
-        'render',
-        'rs/bookstack',
-        '-n',
-        'default',
-        '--volsync-version',
-        'fork-v0.17.7',
-      ]);
+      const r = await render();
       // the version is said, so only what the cluster did to the demo's NFS moverVolume is
       expect(r.stderr).toBe(
         'warning: ReplicationSource/default/bookstack: moverVolumes[repository]: no volume source (what the API server keeps of a type the CRD does not have); VolSync skips it and nothing is mounted at /mnt/repository\n',
@@ -150,15 +146,7 @@ describe.skipIf(process.env['ORACLE_RECORD'] === '1')(
     });
 
     it('--diff-live finds nothing to say for the version that built the Job (exit 0)', async () => {
-      const r = await live([
-        'render',
-        'rs/bookstack',
-        '-n',
-        'default',
-        '--volsync-version',
-        'fork-v0.17.7',
-        '--diff-live',
-      ]);
+      const r = await render('--diff-live');
       expect([r.code, r.stdout]).toEqual([0, '']);
     });
 
@@ -201,15 +189,7 @@ describe.skipIf(process.env['ORACLE_RECORD'] === '1')(
         kind: 'Namespace',
         metadata: { name: 'default' },
       } as never);
-      const r = await live([
-        'render',
-        'rs/bookstack',
-        '-n',
-        'default',
-        '--volsync-version',
-        'fork-v0.17.7',
-        '--diff-live',
-      ]);
+      const r = await render('--diff-live');
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(
         /^--- predicted\/Job\/default\/volsync-src-bookstack \(VolSync fork-v0\.17\.7\)\n\+\+\+ live\/Job\/default\/volsync-src-bookstack\n@@ /,

@@ -52,6 +52,16 @@ export function annotationAt(ctx: FindingContext, ns: string): Location {
 export const subjectRef = (s: ResolvedSubject) =>
   `${s.subject.kind}/${s.subject.namespace}/${s.subject.name}`;
 
+const shortKinds: Record<string, string> = {
+  ReplicationSource: 'rs',
+  ReplicationDestination: 'rd',
+  KopiaMaintenance: 'kopiamaintenance',
+};
+
+/** The subject as a fix's command takes it: `rs/bookstack`, `kopiamaintenance/daily`. */
+export const subjectArg = (s: ResolvedSubject) =>
+  `${shortKinds[s.subject.kind] ?? s.subject.kind.toLowerCase()}/${s.subject.name}`;
+
 export const fmtId = (n: number | null) => (n === null ? '?' : String(n));
 
 export function uidGid(i: Identity): string {

@@ -1,5 +1,5 @@
 import { driftText } from '../volsync/workload-drift.js';
-import { emit, subjectRef, type Emission, type FindingContext } from './context.js';
+import { emit, subjectArg, subjectRef, type Emission, type FindingContext } from './context.js';
 
 /** How many differing fields a message names; the rest are counted. */
 const shown = 4;
@@ -21,7 +21,7 @@ export function findCreatedWorkloadDrift(ctx: FindingContext): Emission[] {
         return emit('VP025', [s], {
           message: `${s.subject.kind} ${s.subject.name}: ${w.ref} is not what VolSync ${w.version} builds for it (${fields.join('; ')}${more > 0 ? `; ${more} more` : ''}; predicted → live)`,
           objects: [subjectRef(s), w.ref],
-          fix: `see every field with kubectl volsync-perms render ${s.subject.kind === 'KopiaMaintenance' ? 'kopiamaintenance' : s.subject.kind === 'ReplicationSource' ? 'rs' : 'rd'}/${s.subject.name} -n ${ns} --diff-live; if another VolSync runs, say it with --volsync-version; if it was built before a change, delete the ${kind.toLowerCase()} (kubectl delete ${kind.toLowerCase()} -n ${ns} ${name}; a running sync stops) and VolSync builds it anew; else find what mutates workloads (kubectl get mutatingwebhookconfigurations)`,
+          fix: `see every field with kubectl volsync-perms render ${subjectArg(s)} -n ${ns} --diff-live; if another VolSync runs, say it with --volsync-version; if it was built before a change, delete the ${kind.toLowerCase()} (kubectl delete ${kind.toLowerCase()} -n ${ns} ${name}; a running sync stops) and VolSync builds it anew; else find what mutates workloads (kubectl get mutatingwebhookconfigurations)`,
         });
       }),
   );

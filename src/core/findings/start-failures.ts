@@ -4,6 +4,7 @@ import {
   at,
   emit,
   identityAt,
+  subjectArg,
   subjectRef,
   type Emission,
   type FindingContext,
@@ -74,7 +75,7 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
           objects: [ref, `Namespace/${s.subject.namespace}`],
           fix:
             r.denial && !r.serverRejection
-              ? `it is outside the privileged scope of Namespace ${s.subject.namespace} (${scope ?? ''}): add it with kubectl volsync-perms annotate ns/${s.subject.namespace} --privileged --scoped ${[scope, `${shortKind(s.subject.kind)}/${s.subject.name}`].filter(Boolean).join(',')} --deny-others --apply, or move it to a namespace without the grant`
+              ? `it is outside the privileged scope of Namespace ${s.subject.namespace} (${scope ?? ''}): add it with kubectl volsync-perms annotate ns/${s.subject.namespace} --privileged --scoped ${[scope, subjectArg(s)].filter(Boolean).join(',')} --deny-others --apply, or move it to a namespace without the grant`
               : privileged
                 ? `privileged movers need Pod Security baseline: label Namespace ${s.subject.namespace} pod-security.kubernetes.io/enforce=baseline, or run the mover unprivileged`
                 : 'add runAsNonRoot: true, a non-zero runAsUser and seccompProfile: {type: RuntimeDefault} to the moverSecurityContext',
@@ -92,6 +93,3 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
   }
   return out;
 }
-
-const shortKind = (kind: string) =>
-  kind === 'ReplicationSource' ? 'rs' : kind === 'ReplicationDestination' ? 'rd' : kind;

@@ -1,7 +1,7 @@
 import { volsyncVersions } from '../volsync/versions/index.js';
 import { versionFor } from '../volsync/versions/resolve-version.js';
 import { rulesRead, versionsByRules } from '../volsync/versions/rules-read.js';
-import { emit, subjectRef, type Emission, type FindingContext } from './context.js';
+import { emit, subjectArg, subjectRef, type Emission, type FindingContext } from './context.js';
 
 /**
  * VP026: nothing says which VolSync runs (no controller read, no --volsync-version), and the
@@ -32,7 +32,7 @@ export function findVersionDisagreement(ctx: FindingContext): Emission[] {
       emit('VP026', [s], {
         message: `${s.subject.kind} ${s.subject.name}: which VolSync runs is not known; the prediction is for ${mine.id} (${what(mine)}), and other versions build it otherwise: ${theirs.join(' | ')}`,
         objects: [subjectRef(s)],
-        fix: `say which runs with --volsync-version, or include the VolSync controller Deployment in the input; kubectl volsync-perms render ${s.subject.kind === 'KopiaMaintenance' ? 'kopiamaintenance' : s.subject.kind === 'ReplicationSource' ? 'rs' : 'rd'}/${s.subject.name} -n ${s.subject.namespace} --volsync-version ID shows a version's build`,
+        fix: `say which runs with --volsync-version, or include the VolSync controller Deployment in the input; kubectl volsync-perms render ${subjectArg(s)} -n ${s.subject.namespace} --volsync-version ID shows a version's build`,
       }),
     ];
   });

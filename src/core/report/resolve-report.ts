@@ -40,6 +40,13 @@ export function resolveAllMovers(ctx: SubjectContext): ResolvedSubject[] {
   return out;
 }
 
+/** Every mover resolved, with the findings across them (repositories are shared across namespaces). */
+function moversWithFindings(ctx: SubjectContext): ResolvedSubject[] {
+  const all = resolveAllMovers(ctx);
+  attachFindings({ ...ctx, subjects: all });
+  return all;
+}
+
 /** Attaches the object's file and line to a spec error so the message can point at it. */
 function withOrigin<T>(o: KubeObject, f: () => T): T {
   try {
@@ -57,8 +64,7 @@ function withOrigin<T>(o: KubeObject, f: () => T): T {
  */
 export function resolveReport(snapshot: Snapshot, scope: Scope): Report {
   const ctx = subjectContext(snapshot);
-  const all = resolveAllMovers(ctx);
-  attachFindings({ ...ctx, subjects: all });
+  const all = moversWithFindings(ctx);
   return assemble(
     all.filter((s) => inScope(scope, s.subject.namespace)),
     snapshot,
@@ -77,8 +83,7 @@ export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Repor
   const obj = ctx.index.get(ref.kind, ref.namespace, ref.name);
   if (!obj) return undefined;
   if (moverKinds.has(ref.kind)) {
-    const all = resolveAllMovers(ctx);
-    attachFindings({ ...ctx, subjects: all });
+    const all = moversWithFindings(ctx);
     const hit = all.filter((s) => s.object === obj);
     return assemble(hit, snapshot);
   }
@@ -104,8 +109,7 @@ function ownedByMover(ctx: SubjectContext, w: KubeObject): ResolvedSubject | und
   if (by === undefined || slash < 0 || !moverKinds.has(by.slice(0, slash))) return undefined;
   const owner = ctx.index.get(by.slice(0, slash), namespaceOf(w), by.slice(slash + 1));
   if (!owner) return undefined;
-  const all = resolveAllMovers(ctx);
-  attachFindings({ ...ctx, subjects: all });
+  const all = moversWithFindings(ctx);
   const s = all.find((x) => x.object === owner);
   const mine = `${w.kind}/${w.metadata.name}`;
   const containers = s?.containers.filter((c) => c.report.workload === mine) ?? [];

@@ -43,6 +43,7 @@ import {
   resolvePrivileged,
   type NamespaceFacts,
 } from '../volsync/privileged.js';
+import { findCreatedWorkload } from './created-workload.js';
 import { mountedStorageOf } from './mounted-storage.js';
 import type { ContainerReport, PodSecurityReport, Subject } from './types.js';
 import { podTemplateOf, workloadKinds } from './workloads.js';
@@ -198,7 +199,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     ? chosen.r
     : mergeUnknownPrivileged(off.r, on.r, `Namespace/${ns} annotation ${privilegedMoversKey}`);
   const built = chosen ? chosen.built : off.built;
-  const live = createdWorkload(ctx, o, built);
+  const live = findCreatedWorkload(ctx.index, o, built.workload);
   const seen =
     observeMoverPod(ctx, ns, built, m.name, predicted, facts) ??
     observeDryRun(ctx, `${o.kind}/${ns}/${o.metadata.name}`, ns, built, predicted, facts) ??
@@ -310,20 +311,6 @@ function observeDryRun(
   };
 }
 
-/**
- * The workload of the input VolSync created from `built` for `owner`: the one of its kind and
- * name, controlled by the owner (or with no controller said, as in a manifest dump without it).
- */
-function createdWorkload(
-  ctx: SubjectContext,
-  owner: KubeObject,
-  built: BuiltPod,
-): KubeObject | undefined {
-  const w = ctx.index.get(built.workload.kind, namespaceOf(owner), built.workload.name);
-  const by = w?.metadata.controlledBy;
-  return w && (by === undefined || by === `${owner.kind}/${owner.metadata.name}`) ? w : undefined;
-}
-
 function driftOf(
   built: BuiltPod,
   ns: string,
@@ -433,7 +420,7 @@ export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): R
     ? { ...first.podSecurity }
     : { baseline: null, restricted: null, violations: [] };
   const created = pods.flatMap((b) => {
-    const live = createdWorkload(ctx, o, b);
+    const live = findCreatedWorkload(ctx.index, o, b.workload);
     return live ? [driftOf(b, ns, live, version)] : [];
   });
   return {

@@ -1,4 +1,4 @@
-import type { Json } from '../k8s/json.js';
+import { path, type Json } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import type { Snapshot } from '../snapshot.js';
 import { resolveVolsyncWorkloads, type SubjectWorkloads } from '../volsync/volsync-workloads.js';
@@ -6,6 +6,7 @@ import { versionOfSnapshot } from '../volsync/versions/resolve-version.js';
 import { workloadDrift, type FieldDrift } from '../volsync/workload-drift.js';
 import { projectWorkload } from '../volsync/workload-projection.js';
 import { moverKinds, type Scope, type SubjectRef } from './resolve-report.js';
+import { findCreatedWorkload } from './created-workload.js';
 import { namespaceFactsOf } from './subjects.js';
 import { indexSnapshot } from '../snapshot-index.js';
 
@@ -24,12 +25,10 @@ export interface WorkloadsReport {
 }
 
 const workloadKinds = new Set(['Job', 'CronJob', 'Deployment']);
-const str = (o: Json, ...keys: string[]) =>
-  String(keys.reduce<unknown>((v, k) => (v as Json | undefined)?.[k], o));
 
 /**
  * What VolSync creates for each of its objects in scope (or for `ref` alone), as the snapshot's
- * VolSync version builds it, each workload paired with the one of the same name in the input.
+ * VolSync version builds it, each workload paired with the one VolSync created for it in the input.
  */
 export function resolveWorkloadsReport(
   snapshot: Snapshot,
@@ -71,15 +70,12 @@ export function resolveWorkloadsReport(
       const live = r.objects
         .filter((p) => workloadKinds.has(String(p['kind'])))
         .map((predicted): LiveWorkload => {
-          const [kind, ns, name] = [
-            str(predicted, 'kind'),
-            str(predicted, 'metadata', 'namespace'),
-            str(predicted, 'metadata', 'name'),
-          ];
-          const found = index.get(kind, ns, name);
+          const kind = String(predicted['kind']);
+          const name = String(path(predicted, 'metadata', 'name'));
+          const found = findCreatedWorkload(index, o, { kind, name });
           const projected = found ? projectWorkload(found as unknown as Json) : null;
           return {
-            ref: `${kind}/${ns}/${name}`,
+            ref: `${kind}/${namespaceOf(o)}/${name}`,
             predicted,
             live: projected,
             drift: projected ? workloadDrift(predicted, projected) : [],
