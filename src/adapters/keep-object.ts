@@ -1,4 +1,9 @@
 import { policyObjectKinds } from '../core/admission/scope-policy.js';
+import {
+  kopiurGroup,
+  kopiurMoverKinds,
+  kopiurRepositoryKinds,
+} from '../core/kopiur/parse-kopiur.js';
 import { isDnsLabel, isDnsSubdomain } from '../core/k8s/names.js';
 import { InputError } from '../errors.js';
 import { clusterScopedKinds, type KubeObject, type Origin } from '../core/k8s/object.js';
@@ -23,7 +28,11 @@ const kept = new Set([
   'Node',
   // the scope policies of annotate --scoped change or reject mover pods
   ...policyObjectKinds,
+  // kopiur's movers and the repositories they use (issue 18)
+  ...kopiurMoverKinds,
+  ...kopiurRepositoryKinds,
 ]);
+const kopiurKinds = new Set([...kopiurMoverKinds, ...kopiurRepositoryKinds]);
 
 /**
  * Reduces a raw object to what the tool needs (no managedFields; of a Pod's status only its phase
@@ -36,6 +45,9 @@ export function keepObject(
 ): KubeObject | undefined {
   const kind = v['kind'] as string;
   if (!kept.has(kind)) return undefined;
+  // another API's Repository or Snapshot is not kopiur's
+  if (kopiurKinds.has(kind) && !String(v['apiVersion']).startsWith(`${kopiurGroup}/`))
+    return undefined;
   const meta = v['metadata'];
   const where = origin ? `${origin.file}:${origin.line}: ${kind}` : kind;
   if (!isObject(meta)) throw new InputError(`${where}: has no metadata; add metadata.name`);

@@ -50,11 +50,11 @@ const explain: CommandSpec = {
 const effectiveUid: CommandSpec = {
   name: 'effective-uid',
   describe:
-    'One mover, Pod or workload, layer by layer: image, pod, container, volsync, admission, runtime',
+    'One mover, Pod or workload, layer by layer: image, pod, container, volsync or kopiur, admission, runtime',
   positional: {
     name: 'target',
     describe:
-      'TYPE/NAME: rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset',
+      'TYPE/NAME: rs, rd, kopiamaintenance; kopiur snapshotpolicy, snapshot, restore, maintenance, clusterrepository, repository (its managed maintenance); pod, job, cronjob, deployment, statefulset, daemonset',
     completes: 'ref',
   },
   options: {},
@@ -66,6 +66,10 @@ const effectiveUid: CommandSpec = {
     [
       'kubectl volsync-perms effective-uid rs/bookstack --demo',
       'Why the bookstack mover runs as UID 0',
+    ],
+    [
+      'kubectl volsync-perms effective-uid snapshotpolicy/sonarr -n media -f ./kopiur',
+      'A kopiur mover: its ladder, the UID it pins, the gate',
     ],
     [
       'kubectl volsync-perms effective-uid deploy/app -n media -f app.yaml -o json',

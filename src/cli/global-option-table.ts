@@ -117,6 +117,12 @@ export const globalOptionTable: OptionTable = {
       'The VolSync that runs (upstream-v0.16.0, fork-v0.17.7, ...): its rules build the predictions; default: the controller read, else the newest supported',
     group: 'Sources:',
   },
+  'kopiur-version': {
+    type: 'string',
+    describe:
+      'The kopiur release that runs (0.10.8, 0.8.2, main, ...): its rules build the kopiur movers; default: the kopiur controller read, else the newest release',
+    group: 'Sources:',
+  },
   offline: {
     type: 'boolean',
     default: false,

@@ -16,6 +16,12 @@ const subjectKinds = [
   'ReplicationSource',
   'ReplicationDestination',
   'KopiaMaintenance',
+  'SnapshotPolicy',
+  'Snapshot',
+  'Restore',
+  'Maintenance',
+  'ClusterRepository',
+  'Repository',
   'Pod',
   'Job',
   'CronJob',
@@ -30,7 +36,7 @@ export function completeRef(a: EffectiveUidArgs, defaultNamespace: string): Subj
   const { kind, name } = parseResourceRef(
     a.target,
     subjectKinds,
-    'one of rs, rd, kopiamaintenance, pod, job, cronjob, deployment, statefulset, daemonset',
+    'one of rs, rd, kopiamaintenance, snapshotpolicy, snapshot, restore, maintenance, clusterrepository, repository, pod, job, cronjob, deployment, statefulset, daemonset',
   );
   return { kind, name, namespace: checkNamespace(defaultNamespace) };
 }

@@ -25,6 +25,7 @@ export interface GlobalArgs {
   'image-user': string[];
   'nfs-squash': string[];
   'volsync-version'?: string;
+  'kopiur-version'?: string;
   offline: boolean;
   'insecure-registry': string[];
   platform: string;

@@ -26,6 +26,16 @@ alias(
   'kopiamaintenances',
   'kopiamaintenance.volsync.backube',
 );
+// kopiur's kinds (kopiur.home-operations.com; its CRDs declare no short names)
+for (const [kind, plural] of [
+  ['SnapshotPolicy', 'snapshotpolicies'],
+  ['Snapshot', 'snapshots'],
+  ['Restore', 'restores'],
+  ['Maintenance', 'maintenances'],
+  ['Repository', 'repositories'],
+  ['ClusterRepository', 'clusterrepositories'],
+] as const)
+  alias(kind, kind.toLowerCase(), plural, `${kind.toLowerCase()}.kopiur.home-operations.com`);
 alias('PersistentVolumeClaim', 'pvc', 'persistentvolumeclaim', 'persistentvolumeclaims');
 alias('Pod', 'po', 'pod', 'pods');
 alias('Job', 'job', 'jobs', 'job.batch');

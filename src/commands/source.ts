@@ -14,7 +14,7 @@ import { InputError, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
 import { nfsSquashFlags, readClusterAudits, withFlagFacts } from './storage-facts.js';
-import { volsyncVersionFlag } from './volsync-version-flag.js';
+import { kopiurVersionFlag, volsyncVersionFlag } from './volsync-version-flag.js';
 
 /** Where a command reads from: manifests, the demo, or the live cluster of the kubeconfig. */
 export interface Source {
@@ -60,6 +60,7 @@ export async function openSource(a: GlobalArgs, deps: Deps): Promise<Source> {
   // registry and file readers load crypto, zlib, child_process: none of it is needed by --demo
   nfsSquashFlags(a);
   volsyncVersionFlag(a);
+  kopiurVersionFlag(a);
   if (a.demo)
     return {
       defaultNamespace: a.namespace ?? 'default',

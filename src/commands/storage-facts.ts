@@ -4,7 +4,7 @@ import { parseNfsSquashFlag, type NfsExportFacts } from '../core/storage/nfs-exp
 import type { RecordedAudit } from '../core/storage/storage-facts.js';
 import { parseAuditLog } from '../core/storage/parse-audit-log.js';
 import { UsageError } from '../errors.js';
-import { volsyncVersionFlag } from './volsync-version-flag.js';
+import { kopiurVersionFlag, volsyncVersionFlag } from './volsync-version-flag.js';
 import type { Deps } from './deps.js';
 import type { GlobalArgs } from './global-options.js';
 
@@ -56,7 +56,12 @@ export function withFlagFacts(
   source: { exports?: NfsExportFacts[]; audits?: RecordedAudit[] } = {},
 ): Snapshot {
   const version = volsyncVersionFlag(a);
-  const snapshot = version ? { ...read, volsyncVersion: version } : read;
+  const kopiur = kopiurVersionFlag(a);
+  const snapshot = {
+    ...read,
+    ...(version && { volsyncVersion: version }),
+    ...(kopiur && { kopiurVersion: kopiur }),
+  };
   const exports = [
     ...nfsSquashFlags(a),
     ...(source.exports ?? []),

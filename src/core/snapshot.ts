@@ -2,6 +2,11 @@ import type { PolicyApi } from './admission/scope-policy.js';
 import type { ImageFacts } from './identity/image.js';
 import type { Unknown } from './identity/unknown.js';
 import type { KubeObject } from './k8s/object.js';
+import {
+  isKopiurController,
+  kopiurVersionOfController,
+  type KopiurVersionChoice,
+} from './kopiur/resolve-kopiur-version.js';
 import type { RepositoryFacts } from './repository-facts.js';
 import type { StorageFacts } from './storage/storage-facts.js';
 import type { MoverType } from './volsync/movers.js';
@@ -33,6 +38,8 @@ export interface Snapshot {
   repository?: RepositoryFacts;
   /** Which VolSync the predictions are for (--volsync-version, else the controller read). */
   volsyncVersion?: VersionChoice;
+  /** Which kopiur builds its movers (--kopiur-version, else the kopiur controller read). */
+  kopiurVersion?: KopiurVersionChoice;
   /** NFS exports' squash modes (--nfs-squash, audit --probe) and audits of volumes. */
   storage?: StorageFacts;
 }
@@ -68,6 +75,8 @@ export function offlineSnapshot(
   // a VolSync controller Deployment in the manifests says the images and the version, as on a cluster
   const controller = objects.find(isVolSyncController);
   const version = controller && versionOfController(controller);
+  const kopiur = objects.find(isKopiurController);
+  const kopiurVersion = kopiur && kopiurVersionOfController(kopiur);
   return {
     objects,
     images: [...imageFlags, ...builtIn],
@@ -78,6 +87,7 @@ export function offlineSnapshot(
           source: `VolSync Helm chart defaults (${charts.upstream}; kopia: ${charts.fork}); the controller's --<mover>-container-image flags are not read offline`,
         },
     ...(version && { volsyncVersion: version }),
+    ...(kopiurVersion && { kopiurVersion }),
     unknowns: [],
     namespacesComplete: false,
   };

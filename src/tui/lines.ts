@@ -23,6 +23,7 @@ const layers: [string, string][] = [
   ['pod', 'pod securityContext (moverSecurityContext)'],
   ['container', 'container securityContext'],
   ['volsync', 'VolSync (the privileged-movers override)'],
+  ['kopiur', 'kopiur (its layer ladder; the gate is admission)'],
   ['admission', 'admission'],
   ['runtime', 'runtime'],
   ['entrypoint', "the image's entrypoint (who writes the files)"],
@@ -84,8 +85,9 @@ export function detailLines(
     for (const [layer, title] of layers) {
       const steps = c.trace.filter((t) => t.layer === layer);
       // the layers after the process starts speak only where they apply (an image that switches
-      // identity, a volume whose storage changes the writer)
-      if (steps.length === 0 && (layer === 'entrypoint' || layer === 'storage')) continue;
+      // identity, a volume whose storage changes the writer), and an operator only for its own pods
+      if (steps.length === 0 && ['entrypoint', 'storage', 'volsync', 'kopiur'].includes(layer))
+        continue;
       out.push({ text: `${layer === decided ? '▶' : ' '} ${title}`, tone: 'title' });
       if (steps.length === 0) out.push({ text: '    (sets nothing)', tone: 'dim' });
       for (const t of steps)

@@ -1,5 +1,19 @@
 import type { ImageFacts } from './image.js';
 
+// distroless's own files: root, nobody and nonroot; tty and staff groups (common/BUILD.bazel)
+const distrolessPasswd = [
+  { name: 'root', uid: 0, gid: 0 },
+  { name: 'nobody', uid: 65534, gid: 65534 },
+  { name: 'nonroot', uid: 65532, gid: 65532 },
+];
+const distrolessGroup = [
+  { name: 'root', gid: 0, members: [] },
+  { name: 'nobody', gid: 65534, members: [] },
+  { name: 'tty', gid: 5, members: [] },
+  { name: 'staff', gid: 50, members: [] },
+  { name: 'nonroot', gid: 65532, members: [] },
+];
+
 /**
  * Images whose config User is known without a registry: VolSync's single image (upstream and the
  * perfectra1n fork) has no USER in its final stage (volsync-semantics §5, U:Dockerfile:115-224).
@@ -19,6 +33,14 @@ export const knownImages: ImageFacts[] = [
     passwd: null,
     group: null,
     source: 'built-in table: perfectra1n VolSync fork image, no USER (volsync-semantics §5)',
+  },
+  {
+    image: 'ghcr.io/home-operations/kopiur-mover',
+    user: '65532:65532',
+    passwd: distrolessPasswd,
+    group: distrolessGroup,
+    source:
+      'built-in table: kopiur mover image, USER 65532:65532 FROM gcr.io/distroless/cc-debian13:nonroot (kopiur.md §0 rule 1); /etc/passwd and /etc/group of distroless (GoogleContainerTools/distroless common/BUILD.bazel@11eeda55)',
   },
 ];
 

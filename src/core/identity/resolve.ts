@@ -6,6 +6,7 @@ import { resolveAdmissionLayer } from './layers/admission.js';
 import { resolveContainerLayer } from './layers/container.js';
 import { resolveEntrypointLayer, type WritesAs } from './layers/entrypoint.js';
 import { resolveImageLayer } from './layers/image.js';
+import { hoistedFields, resolveKopiurLayer } from './layers/kopiur.js';
 import { resolvePodLayer } from './layers/pod.js';
 import type { StartCheck } from './layers/run-as-non-root.js';
 import { resolveRuntimeLayer } from './layers/runtime.js';
@@ -50,7 +51,7 @@ export interface Resolution {
 /**
  * Resolves the identity of one container from its pod spec, the image facts and the namespace,
  * as the composition of one pure function per layer (layers/), each taking the identity so far
- * and adding its trace steps: image → pod → container → volsync → admission → runtime, then,
+ * and adding its trace steps: image → pod → container → volsync or kopiur → admission → runtime, then,
  * with `mounts`, entrypoint and storage. The trace order is this order. Unknown facts give null values, never guesses.
  */
 export function resolveIdentity(input: ResolveInput): Resolution {
@@ -58,7 +59,9 @@ export function resolveIdentity(input: ResolveInput): Resolution {
     input,
     pod: input.pod,
     container: input.container,
-    overridden: new Set(input.volsync?.built.overrides.map((o) => o.field)),
+    overridden: new Set(
+      input.volsync?.built.overrides.map((o) => o.field) ?? hoistedFields(input.kopiur),
+    ),
     imageUser: null,
     admitted: null,
     trace: [],
@@ -68,6 +71,7 @@ export function resolveIdentity(input: ResolveInput): Resolution {
   s = applyLayer(s, resolvePodLayer(s));
   s = applyLayer(s, resolveContainerLayer(s));
   s = applyLayer(s, resolveVolsyncLayer(s));
+  s = applyLayer(s, resolveKopiurLayer(s));
   const admission = resolveAdmissionLayer(s);
   s = applyLayer(s, admission);
   const { outcome, ...runtime } = resolveRuntimeLayer(s);
@@ -80,7 +84,12 @@ export function resolveIdentity(input: ResolveInput): Resolution {
     admitted: s.admitted,
   };
   const runAsGroup = s.container.securityContext?.runAsGroup ?? s.pod.securityContext?.runAsGroup;
-  if (s.imageGroupIgnored !== undefined && runAsGroup === undefined)
+  // ignored, but harmless when /etc/passwd gives the same primary GID
+  if (
+    s.imageGroupIgnored !== undefined &&
+    runAsGroup === undefined &&
+    String(outcome.identity.gid) !== s.imageGroupIgnored
+  )
     out.imageGroupIgnored = s.imageGroupIgnored;
   if (s.enforce !== undefined) out.enforce = s.enforce;
   if (s.denial !== undefined) out.denial = s.denial;

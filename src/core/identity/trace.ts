@@ -4,6 +4,7 @@ export const layers = [
   'pod',
   'container',
   'volsync',
+  'kopiur',
   'admission',
   'runtime',
   'entrypoint',

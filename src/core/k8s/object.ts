@@ -63,6 +63,7 @@ export const clusterScopedKinds: ReadonlySet<string> = new Set([
   'Namespace',
   'PersistentVolume',
   'Node',
+  'ClusterRepository',
   'MutatingAdmissionPolicy',
   'MutatingAdmissionPolicyBinding',
   'ValidatingAdmissionPolicy',

@@ -1,7 +1,9 @@
 import { InvalidSpecError } from '../errors.js';
 import { attachFindings } from '../findings/index.js';
 import { distinctUnknowns } from '../identity/unknown.js';
+import { isKopiurObject, kopiurMoverKinds, kopiurRepositoryKinds } from '../kopiur/parse-kopiur.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
+import { resolveKopiurSubject } from './kopiur-subjects.js';
 import type { Snapshot } from '../snapshot.js';
 import {
   resolveMaintenanceSubject,
@@ -20,6 +22,9 @@ export const moverKinds = new Set([
   'KopiaMaintenance',
 ]);
 
+/** Every kind explain resolves as a mover: VolSync's and kopiur's. */
+const subjectKinds = new Set([...moverKinds, ...kopiurMoverKinds]);
+
 /** Which namespaces a report covers: one, or all. */
 export type Scope = { all: true } | { all: false; namespace: string };
 
@@ -29,11 +34,14 @@ const inScope = (scope: Scope, ns: string) => scope.all || scope.namespace === n
 export function resolveAllMovers(ctx: SubjectContext): ResolvedSubject[] {
   const out: ResolvedSubject[] = [];
   for (const o of ctx.snapshot.objects) {
-    if (!moverKinds.has(o.kind)) continue;
+    const kopiurRepository = kopiurRepositoryKinds.has(o.kind) && isKopiurObject(o);
+    if (!subjectKinds.has(o.kind) && !kopiurRepository) continue;
     const s = withOrigin(o, () =>
-      o.kind === 'KopiaMaintenance'
-        ? resolveMaintenanceSubject(ctx, o)
-        : resolveMoverSubject(ctx, o),
+      isKopiurObject(o)
+        ? resolveKopiurSubject(ctx, o)
+        : o.kind === 'KopiaMaintenance'
+          ? resolveMaintenanceSubject(ctx, o)
+          : resolveMoverSubject(ctx, o),
     );
     if (s) out.push(s);
   }
@@ -82,7 +90,7 @@ export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Repor
   const ctx = subjectContext(snapshot);
   const obj = ctx.index.get(ref.kind, ref.namespace, ref.name);
   if (!obj) return undefined;
-  if (moverKinds.has(ref.kind)) {
+  if (subjectKinds.has(ref.kind) || kopiurRepositoryKinds.has(ref.kind)) {
     const all = moversWithFindings(ctx);
     const hit = all.filter((s) => s.object === obj);
     return assemble(hit, snapshot);

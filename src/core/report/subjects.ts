@@ -6,6 +6,7 @@ import {
   type ScopePolicyEffect,
 } from '../admission/scope-policy.js';
 import type { Identity } from '../identity/identity.js';
+import type { KopiurBuild } from '../kopiur/build-kopiur-mover.js';
 import { findImageFacts } from '../identity/known-images.js';
 import { imageUnknown, type ImageFacts } from '../identity/image.js';
 import { mergeUnknownPrivileged } from '../identity/merge.js';
@@ -63,6 +64,8 @@ export interface ResolvedSubject {
   containers: ResolvedContainer[];
   mover?: MoverSpec;
   maintenance?: KopiaMaintenanceSpec;
+  /** How kopiur builds the pod of a kopiur subject. */
+  kopiur?: KopiurBuild;
   /** The mover pod the cluster runs or admits, and how it differs from the prediction. */
   observed?: Observation & { differences: string[] };
   /** The workloads VolSync created for it that the input holds, field by field against the prediction. */
@@ -224,7 +227,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
         violations: resolution.podSecurity.violations,
       };
   const rc: ResolvedContainer = {
-    report: containerReport(
+    report: containerReportOf(
       built.pod.containers[0] as Container,
       `${built.workload.kind}/${built.workload.name}`,
       resolution,
@@ -234,7 +237,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     built,
   };
   return {
-    subject: subject(o, m.mover, decision.value, [rc], podSecurity),
+    subject: subjectOf(o, m.mover, decision.value, [rc], podSecurity),
     object: o,
     namespaceFacts: facts,
     containers: [rc],
@@ -409,7 +412,7 @@ export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): R
       mounts: mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, c),
     });
     return {
-      report: containerReport(c, `${built.workload.kind}/${built.workload.name}`, r),
+      report: containerReportOf(c, `${built.workload.kind}/${built.workload.name}`, r),
       resolution: r,
       pod: built.pod,
       built,
@@ -424,7 +427,7 @@ export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): R
     return live ? [driftOf(b, ns, live, version)] : [];
   });
   return {
-    subject: subject(o, 'kopia-maintenance', false, containers, podSecurity),
+    subject: subjectOf(o, 'kopia-maintenance', false, containers, podSecurity),
     object: o,
     namespaceFacts: facts,
     containers,
@@ -451,7 +454,7 @@ export function resolveWorkloadSubject(ctx: SubjectContext, o: KubeObject): Reso
       namespaceFacts: facts,
       mounts: mountedStorageOf(ctx.snapshot, ctx.index, ns, pod, c),
     });
-    return { report: containerReport(c, `${o.kind}/${o.metadata.name}`, r), resolution: r, pod };
+    return { report: containerReportOf(c, `${o.kind}/${o.metadata.name}`, r), resolution: r, pod };
   });
   const ps = containers[0]?.resolution.podSecurity ?? {
     baseline: true,
@@ -459,14 +462,14 @@ export function resolveWorkloadSubject(ctx: SubjectContext, o: KubeObject): Reso
     violations: [],
   };
   return {
-    subject: subject(o, null, null, containers, { ...ps }),
+    subject: subjectOf(o, null, null, containers, { ...ps }),
     object: o,
     namespaceFacts: facts,
     containers,
   };
 }
 
-function containerReport(c: Container, workload: string, r: Resolution): ContainerReport {
+export function containerReportOf(c: Container, workload: string, r: Resolution): ContainerReport {
   return {
     name: c.name,
     image: c.image,
@@ -480,7 +483,7 @@ function containerReport(c: Container, workload: string, r: Resolution): Contain
   };
 }
 
-function subject(
+export function subjectOf(
   o: KubeObject,
   mover: string | null,
   privileged: boolean | null,

@@ -5,6 +5,7 @@ import {
   type PodSecurityVerdict,
 } from '../../admission/pod-security.js';
 import { applySccDefaults, readSccRanges, resolveScc } from '../../admission/openshift.js';
+import { gateSource } from '../../kopiur/gate.js';
 import type { TraceStep } from '../trace.js';
 import { rules, step, type LayerResult, type ResolveState } from './state.js';
 
@@ -109,6 +110,12 @@ export function resolveAdmissionLayer(
     steps.push(
       step('admission', 'pod', denial.by, `rejects the pod: ${denial.message}`, denial.source),
     );
+  }
+  const gate = input.kopiur?.gate;
+  if (gate) {
+    steps.push(step('admission', 'MoverPermitted', gate.permitted, gate.effect, gateSource));
+    if (gate.permitted === false) admitted = false;
+    else if (gate.permitted === null && admitted === true) admitted = null;
   }
   return {
     pod,

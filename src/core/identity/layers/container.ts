@@ -1,4 +1,5 @@
 import type { TraceStep } from '../trace.js';
+import { kopiurLadder, originOf } from './kopiur-origin.js';
 import { containerSecurityContextOf, step, type LayerResult, type ResolveState } from './state.js';
 
 /** The container layer: what the container securityContext sets, except what VolSync set. */
@@ -20,7 +21,17 @@ export function resolveContainerLayer(s: ResolveState): LayerResult<ResolveState
   const steps: TraceStep[] = [];
   for (const [f, v] of fields) {
     if (v === undefined || s.overridden.has(f)) continue;
-    steps.push(step('container', f, v, `container ${c.name} sets ${f}`, from));
+    steps.push(
+      s.input.kopiur
+        ? step(
+            'container',
+            f,
+            v,
+            `container ${c.name} sets ${f} (from ${originOf(s, `container.${f}`)})`,
+            kopiurLadder,
+          )
+        : step('container', f, v, `container ${c.name} sets ${f}`, from),
+    );
   }
   if (steps.length === 0)
     steps.push(

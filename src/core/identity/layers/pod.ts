@@ -1,3 +1,4 @@
+import { originOf, kopiurLadder } from './kopiur-origin.js';
 import { podSecurityContextOf, rules, step, type LayerResult, type ResolveState } from './state.js';
 
 const podFields = [
@@ -22,8 +23,8 @@ export function resolvePodLayer(s: ResolveState): LayerResult<ResolveState> {
         'pod',
         f,
         v,
-        `pod securityContext sets ${f} (from ${from})`,
-        'volsync-semantics §0 rule 3 (U:ic/utils/utils.go:249)',
+        `pod securityContext sets ${f} (from ${s.input.kopiur ? originOf(s, `pod.${f}`) : from})`,
+        s.input.kopiur ? kopiurLadder : 'volsync-semantics §0 rule 3 (U:ic/utils/utils.go:249)',
       ),
     );
   }

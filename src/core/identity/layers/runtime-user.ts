@@ -34,7 +34,10 @@ export function resolveRuntimeUser(s: ResolveState): LayerResult<RuntimeUser> & 
     image.passwd === null ? undefined : (image.passwd.find((p) => p.uid === u) ?? null);
   const [runAsUser, layer]: [number | undefined, Layer] =
     csc.runAsUser !== undefined
-      ? [csc.runAsUser, s.overridden.has('runAsUser') ? 'volsync' : 'container']
+      ? [
+          csc.runAsUser,
+          s.overridden.has('runAsUser') ? (s.input.kopiur ? 'kopiur' : 'volsync') : 'container',
+        ]
       : psc.runAsUser !== undefined
         ? [psc.runAsUser, 'pod']
         : s.scc?.runAsUser !== undefined

@@ -1,6 +1,7 @@
 import type { PodSecurityLevel } from '../../admission/pod-security.js';
 import type { SccOutcome } from '../../admission/openshift.js';
 import type { Container, PodSecurityContext, PodSpec, SecurityContext } from '../../k8s/types.js';
+import type { KopiurBuild } from '../../kopiur/build-kopiur-mover.js';
 import type { BuiltPod } from '../../volsync/build-mover-pod.js';
 import type { VersionChoice } from '../../volsync/versions/resolve-version.js';
 import type { NamespaceFacts, PrivilegedDecision } from '../../volsync/privileged.js';
@@ -19,6 +20,8 @@ export interface ResolveInput {
   namespaceFacts: NamespaceFacts | undefined;
   /** Set for pods VolSync builds: the privileged decision and how the pod was built. */
   volsync?: { decision: PrivilegedDecision; built: BuiltPod; version: VersionChoice };
+  /** Set for pods kopiur builds: its ladder, invariants and gate. */
+  kopiur?: KopiurBuild;
   /** Admission policies that change or reject this pod (annotate --scoped's), already evaluated. */
   admission?: AdmissionEffects;
   /** The volumes the container mounts and their storage: given, the storage layer runs. */
@@ -41,7 +44,7 @@ export interface ResolveState {
   readonly input: ResolveInput;
   pod: PodSpec;
   container: Container;
-  /** Container fields VolSync set: their trace layer is volsync, not container. */
+  /** Container fields VolSync set (or kopiur hoisted): their trace layer is volsync (kopiur), not container. */
   overridden: ReadonlySet<string>;
   /** The parsed image USER; null = unknown. */
   imageUser: ImageUser | null;

@@ -6,6 +6,8 @@ import { podSecurityContextOf, step, type LayerResult, type ResolveState } from 
  */
 export function resolveVolsyncLayer(s: ResolveState): LayerResult<ResolveState> {
   const v = s.input.volsync;
+  // a pod kopiur builds is explained by the kopiur layer
+  if (s.input.kopiur) return { steps: [] };
   if (!v)
     return {
       steps: [

@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { kopiurVersionOfFlag } from '../kopiur/resolve-kopiur-version.js';
+import type { KubeObject } from '../k8s/object.js';
+import { deployment, namespace, snapshotOf } from '../test-support/builders.js';
+import { kopiur, nfsRepository, policy, restore } from '../test-support/kopiur-builders.js';
+import { resolveReport } from './resolve-report.js';
+
+const gateKey = 'kopiur.home-operations.com/privileged-movers';
+
+function run(objects: KubeObject[], version = '0.10.8') {
+  const snapshot = { ...snapshotOf(objects), kopiurVersion: kopiurVersionOfFlag(version) };
+  return resolveReport(snapshot, { all: true });
+}
+const subject = (objects: KubeObject[], name: string, version?: string) => {
+  const s = run(objects, version).subjects.find((x) => x.name === name);
+  if (!s) throw new Error(`no subject ${name}`);
+  return s;
+};
+const identity = (objects: KubeObject[], name: string, version?: string) =>
+  subject(objects, name, version).containers[0]?.identity;
+const codes = (objects: KubeObject[], name: string) =>
+  subject(objects, name).findings.map((f) => f.code);
+
+describe('kopiur movers through the identity engine', () => {
+  it('a SnapshotPolicy with no mover runs as the image user 65532:65532 with fsGroup 65532 and no capabilities', () => {
+    expect(
+      identity([namespace('media'), nfsRepository(), policy('sonarr')], 'sonarr'),
+    ).toMatchObject({
+      uid: 65532,
+      gid: 65532,
+      fsGroup: 65532,
+      capabilities: [],
+    });
+  });
+
+  it.each([
+    ['0.8.2', 568],
+    ['0.10.8', 1000],
+  ])(
+    'moverDefaults container runAsUser 568 under a policy pod runAsUser 1000: kopiur %s runs UID %i',
+    (version, uid) => {
+      const objects = [
+        namespace('media'),
+        nfsRepository({ securityContext: { runAsUser: 568 } }),
+        policy('sonarr', { podSecurityContext: { runAsUser: 1000, runAsGroup: 1000 } }),
+      ];
+      expect(identity(objects, 'sonarr', version)?.uid).toBe(uid);
+    },
+  );
+
+  it('pvcConsumer inherits the UID of the workload mounting the source PVC', () => {
+    const app = deployment('sonarr', 'media', {
+      securityContext: { runAsUser: 568, runAsGroup: 568, fsGroup: 568 },
+      containers: [{ name: 'app', image: 'sonarr' }],
+      volumes: [{ name: 'config', persistentVolumeClaim: { claimName: 'sonarr' } }],
+    });
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      app,
+      policy('sonarr', { inheritSecurityContextFrom: { pvcConsumer: {} } }),
+    ];
+    const s = subject(objects, 'sonarr');
+    expect(s.containers[0]?.identity).toMatchObject({ uid: 568, gid: 568, fsGroup: 568 });
+    expect(
+      s.containers[0]?.trace.find((t) => t.field === 'inheritSecurityContextFrom'),
+    ).toMatchObject({
+      value: 'InheritApplied',
+    });
+  });
+
+  it.each([
+    ['no pod mounts the PVC', [], {}, 'MissingDependency'],
+    [
+      'no pod mounts the PVC, an explicit runAsUser',
+      [],
+      { podSecurityContext: { runAsUser: 1000 } },
+      'InheritFallback',
+    ],
+  ])('pvcConsumer when %s: %s', (_what, extra, explicit, reason) => {
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      ...(extra as KubeObject[]),
+      policy('sonarr', { ...explicit, inheritSecurityContextFrom: { pvcConsumer: {} } }),
+    ];
+    const trace = subject(objects, 'sonarr').containers[0]?.trace ?? [];
+    expect(trace.find((t) => t.field === 'inheritSecurityContextFrom')?.value).toBe(reason);
+  });
+
+  it('a workload whose UID comes from its image gives nothing to inherit: the mover stays 65532 (InheritPinnedNoUid)', () => {
+    const app = deployment('frigate', 'media', {
+      securityContext: { fsGroup: 1000 },
+      containers: [{ name: 'app', image: 'frigate' }],
+    });
+    app.spec = {
+      template: {
+        metadata: { labels: { app: 'frigate' } },
+        spec: (app.spec as { template: { spec: unknown } }).template.spec,
+      },
+    };
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      app,
+      policy('frigate', {
+        inheritSecurityContextFrom: {
+          workloadSelector: { podSelector: { matchLabels: { app: 'frigate' } } },
+        },
+      }),
+    ];
+    const s = subject(objects, 'frigate');
+    expect(s.containers[0]?.identity.uid).toBe(65532);
+    expect(
+      s.containers[0]?.trace.find((t) => t.field === 'inheritSecurityContextFrom')?.value,
+    ).toBe('InheritPinnedNoUid');
+  });
+
+  it('Snapshot.spec.mover is a rung only on main (post-0.10.8); 0.10.8 ignores it and says so', () => {
+    const snap = kopiur('Snapshot', 'sonarr-manual', {
+      policyRef: { name: 'sonarr' },
+      mover: { podSecurityContext: { runAsUser: 2000 } },
+    });
+    const objects = [namespace('media'), nfsRepository(), policy('sonarr'), snap];
+    expect(identity(objects, 'sonarr-manual', 'main')?.uid).toBe(2000);
+    expect(identity(objects, 'sonarr-manual', '0.10.8')?.uid).toBe(65532);
+  });
+
+  it('a Repository missing from the input is said in the trace', () => {
+    const trace =
+      subject([namespace('media'), policy('sonarr')], 'sonarr').containers[0]?.trace ?? [];
+    expect(
+      trace.some((t) => t.field === 'spec.repository' && t.effect.includes('not in the input')),
+    ).toBe(true);
+  });
+});
+
+describe('kopiur findings', () => {
+  const root = { securityContext: { runAsUser: 0, runAsGroup: 0 } };
+  it.each([
+    [undefined, ['VP027', 'VP028']],
+    ['True', ['VP027', 'VP028']],
+    ['true', ['VP028']],
+  ])('a root mover in a Namespace whose annotation is %j: %j', (value, want) => {
+    const ns = namespace('media', value === undefined ? {} : { [gateKey]: value });
+    const got = codes([ns, nfsRepository(), policy('matter', root)], 'matter');
+    for (const c of want) expect(got).toContain(c);
+    if (!want.includes('VP027')) expect(got).not.toContain('VP027');
+    expect(got).not.toContain('VP009');
+    expect(got).not.toContain('VP007');
+  });
+
+  it('"True" is named as the spelling kopiur does not accept', () => {
+    const ns = namespace('media', { [gateKey]: 'True' });
+    const f = subject([ns, nfsRepository(), policy('matter', root)], 'matter').findings.find(
+      (x) => x.code === 'VP027',
+    );
+    expect(f?.message).toContain('exactly "true"');
+  });
+
+  it("root with DAC_READ_SEARCH can read others' files: no VP028", () => {
+    const ns = namespace('media', { [gateKey]: 'true' });
+    const mover = {
+      securityContext: { runAsUser: 0, runAsGroup: 0, capabilities: { add: ['DAC_READ_SEARCH'] } },
+    };
+    expect(codes([ns, nfsRepository(), policy('matter', mover)], 'matter')).not.toContain('VP028');
+  });
+
+  it('runAsUser without runAsGroup on the distroless mover gives GID 0 (VP029)', () => {
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      policy('sonarr', { podSecurityContext: { runAsUser: 568 } }),
+    ];
+    expect(identity(objects, 'sonarr')?.gid).toBe(0);
+    expect(codes(objects, 'sonarr')).toContain('VP029');
+  });
+
+  it("a Restore keeping kopiur's fsGroup 65532 on its target PVC is VP030; an fsGroup of its own is not", () => {
+    const ns = namespace('media');
+    expect(codes([ns, nfsRepository(), restore('sonarr')], 'sonarr-restore')).toContain('VP030');
+    expect(
+      codes(
+        [ns, nfsRepository(), restore('sonarr', { podSecurityContext: { fsGroup: 568 } })],
+        'sonarr-restore',
+      ),
+    ).not.toContain('VP030');
+  });
+});
+
+describe('the gate never changes the identity (kopiur.md §0 rule 6)', () => {
+  it('whatever the annotation says, the mover runs with the same identity', () => {
+    const mover = fc.record({
+      runAsUser: fc.option(fc.constantFrom(0, 568, 1000), { nil: undefined }),
+      runAsGroup: fc.option(fc.constantFrom(0, 568), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(
+        mover,
+        fc.option(fc.constantFrom('true', 'True', 'yes', ''), { nil: undefined }),
+        (sc, value) => {
+          const clean = Object.fromEntries(Object.entries(sc).filter(([, v]) => v !== undefined));
+          const objects = (annotations: Record<string, string>) => [
+            namespace('media', annotations),
+            nfsRepository(),
+            policy('app', { securityContext: clean }),
+          ];
+          const without = identity(objects({}), 'app');
+          const withIt = identity(objects(value === undefined ? {} : { [gateKey]: value }), 'app');
+          expect(withIt).toEqual(without);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

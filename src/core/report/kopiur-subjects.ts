@@ -1,0 +1,111 @@
+import { buildKopiurMover, type KopiurBuild } from '../kopiur/build-kopiur-mover.js';
+import { assumedKopiurVersion, isKopiurController } from '../kopiur/resolve-kopiur-version.js';
+import { observedUserOf, reconcileObserved } from '../identity/observed.js';
+import { resolveIdentity, resolveWriterLayers } from '../identity/resolve.js';
+import { namespaceOf, type KubeObject } from '../k8s/object.js';
+import { parsePodSpec } from '../k8s/parse-pod.js';
+import type { Container } from '../k8s/types.js';
+import { mountedStorageOf } from './mounted-storage.js';
+import {
+  imageFactsFor,
+  subjectOf,
+  containerReportOf,
+  type ResolvedSubject,
+  type SubjectContext,
+} from './subjects.js';
+
+/** The kopiur mover image; its tag is the chart's appVersion, the controller's (kopiur.md §0 rule 1). */
+export const kopiurMoverImage = (tag: string) => `ghcr.io/home-operations/kopiur-mover:${tag}`;
+
+/** The pod of the Job kopiur created for a subject: its `job-name` label, managed-by kopiur (kopiur.md §11). */
+function kopiurPod(ctx: SubjectContext, ns: string, job: string): KubeObject | undefined {
+  return ctx.snapshot.objects
+    .filter(
+      (o) =>
+        o.kind === 'Pod' &&
+        namespaceOf(o) === ns &&
+        o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'kopiur' &&
+        (o.metadata.labels['batch.kubernetes.io/job-name'] ?? o.metadata.labels['job-name']) ===
+          job,
+    )
+    .sort((a, b) =>
+      (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
+    )[0];
+}
+
+/**
+ * Resolves a SnapshotPolicy, Snapshot, Restore or Maintenance: the pod kopiur builds for it, through
+ * the same engine as a VolSync mover (image → pod → container → kopiur → admission → runtime →
+ * storage), then the real pod when the cluster has one.
+ */
+export function resolveKopiurSubject(ctx: SubjectContext, o: KubeObject): ResolvedSubject | null {
+  const version = ctx.snapshot.kopiurVersion ?? assumedKopiurVersion;
+  const operator = ctx.snapshot.objects.find(isKopiurController);
+  const build: KopiurBuild | undefined = buildKopiurMover(
+    {
+      objects: ctx.snapshot.objects,
+      index: ctx.index,
+      namespaces: ctx.namespaces,
+      version,
+      moverImage: kopiurMoverImage(version.tag),
+      namespacesReadable: null,
+      ...(operator && { operatorNamespace: namespaceOf(operator) }),
+    },
+    o,
+  );
+  if (!build) return null;
+  // a ClusterRepository's maintenance runs where kopiur puts its Job, not in the object's namespace
+  const ns = build.namespace;
+  const facts = ctx.namespaces.get(ns);
+  const container = build.pod.containers[0] as Container;
+  const predicted = resolveIdentity({
+    pod: build.pod,
+    container,
+    image: imageFactsFor(ctx.snapshot, container.image),
+    namespace: ns,
+    namespaceFacts: facts,
+    kopiur: build,
+  });
+  const pod = kopiurPod(ctx, ns, build.workload.name);
+  let resolution = predicted;
+  let observed: ResolvedSubject['observed'];
+  if (pod) {
+    const ref = `Pod/${ns}/${pod.metadata.name}`;
+    const spec = parsePodSpec(pod.spec, `${ref} spec`);
+    const c = spec.containers.find((x) => x.name === 'mover') ?? spec.containers[0];
+    if (c) {
+      const real = resolveIdentity({
+        pod: spec,
+        container: c,
+        image: imageFactsFor(ctx.snapshot, c.image),
+        namespace: ns,
+        namespaceFacts: facts,
+      });
+      const seen = { via: 'pod', pod: ref } as const;
+      const r = reconcileObserved(predicted, real, seen, observedUserOf(pod, c.name));
+      resolution = r.resolution;
+      observed = { ...seen, differences: r.differences };
+    }
+  }
+  resolution = resolveWriterLayers(
+    resolution,
+    container,
+    mountedStorageOf(ctx.snapshot, ctx.index, ns, build.pod, container),
+  );
+  const rc = {
+    report: containerReportOf(container, `Job/${build.workload.name}`, resolution),
+    resolution,
+    pod: build.pod,
+  };
+  const subject = subjectOf(o, 'kopiur', build.elevated.length > 0, [rc], {
+    ...predicted.podSecurity,
+  });
+  return {
+    subject: { ...subject, namespace: ns },
+    object: o,
+    namespaceFacts: facts,
+    containers: [rc],
+    kopiur: build,
+    ...(observed && { observed }),
+  };
+}
