@@ -1,3 +1,4 @@
+import { kopiurPrivilegedKey } from '../kopiur/gate.js';
 import type { ResolvedSubject } from '../report/subjects.js';
 import { pushTo } from '../multimap.js';
 import { moverRules } from '../volsync/movers.js';
@@ -133,7 +134,10 @@ export function findAnnotationMistakes(ctx: FindingContext): Emission[] {
       ['annotation', facts.annotations, 'annotations'],
       ['label', facts.labels, 'labels'],
     ] as const)
-      for (const k of Object.keys(map).filter(looksLikePrivilegedKey))
+      // kopiur's own key is its gate (VP027), not a misspelling of VolSync's
+      for (const k of Object.keys(map).filter(
+        (x) => looksLikePrivilegedKey(x) && x !== kopiurPrivilegedKey,
+      ))
         out.push(
           emit('VP007', movers, {
             message: `Namespace ${ns} ${where} ${JSON.stringify(k)} looks like a misspelling of ${privilegedMoversKey}; VolSync ignores it`,

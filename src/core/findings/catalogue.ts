@@ -77,4 +77,25 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
     severity: 'info',
     title: 'the VolSync version is assumed, and other versions build the workloads otherwise',
   },
+  VP027: {
+    severity: 'error',
+    title: "kopiur's privileged-mover gate refuses an elevated mover (MoverPermitted=False)",
+  },
+  VP028: {
+    severity: 'warning',
+    title: "a kopiur mover at UID 0 without DAC capabilities: root that cannot read others' files",
+  },
+  VP029: {
+    severity: 'warning',
+    title: 'a kopiur mover with runAsUser but no runAsGroup runs with primary GID 0',
+  },
+  VP030: {
+    severity: 'warning',
+    title: "kopiur's default fsGroup 65532 re-groups a restore target",
+  },
+  VP031: {
+    severity: 'error',
+    title:
+      "two maintenance owners of one kopia repository: the fork's KopiaMaintenance and kopiur's",
+  },
 };

@@ -41,6 +41,7 @@ export function identityAt(s: ResolvedSubject, leaf?: string): Location {
   if (s.mover)
     return at(s.object, 'spec', moverRules[s.mover.mover].specKey, 'moverSecurityContext', ...tail);
   if (s.maintenance) return at(s.object, 'spec', 'podSecurityContext', ...tail);
+  if (s.kopiur) return at(s.object, 'spec', 'mover', ...tail);
   return {};
 }
 

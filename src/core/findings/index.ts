@@ -4,6 +4,7 @@ import type { Emission, FindingContext } from './context.js';
 import { findCreatedWorkloadDrift } from './created-workloads.js';
 import { findVersionDisagreement } from './version-disagreement.js';
 import { findImageAndCapabilities } from './image-and-caps.js';
+import { findKopiurPitfalls } from './kopiur.js';
 import { findObservedDifferences } from './observed.js';
 import { findRelaxedPodSecurity } from './relaxed.js';
 import { findUnrenderedNamespaces, findUnusedVariables } from './repository.js';
@@ -27,6 +28,7 @@ const rules: ((ctx: FindingContext) => Emission[])[] = [
   findObservedDifferences,
   findCreatedWorkloadDrift,
   findVersionDisagreement,
+  findKopiurPitfalls,
   findStaleGrants,
   findScopeEscapes,
   findRelaxedPodSecurity,

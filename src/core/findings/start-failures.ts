@@ -10,6 +10,8 @@ import {
   type FindingContext,
 } from './context.js';
 import { scopedToKey } from '../plans/annotation-keys.js';
+import { admits } from '../admission/pod-security.js';
+import type { Resolution } from '../identity/resolve.js';
 
 /**
  * Pods that will not run: rsync-tls at UID 0 unprivileged (VP004, volsync-semantics §3),
@@ -58,7 +60,10 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
           }),
         );
     }
-    const rejected = s.containers.find((c) => c.resolution.admitted === false);
+    // kopiur's own gate is VP027's; VP009 is what the API server's admission rejects
+    const rejected = s.containers.find(
+      (c) => c.resolution.admitted === false && !(s.kopiur && onlyGateRefuses(c.resolution)),
+    );
     if (rejected) {
       const r = rejected.resolution;
       const reason =
@@ -92,4 +97,14 @@ export function findStartFailures(ctx: FindingContext): Emission[] {
     }
   }
   return out;
+}
+
+/** A kopiur pod the API server would admit, which only kopiur's gate stops. */
+function onlyGateRefuses(r: Resolution): boolean {
+  return (
+    !r.serverRejection &&
+    !r.denial &&
+    !r.scc?.rejected &&
+    (r.enforce === undefined || admits(r.enforce, r.podSecurity))
+  );
 }
