@@ -89,7 +89,7 @@ describe('faults between the tool and a real API server', () => {
     const r = await explain();
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(
-      /VolSync is not installed \(the API serves no volsync\.backube\/v1alpha1\)/,
+      /neither VolSync nor kopiur is installed \(the API serves no volsync\.backube\/v1alpha1 and no kopiur\.home-operations\.com\/v1alpha1\)/,
     );
   });
 });

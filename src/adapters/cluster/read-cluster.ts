@@ -1,7 +1,8 @@
 import { mapBounded } from '../../bounded.js';
 import type { ImageFacts } from '../../core/identity/image.js';
 import type { Unknown } from '../../core/identity/unknown.js';
-import type { KubeObject } from '../../core/k8s/object.js';
+import { namespaceOf, type KubeObject } from '../../core/k8s/object.js';
+import { isKopiurController } from '../../core/kopiur/resolve-kopiur-version.js';
 import type { Scope } from '../../core/report/resolve-report.js';
 import { offlineSnapshot, type Snapshot } from '../../core/snapshot.js';
 import { versionOfController } from '../../core/volsync/versions/resolve-version.js';
@@ -71,6 +72,22 @@ const kinds = {
     purpose: 'the volume bound to each claim',
   },
 } satisfies Record<string, Kind>;
+
+const kopiurApi = { group: 'kopiur.home-operations.com', version: 'v1alpha1' };
+/** kopiur's movers and the repositories whose moverDefaults and backend they use (issue 18). */
+const kopiurKinds: Kind[] = [
+  ['snapshotpolicies', 'SnapshotPolicy'],
+  ['snapshots', 'Snapshot'],
+  ['restores', 'Restore'],
+  ['maintenances', 'Maintenance'],
+  ['repositories', 'Repository'],
+  ['clusterrepositories', 'ClusterRepository'],
+].map(([plural = '', kind = '']) => ({
+  ...kopiurApi,
+  plural,
+  kind,
+  purpose: 'the kopiur movers and their repositories',
+}));
 
 /** Workloads whose pods may mount a mover's PVC; ReplicaSets are seen through Deployments. */
 const workloads: Kind[] = [
@@ -146,7 +163,8 @@ export async function readClusterSnapshot(
       if (o) objects.push(o);
     }
   };
-  const hasMaintenance = await volsyncInstalled(client);
+  const kopiur = await kopiurInstalled(client);
+  const volsync = await volsyncInstalled(client, kopiur);
   const policyApis = await discoverPolicyApis(client);
   const ns = scope.all ? undefined : scope.namespace;
   let namespacesComplete = false;
@@ -169,16 +187,17 @@ export async function readClusterSnapshot(
     },
     // Movers of every namespace: a repository is shared across namespaces (VP003, VP011).
     ...[
-      kinds.replicationsources,
-      kinds.replicationdestinations,
-      ...(hasMaintenance ? [kinds.kopiamaintenances] : []),
+      ...(volsync === 'none' ? [] : [kinds.replicationsources, kinds.replicationdestinations]),
+      ...(volsync === 'fork' ? [kinds.kopiamaintenances] : []),
+      // a repository is shared across namespaces, kopiur's as VolSync's
+      ...(kopiur ? kopiurKinds : []),
     ].map((k) => async () => {
       const all = await attempt(() => client.list(k));
       if (!(all instanceof ForbiddenError)) {
         keep(k, all);
         return;
       }
-      if (ns === undefined) {
+      if (ns === undefined || k.kind === 'ClusterRepository') {
         refused(k, all);
         return;
       }
@@ -187,6 +206,24 @@ export async function readClusterSnapshot(
       if (mine instanceof ForbiddenError) refused(k, mine);
       else keep(k, mine);
     }),
+    // the kopiur controller says which release builds its movers; a namespace's read lacks it
+    ...(kopiur && ns !== undefined
+      ? [
+          async () => {
+            const items = await attempt(() =>
+              client.list(deployments, { labelSelector: 'app.kubernetes.io/name=kopiur' }),
+            );
+            if (items instanceof ForbiddenError) return;
+            for (const item of items) {
+              const o = keepObject(
+                { ...item, apiVersion: 'apps/v1', kind: 'Deployment' },
+                undefined,
+              );
+              if (o && isKopiurController(o) && namespaceOf(o) !== ns) objects.push(o);
+            }
+          },
+        ]
+      : []),
     async () => {
       const nodes = await attempt(() => client.list(kinds.nodes));
       if (nodes instanceof ForbiddenError) refused(kinds.nodes, nodes);
@@ -276,18 +313,25 @@ async function readPolicies(
   }
 }
 
-/** The volsync.backube API (and whether it serves KopiaMaintenance, the fork's kind). */
-async function volsyncInstalled(client: KubeClient): Promise<boolean> {
+/**
+ * The volsync.backube API: `fork` when it serves KopiaMaintenance, `none` when only kopiur is
+ * installed; neither is an error.
+ */
+async function volsyncInstalled(
+  client: KubeClient,
+  kopiur: boolean,
+): Promise<'none' | 'upstream' | 'fork'> {
   const api = await attempt(() =>
     client.get('/apis/volsync.backube/v1alpha1', 'API volsync.backube/v1alpha1'),
   );
-  if (api instanceof ForbiddenError) return true; // discovery refused: try the lists, they say more
+  if (api instanceof ForbiddenError) return 'fork'; // discovery refused: try the lists, they say more
+  if (api === undefined && kopiur) return 'none';
   if (api === undefined)
     throw new ClusterError(
-      `cluster ${client.target.server}: VolSync is not installed (the API serves no volsync.backube/v1alpha1); install VolSync, or use --context for the right cluster, or -f to read manifests`,
+      `cluster ${client.target.server}: neither VolSync nor kopiur is installed (the API serves no volsync.backube/v1alpha1 and no kopiur.home-operations.com/v1alpha1); install one, or use --context for the right cluster, or -f to read manifests`,
     );
   const resources = (api['resources'] ?? []) as { name?: string }[];
-  return resources.some((r) => r.name === 'kopiamaintenances');
+  return resources.some((r) => r.name === 'kopiamaintenances') ? 'fork' : 'upstream';
 }
 
 async function findController(
@@ -328,4 +372,15 @@ async function attempt<T>(f: () => Promise<T>): Promise<T | ForbiddenError> {
     if (e instanceof ForbiddenError) return e;
     throw e;
   }
+}
+
+/** Whether the API serves kopiur.home-operations.com/v1alpha1 (discovery refused: not listed). */
+async function kopiurInstalled(client: KubeClient): Promise<boolean> {
+  const api = await attempt(() =>
+    client.get(
+      '/apis/kopiur.home-operations.com/v1alpha1',
+      'API kopiur.home-operations.com/v1alpha1',
+    ),
+  );
+  return api !== undefined && !(api instanceof ForbiddenError);
 }

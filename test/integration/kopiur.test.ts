@@ -1,0 +1,96 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliCaptured } from '../run-cli.js';
+import { resolveAssets, startControlPlane, type ControlPlane } from './harness/control-plane.js';
+import { applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
+
+/**
+ * kopiur's own CRDs (0.4.3, test/fixtures/crds/kopiur/) on a real kube-apiserver of its own, so
+ * the other suites' clusters stay VolSync-only; objects created through the API, read back by
+ * explain and effective-uid.
+ */
+let cp: ControlPlane | undefined;
+let kubeconfig = '';
+
+type Report = {
+  subjects: {
+    kind: string;
+    namespace: string;
+    name: string;
+    containers: { identity: { uid: number | null; gid: number | null } }[];
+    findings: { code: string }[];
+  }[];
+};
+
+const live = (argv: string[]) =>
+  runCliCaptured([...argv, '--offline'], '', { KUBECONFIG: kubeconfig });
+
+beforeAll(async () => {
+  cp = await startControlPlane(resolveAssets());
+  const dir = 'test/fixtures/crds/kopiur';
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml')))
+    await applyYaml(cp, readFileSync(join(dir, f), 'utf8'));
+  // a CRD serves its kind a moment after it is created
+  await new Promise((r) => setTimeout(r, 2000));
+  await applyYaml(cp, readFileSync('test/fixtures/cluster/kopiur-objects.yaml', 'utf8'));
+  kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'kopiur-admin'), [cp.users.admin], 'admin');
+}, 600_000);
+
+afterAll(async () => {
+  await cp?.stop();
+});
+
+describe('kopiur on a real kube-apiserver (no VolSync API)', () => {
+  it('explain reads the kopiur objects kopiur CRDs serve, with the repository the policies name', async () => {
+    const r = await live(['explain', '-n', 'kopiur-media', '-o', 'json']);
+    expect(r.stderr).not.toContain('error:');
+    expect(r.code).toBe(0);
+    const subjects = (JSON.parse(r.stdout) as Report).subjects;
+    expect(subjects.map((s) => `${s.kind}/${s.name}`)).toEqual([
+      'ClusterRepository/nas',
+      'SnapshotPolicy/matter',
+      'SnapshotPolicy/sonarr',
+    ]);
+    const by = (name: string) => subjects.find((s) => s.name === name);
+    // 0.10.8 is assumed: the policy's pod runAsUser beats moverDefaults' container 568
+    expect(by('sonarr')?.containers[0]?.identity).toMatchObject({ uid: 1000, gid: 1000 });
+    // the managed maintenance: hardened ⊂ moverDefaults
+    expect(by('nas')?.containers[0]?.identity).toMatchObject({ uid: 568, gid: 568 });
+    // "True" does not open kopiur's gate; root without DAC capabilities
+    expect(by('matter')?.findings.map((f) => f.code)).toEqual(
+      expect.arrayContaining(['VP027', 'VP028']),
+    );
+  });
+
+  it('--kopiur-version 0.8.2: the moverDefaults container runAsUser 568 shadows the policy pod runAsUser 1000', async () => {
+    const r = await live([
+      'effective-uid',
+      'snapshotpolicy/sonarr',
+      '-n',
+      'kopiur-media',
+      '--kopiur-version',
+      '0.8.2',
+      '-o',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Report).subjects[0]?.containers[0]?.identity.uid).toBe(568);
+  });
+
+  it('a kopiur mover pod given as an object is resolved from its spec', async () => {
+    const r = await live([
+      'effective-uid',
+      'pod/sonarr-manual-x7k2p',
+      '-n',
+      'kopiur-media',
+      '-o',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Report).subjects[0]?.containers[0]?.identity).toMatchObject({
+      uid: 1000,
+      gid: 1000,
+    });
+  });
+});
