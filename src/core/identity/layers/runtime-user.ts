@@ -58,7 +58,7 @@ export function resolveRuntimeUser(s: ResolveState): LayerResult<RuntimeUser> & 
           'runtime',
           'uid',
           runAsUser,
-          `UID ${runAsUser} from the ${layer} runAsUser${beats}`,
+          `UID ${runAsUser} from the ${layer === 'kopiur' ? 'container (set by kopiur)' : layer} runAsUser${beats}`,
           rules.merge,
         ),
       ],
