@@ -163,8 +163,7 @@ export async function readClusterSnapshot(
       if (o) objects.push(o);
     }
   };
-  const kopiur = await kopiurInstalled(client);
-  const volsync = await volsyncInstalled(client, kopiur);
+  const { api: volsync, kopiur } = await volsyncInstalled(client, () => kopiurInstalled(client));
   const policyApis = await discoverPolicyApis(client);
   const ns = scope.all ? undefined : scope.namespace;
   let namespacesComplete = false;
@@ -315,23 +314,29 @@ async function readPolicies(
 
 /**
  * The volsync.backube API: `fork` when it serves KopiaMaintenance, `none` when only kopiur is
- * installed; neither is an error.
+ * installed; neither is an error. VolSync is asked first, so an unreachable server is named by
+ * the API users of this tool know it for.
  */
 async function volsyncInstalled(
   client: KubeClient,
-  kopiur: boolean,
-): Promise<'none' | 'upstream' | 'fork'> {
+  kopiurInstalled: () => Promise<boolean>,
+): Promise<{ api: 'none' | 'upstream' | 'fork'; kopiur: boolean }> {
   const api = await attempt(() =>
     client.get('/apis/volsync.backube/v1alpha1', 'API volsync.backube/v1alpha1'),
   );
-  if (api instanceof ForbiddenError) return 'fork'; // discovery refused: try the lists, they say more
-  if (api === undefined && kopiur) return 'none';
+  const kopiur = await kopiurInstalled();
+  // discovery refused: try the lists, they say more
+  if (api instanceof ForbiddenError) return { api: 'fork', kopiur };
+  if (api === undefined && kopiur) return { api: 'none', kopiur };
   if (api === undefined)
     throw new ClusterError(
       `cluster ${client.target.server}: neither VolSync nor kopiur is installed (the API serves no volsync.backube/v1alpha1 and no kopiur.home-operations.com/v1alpha1); install one, or use --context for the right cluster, or -f to read manifests`,
     );
   const resources = (api['resources'] ?? []) as { name?: string }[];
-  return resources.some((r) => r.name === 'kopiamaintenances') ? 'fork' : 'upstream';
+  return {
+    api: resources.some((r) => r.name === 'kopiamaintenances') ? 'fork' : 'upstream',
+    kopiur,
+  };
 }
 
 async function findController(

@@ -54,6 +54,36 @@ const endpoints: Record<string, { base: string; plural: string; namespaced: bool
     plural: 'kopiamaintenances',
     namespaced: true,
   },
+  Repository: {
+    base: '/apis/kopiur.home-operations.com/v1alpha1',
+    plural: 'repositories',
+    namespaced: true,
+  },
+  ClusterRepository: {
+    base: '/apis/kopiur.home-operations.com/v1alpha1',
+    plural: 'clusterrepositories',
+    namespaced: false,
+  },
+  SnapshotPolicy: {
+    base: '/apis/kopiur.home-operations.com/v1alpha1',
+    plural: 'snapshotpolicies',
+    namespaced: true,
+  },
+  Snapshot: {
+    base: '/apis/kopiur.home-operations.com/v1alpha1',
+    plural: 'snapshots',
+    namespaced: true,
+  },
+  Restore: {
+    base: '/apis/kopiur.home-operations.com/v1alpha1',
+    plural: 'restores',
+    namespaced: true,
+  },
+  Maintenance: {
+    base: '/apis/kopiur.home-operations.com/v1alpha1',
+    plural: 'maintenances',
+    namespaced: true,
+  },
 };
 
 export interface ApiResponse {
