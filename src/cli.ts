@@ -45,7 +45,8 @@ async function parseSlowly(
     parsed = await parseWithYargs(argv, commandTable, globalOptionTable, true);
   const { chosen, usage, helpText } = parsed;
   if (usage !== undefined) {
-    deps.stderr.write(`${helpText.trim()}\n\nerror: ${usage}\n`);
+    const help = helpText.trim();
+    deps.stderr.write(`${help === '' ? '' : `${help}\n\n`}error: ${usage}\n`);
     return exitCodes.usage;
   }
   if (!chosen) {

@@ -87,7 +87,7 @@ export async function parseWithYargs(
       // yargs throws its own usage errors (YError) from some checks, e.g. `--filename=`
       const e = err as Error | undefined;
       if (e !== undefined && e.name !== 'YError') throw e;
-      out.usage = e?.message ?? msg;
+      out.usage = oneLine(e?.message ?? msg);
     });
   try {
     if (withHelp)
@@ -99,4 +99,10 @@ export async function parseWithYargs(
     if (out.usage === undefined) throw e;
   }
   return out;
+}
+
+/** yargs words an invalid choice over three lines; a usage error is one (kubectl's style). */
+function oneLine(msg: string): string {
+  const m = /Invalid values:\s*Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/s.exec(msg.trim());
+  return m ? `--${m[1]} ${m[2]}: not a valid value; use one of ${m[3]?.trim()}` : msg;
 }
