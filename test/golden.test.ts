@@ -28,6 +28,46 @@ const cases: [string, string[]][] = [
   ['explain-demo-default-yaml', ['explain', 'default', '--demo', '-o', 'yaml']],
   ['explain-demo-all', ['explain', '-A', '--demo']],
   ['explain-demo-all-wide', ['explain', '-A', '--demo', '-o', 'wide']],
+  ['explain-demo-n-tools-kopiur', ['explain', '-n', 'tools', '--demo', '-o', 'wide']],
+  [
+    'what-if-migrate-kopiur-demo-default',
+    ['explain', 'ns/default', '--demo', '--what-if', 'migrate-kopiur'],
+  ],
+  ['what-if-migrate-kopiur-demo-all', ['explain', '-A', '--demo', '--what-if', 'migrate-kopiur']],
+  [
+    'what-if-migrate-kopiur-demo-media-json',
+    ['explain', 'ns/media', '--demo', '--what-if', 'migrate-kopiur', '-o', 'json'],
+  ],
+  [
+    'what-if-migrate-kopiur-demo-storage-yaml',
+    ['explain', 'ns/storage', '--demo', '--what-if', 'migrate-kopiur', '-o', 'yaml'],
+  ],
+  [
+    'what-if-migrate-kopiur-exit-code',
+    ['explain', 'ns/storage', '--demo', '--what-if', 'migrate-kopiur', '--exit-code'],
+  ],
+  [
+    'what-if-migrate-kopiur-kopiur-version',
+    ['explain', 'ns/media', '--demo', '--what-if', 'migrate-kopiur', '--kopiur-version', '0.8.2'],
+  ],
+  [
+    'what-if-migrate-kopiur-empty',
+    ['explain', 'ns/tools', '--demo', '--what-if', 'migrate-kopiur'],
+  ],
+  ['error-what-if-unknown', ['explain', '--demo', '--what-if', 'migrate-velero']],
+  ['error-what-if-sarif', ['explain', '--demo', '--what-if', 'migrate-kopiur', '-o', 'sarif']],
+  [
+    'error-what-if-with-diff-against',
+    [
+      'explain',
+      '-f',
+      'test/fixtures/kopiur',
+      '--what-if',
+      'migrate-kopiur',
+      '--diff-against',
+      'HEAD',
+    ],
+  ],
   ['explain-demo-all-sarif', ['explain', '-A', '--demo', '-o', 'sarif']],
   ['explain-demo-n-media', ['explain', '-n', 'media', '--demo']],
   ['explain-demo-empty-namespace', ['explain', 'ns/nothing-here', '--demo']],

@@ -45,6 +45,23 @@ describe('kopiur movers in real repositories (test/fixtures/corpus/kopiur)', () 
     await expect(golden(r)).toMatchFileSnapshot(`golden/kopiur/${tree}.txt`);
   });
 
+  it.each(['Tanguille-cluster-177dc54', 'blackjid-home-ops'])(
+    'explain --what-if migrate-kopiur on %s, a repository mid-migration',
+    async (tree) => {
+      const r = await runCliCaptured([
+        'explain',
+        '-A',
+        '-f',
+        join(corpus, tree),
+        '--offline',
+        '--what-if',
+        'migrate-kopiur',
+      ]);
+      expect(r.code).toBe(0);
+      await expect(golden(r)).toMatchFileSnapshot(`golden/kopiur/what-if-migrate-${tree}.txt`);
+    },
+  );
+
   it("Tanguille/cluster at 177dc54: the fork's KopiaMaintenance and kopiur's managed maintenance own one NFS repository (VP031)", async () => {
     const r = await runCliCaptured([
       'explain',

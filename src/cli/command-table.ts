@@ -26,6 +26,12 @@ const explain: CommandSpec = {
       describe:
         'With --flux, -k or -f: list only the movers whose identity differs from the same sources at this git ref (the pull-request view)',
     },
+    'what-if': {
+      type: 'string',
+      choices: ['migrate-kopiur'],
+      describe:
+        'migrate-kopiur: each VolSync mover today beside the kopiur object `kubectl kopiur migrate volsync` makes of it, and what that breaks',
+    },
   },
   examples: [
     [
@@ -41,6 +47,10 @@ const explain: CommandSpec = {
     [
       'kubectl volsync-perms explain -A --flux kubernetes/ --diff-against origin/main',
       'Which movers a pull request to a Flux repository changes',
+    ],
+    [
+      'kubectl volsync-perms explain ns/default --demo --what-if migrate-kopiur',
+      'What moving the incident to kopiur would run each mover as, and what it breaks',
     ],
   ],
   run: async (a, deps) =>

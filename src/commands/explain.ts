@@ -13,6 +13,7 @@ import { imageUserFlags, isOffline, openSource, rereadManifest, validateSource }
 export interface ExplainArgs extends GlobalArgs {
   target?: string;
   'diff-against'?: string;
+  'what-if'?: string;
 }
 
 /** `ns/NAME`, `namespace/NAME`, `namespaces/NAME` or `NAME`; -A wins over both. */
@@ -38,11 +39,13 @@ export function completeScope(
 export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
   validateOutput(
     a.output,
-    a['diff-against'] === undefined
+    a['diff-against'] === undefined && a['what-if'] === undefined
       ? ['table', 'wide', 'json', 'yaml', 'sarif']
       : ['table', 'json', 'yaml'],
   );
   validateSource(a);
+  if (a['what-if'] !== undefined && a['diff-against'] !== undefined)
+    throw new UsageError('--what-if and --diff-against are exclusive: pass one');
   if (a['diff-against'] !== undefined && (!isOffline(a) || a.demo || a.filename.includes('-')))
     throw new UsageError(
       '--diff-against compares files of a git checkout: use it with --flux DIR, -k DIR or -f PATH',
@@ -51,12 +54,18 @@ export async function runExplain(a: ExplainArgs, deps: Deps): Promise<number> {
   if (!isOffline(a)) {
     const { fleetContexts, runExplainFleet } = await import('./fleet.js');
     const contexts = fleetContexts(a, deps);
+    if (contexts && a['what-if'] !== undefined)
+      throw new UsageError('--what-if reads one cluster: pass one --context');
     if (contexts)
       return runExplainFleet(a, deps, contexts, imageUserFlags(a), (ns) => completeScope(a, ns));
   }
   const source = await openSource(a, deps);
   const scope = completeScope(a, source.defaultNamespace);
   const snapshot = await source.read(scope);
+  if (a['what-if'] !== undefined) {
+    const { runMigrationPreview } = await import('./migration-preview.js');
+    return runMigrationPreview(a, snapshot, scope, deps);
+  }
   const report = resolveReport(snapshot, scope);
   if (a['diff-against'] !== undefined) {
     const { runIdentityDiff } = await import('./identity-diff.js');

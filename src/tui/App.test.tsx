@@ -47,6 +47,10 @@ describe('TUI frames at 80x24 (the demo, no colour)', () => {
       [key.enter, 'a', 'u', '5', '6', '8', key.enter],
       'default',
     ],
+    // the incident's root mover as kubectl kopiur migrate volsync would leave it
+    ['detail-bookstack-what-if-migrate-kopiur', [key.enter, 'm'], 'default'],
+    // a restore target: the destination's context is lost
+    ['detail-jellyfin-dst-what-if-migrate-kopiur', [key.enter, 'm'], 'media'],
     ['detail-scrolled-to-the-findings', [key.enter, 'G'], 'default'],
     ['help', ['?']],
     ['fix-job', [key.enter, 'f'], 'default'],

@@ -83,7 +83,7 @@ export function App({
     : state.overlay
       ? 'Esc closes · ↑↓ scroll · q quits'
       : state.view === 'detail'
-        ? 'a annotation · u runAsUser · r reset · f fix-job · p annotate --scoped · c command · Esc back · ? help'
+        ? 'a annotation · u runAsUser · m kopiur · r reset · f fix-job · p annotate --scoped · c command · Esc back · ? help'
         : `Enter open · / filter · s sort (${state.view === 'namespaces' ? state.namespaces.sort : state.movers.sort})${state.view === 'movers' ? ' · * changes if the annotation flips' : ''} · ? help · q quit`;
 
   let body;

@@ -1,3 +1,8 @@
+import { migrateSnapshot } from '../core/kopiur/migrate/migrate-snapshot.js';
+import {
+  migrationChanges,
+  type MigrationChange,
+} from '../core/kopiur/migrate/migration-changes.js';
 import { planAnnotate } from '../core/plans/annotate.js';
 import { planFix } from '../core/plans/fix-plan.js';
 import { withMoverRunAsUser, withPrivilegedMovers } from '../core/plans/what-if.js';
@@ -30,6 +35,8 @@ export interface TuiData {
   /** The movers of a namespace resolved with its annotation flipped (memoized). */
   flipped(namespace: string): Report;
   subject(ref: SubjectRef, whatIf: WhatIf): Subject | undefined;
+  /** With the migrate-kopiur what-if: what migrate makes of the mover, and what that changes. */
+  migration(ref: SubjectRef, whatIf: WhatIf): MigrationView | undefined;
   /** The audits recorded for the storage the subject mounts, with what it can do there. */
   audits(ref: SubjectRef): SubjectAudit[];
   fixJobYaml(ref: SubjectRef): string;
@@ -38,7 +45,31 @@ export interface TuiData {
   command(ref: SubjectRef | undefined, namespace: string | undefined): string;
 }
 
+export interface MigrationView {
+  outcome: 'translated' | 'refused' | 'retired' | 'none';
+  /** The kopiur object shown instead, `Kind/name`. */
+  to?: string;
+  reason?: string;
+  changes: MigrationChange[];
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The snapshot with the detail view's annotation and runAsUser hypotheses applied. */
+function hypothesis(snapshot: Snapshot, ref: SubjectRef, whatIf: WhatIf): Snapshot {
+  let s = snapshot;
+  if (whatIf.privileged !== undefined)
+    s = withPrivilegedMovers(s, ref.namespace, whatIf.privileged);
+  if (whatIf.runAsUser !== undefined) s = withMoverRunAsUser(s, ref, whatIf.runAsUser);
+  return s;
+}
+
+/** The namespace migrated as `kubectl kopiur migrate volsync -n NS` would, and the mover's fate. */
+function migrated(s: Snapshot, ref: SubjectRef) {
+  const m = migrateSnapshot(s, { all: false, namespace: ref.namespace });
+  const mine = m.migrations.find((x) => x.from.kind === ref.kind && x.from.name === ref.name);
+  return mine && { ...mine, snapshot: m.snapshot };
+}
 
 export function tuiData(snapshot: Snapshot, source: string, sourceFlags: string[]): TuiData {
   const report = resolveReport(snapshot, { all: true });
@@ -69,11 +100,25 @@ export function tuiData(snapshot: Snapshot, source: string, sourceFlags: string[
       return r;
     },
     subject(ref, whatIf) {
-      let s = snapshot;
-      if (whatIf.privileged !== undefined)
-        s = withPrivilegedMovers(s, ref.namespace, whatIf.privileged);
-      if (whatIf.runAsUser !== undefined) s = withMoverRunAsUser(s, ref, whatIf.runAsUser);
-      return resolveSubjectReport(s, ref)?.subjects[0];
+      const s = hypothesis(snapshot, ref, whatIf);
+      if (!whatIf.migrateKopiur) return resolveSubjectReport(s, ref)?.subjects[0];
+      const m = migrated(s, ref);
+      const shown = m?.to && m.outcome !== 'refused' ? m.to : ref;
+      return resolveSubjectReport(m ? m.snapshot : s, shown)?.subjects[0];
+    },
+    migration(ref, whatIf) {
+      if (!whatIf.migrateKopiur) return undefined;
+      const s = hypothesis(snapshot, ref, whatIf);
+      const m = migrated(s, ref);
+      if (!m) return { outcome: 'none', changes: [] };
+      const today = resolveSubjectReport(s, ref)?.subjects[0];
+      const after = m.to && resolveSubjectReport(m.snapshot, m.to)?.subjects[0];
+      return {
+        outcome: m.outcome,
+        ...(m.to && { to: `${m.to.kind}/${m.to.name}` }),
+        ...(m.reason !== undefined && { reason: m.reason }),
+        changes: migrationChanges(m, today, after),
+      };
     },
     audits(ref) {
       const k = `${ref.kind}/${ref.namespace}/${ref.name}`;

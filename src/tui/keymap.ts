@@ -17,6 +17,7 @@ export type Command =
   | 'help'
   | 'toggleAnnotation'
   | 'editRunAsUser'
+  | 'toggleMigrate'
   | 'resetWhatIf'
   | 'fixJob'
   | 'annotatePreview'
@@ -111,6 +112,13 @@ export const keymap: Binding[] = [
     command: 'editRunAsUser',
     views: ['detail'],
     matches: is('u'),
+  },
+  {
+    keys: 'm',
+    help: 'what if: migrated to kopiur (kubectl kopiur migrate volsync)',
+    command: 'toggleMigrate',
+    views: ['detail'],
+    matches: is('m'),
   },
   {
     keys: 'r',

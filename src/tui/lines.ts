@@ -10,6 +10,7 @@ import {
 import { forecastVerdict } from '../render/audit-report.js';
 import { bytes, count, mode, period } from '../render/units.js';
 import type { SubjectAudit } from '../core/report/subject-audits.js';
+import type { MigrationView } from './data.js';
 import type { WhatIf } from './state.js';
 
 /** One line of a scrolled view, with the style the TUI gives it. */
@@ -40,6 +41,7 @@ export function detailLines(
   whatIf: WhatIf,
   namespace: string,
   audits: readonly SubjectAudit[] = [],
+  migration?: MigrationView,
 ): Line[] {
   if (!s) return [{ text: 'This object is not in the input any more.', tone: 'error' }];
   const out: Line[] = [];
@@ -50,12 +52,18 @@ export function detailLines(
     ...(whatIf.runAsUser !== undefined
       ? [`moverSecurityContext.runAsUser=${whatIf.runAsUser}`]
       : []),
+    ...(migration ? [migratedText(migration)] : []),
   ];
   if (hypotheses.length > 0)
     out.push({
       text: `WHAT-IF, not in the input: ${hypotheses.join('; ')} (r drops it)`,
       tone: 'hypothetical',
     });
+  for (const c of migration?.changes ?? [])
+    out.push(
+      { text: `${c.code}: ${c.message}`, tone: 'error' },
+      { text: `  fix: ${c.fix}`, tone: 'dim' },
+    );
   out.push({
     text: `${subjectName(s)} · ${s.mover ?? s.kind} · namespace ${s.namespace} · privileged ${boolCell(s.privileged)}`,
     tone: 'title',
@@ -128,4 +136,11 @@ function auditLines({ audit, forecast }: SubjectAudit): Line[] {
     });
   }
   return out;
+}
+
+function migratedText(m: MigrationView): string {
+  if (m.outcome === 'translated')
+    return `migrated to kopiur as ${m.to ?? '?'} (kubectl kopiur migrate volsync)`;
+  if (m.outcome === 'none') return 'migrated to kopiur: not a VolSync object, nothing changes';
+  return `migrated to kopiur: ${m.outcome}${m.to ? `, ${m.to}'s maintenance takes over` : ''}`;
 }

@@ -85,7 +85,15 @@ export function shownFor(data: TuiData): (s: State) => Shown {
     return { kind, namespace, name: name.join('/') };
   });
   const detail = lastOf((ref: SubjectRef | undefined, whatIf: WhatIf) =>
-    ref ? detailLines(data.subject(ref, whatIf), whatIf, ref.namespace, data.audits(ref)) : [],
+    ref
+      ? detailLines(
+          data.subject(ref, whatIf),
+          whatIf,
+          ref.namespace,
+          data.audits(ref),
+          data.migration(ref, whatIf),
+        )
+      : [],
   );
   const overlay = lastOf(
     (

@@ -108,6 +108,18 @@ describe('reduce', () => {
       { whatIf: {} },
     ],
     [
+      'm sets the migrate-kopiur what-if beside the others, and m again drops it',
+      { ...initialState('default'), view: 'detail', whatIf: { runAsUser: 5 } },
+      [cmd('toggleMigrate')],
+      { whatIf: { runAsUser: 5, migrateKopiur: true } },
+    ],
+    [
+      'm twice leaves the what-ifs as they were',
+      { ...initialState('default'), view: 'detail', whatIf: { privileged: true } },
+      [cmd('toggleMigrate'), cmd('toggleMigrate')],
+      { whatIf: { privileged: true } },
+    ],
+    [
       'r drops every what-if',
       { ...initialState('default'), view: 'detail', whatIf: { runAsUser: 5, privileged: true } },
       [cmd('resetWhatIf')],

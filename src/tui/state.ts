@@ -16,6 +16,8 @@ export interface WhatIf {
   privileged?: boolean;
   /** moverSecurityContext.runAsUser as if set to this. */
   runAsUser?: number;
+  /** The mover as the kopiur object `kubectl kopiur migrate volsync` makes of it. */
+  migrateKopiur?: true;
 }
 
 export interface State {
@@ -193,6 +195,10 @@ export function reduce(s: State, e: Event, b: Bounds): State {
         ...s,
         whatIf: privileged === undefined ? { ...rest, privileged: b.privileged !== true } : rest,
       };
+    }
+    case 'toggleMigrate': {
+      const { migrateKopiur, ...rest } = s.whatIf;
+      return { ...s, whatIf: migrateKopiur ? rest : { ...rest, migrateKopiur: true } };
     }
     case 'editRunAsUser':
       return { ...s, input: { kind: 'runAsUser', text: '' } };

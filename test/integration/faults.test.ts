@@ -79,11 +79,12 @@ describe('faults between the tool and a real API server', () => {
   });
 
   it('a cluster without the VolSync API is told apart from an error: exit 4, "not installed"', async () => {
+    // the suite's server serves kopiur's API too: neither is, here
     proxy.set([
       {
-        match: /^\/apis\/volsync\.backube\/v1alpha1$/,
+        match: /^\/apis\/(volsync\.backube|kopiur\.home-operations\.com)\/v1alpha1$/,
         fault: { kind: 'status', status: 404 },
-        times: 1,
+        times: 2,
       },
     ]);
     const r = await explain();

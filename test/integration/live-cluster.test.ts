@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoManifests } from '../../src/adapters/manifests/demo-manifests.js';
@@ -42,6 +43,21 @@ describe('explain and effective-uid against a real kube-apiserver', () => {
       expect(golden(fromServer)).toBe(fromFiles);
     },
   );
+
+  // the demo's recorded audit is the demo's: the cluster is compared with its manifests as -f
+  it.each([
+    ["kopiur's objects through kopiur's CRDs", ['explain', '-n', 'tools', '-o', 'wide']],
+    ['the migration preview', ['explain', '-A', '--what-if', 'migrate-kopiur', '-o', 'json']],
+  ])('%s: what the same manifests read with -f print', async (_what, argv) => {
+    const file = join(cp.dir, 'demo-manifests.yaml');
+    writeFileSync(file, demoManifests);
+    const flags = ['--nfs-squash', 'nas.home.arpa:/volsync=no_root_squash', '--offline'];
+    const fromServer = await live([...argv, ...flags]);
+    const fromFiles = await runCliCaptured([...argv, ...flags, '-f', file]);
+    expect(fromServer.code).toBe(0);
+    expect(fromServer.stdout).toContain('kopiur');
+    expect(fromServer.stdout).toBe(fromFiles.stdout);
+  });
 });
 
 describe('degraded access', () => {
@@ -54,7 +70,7 @@ describe('degraded access', () => {
     const r = await live(['explain', 'ns/default', '--context', 'reader']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
-      /^warning: RBAC forbids 15 reads \(list cronjobs\.batch in namespace default; /,
+      /^warning: RBAC forbids 26 reads \(list clusterrepositories\.kopiur\.home-operations\.com \(all namespaces\); list cronjobs\.batch in namespace default; /,
     );
     expect(r.stdout).toContain('depends on RBAC: list persistentvolumes (all namespaces)');
     expect(r.stdout).toContain('rs/bookstack');

@@ -1,4 +1,4 @@
-// The embedded --demo snapshot (DESIGN.md §1 and four other namespaces); read through the same
+// The embedded --demo snapshot (DESIGN.md §1, four other VolSync namespaces and a kopiur one); read through the same
 // parser as -f, so the demo exercises the real manifest path.
 export const demoFile = '<demo>';
 
@@ -332,6 +332,73 @@ spec:
       runAsGroup: 1000
       seccompProfile:
         type: RuntimeDefault
+---
+# Namespace tools runs kopiur beside VolSync (the setup of Tanguille/cluster#3836): its
+# ClusterRepository adopts the incident's NFS repository, kopiur manages that repository's
+# maintenance itself, and the SnapshotPolicy sets no identity, so both run as kopiur's 65532.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: tools
+---
+apiVersion: kopiur.home-operations.com/v1alpha1
+kind: ClusterRepository
+metadata:
+  name: nas
+spec:
+  backend:
+    filesystem:
+      path: /repository
+      volume:
+        nfs:
+          server: nas.home.arpa
+          path: /volsync/kopia
+  encryption:
+    passwordSecretRef:
+      name: kopiur-repository
+      namespace: tools
+      key: KOPIA_PASSWORD
+  allowedNamespaces:
+    all: true
+  maintenance:
+    namespace: tools
+---
+apiVersion: kopiur.home-operations.com/v1alpha1
+kind: SnapshotPolicy
+metadata:
+  name: paperless
+  namespace: tools
+spec:
+  repository:
+    kind: ClusterRepository
+    name: nas
+  sources:
+    - pvc:
+        name: paperless
+---
+# The kopiur controller: its image says which kopiur builds its movers.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: kopiur-system
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kopiur
+  namespace: kopiur-system
+  labels:
+    app.kubernetes.io/name: kopiur
+spec:
+  selector:
+    matchLabels: {app.kubernetes.io/name: kopiur}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: kopiur}
+    spec:
+      containers:
+        - name: controller
+          image: ghcr.io/home-operations/kopiur-controller:0.10.8
 ---
 # The VolSync controller, as the Helm charts deploy it: its image says which VolSync builds the
 # movers (fork v0.17.11), its flags and env which mover images they run.

@@ -20,7 +20,7 @@ export interface IdentityChange {
 
 const keyOf = (s: Subject) => `${s.namespace}/${s.kind}/${s.name}`;
 
-function summary(s: Subject): IdentitySummary {
+export function summary(s: Subject): IdentitySummary {
   return {
     privileged: s.privileged,
     containers: s.containers.map((c) => ({ name: c.name, identity: c.identity })),

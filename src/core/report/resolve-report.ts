@@ -50,7 +50,9 @@ export function resolveAllMovers(ctx: SubjectContext): ResolvedSubject[] {
 
 /** Every mover resolved, with the findings across them (repositories are shared across namespaces). */
 function moversWithFindings(ctx: SubjectContext): ResolvedSubject[] {
-  const all = resolveAllMovers(ctx);
+  // findings name the subjects they span in this order: a cluster lists kinds in another order
+  // than files hold them, and the report must not depend on it
+  const all = resolveAllMovers(ctx).sort(bySubject);
   attachFindings({ ...ctx, subjects: all });
   return all;
 }
@@ -140,14 +142,14 @@ function ownedByMover(ctx: SubjectContext, w: KubeObject): ResolvedSubject | und
   };
 }
 
+const bySubject = ({ subject: a }: ResolvedSubject, { subject: b }: ResolvedSubject) =>
+  a.namespace.localeCompare(b.namespace) ||
+  a.kind.localeCompare(b.kind) ||
+  a.name.localeCompare(b.name);
+
 function assemble(subjects: ResolvedSubject[], snapshot: Snapshot): Report {
   // unknowns follow the sorted subjects, so the report does not depend on the input's order
-  const ordered = [...subjects].sort(
-    ({ subject: a }, { subject: b }) =>
-      a.namespace.localeCompare(b.namespace) ||
-      a.kind.localeCompare(b.kind) ||
-      a.name.localeCompare(b.name),
-  );
+  const ordered = [...subjects].sort(bySubject);
   const sorted: Subject[] = ordered.map((s) => s.subject);
   const shown = new Set(sorted.map((s) => `${s.kind}/${s.namespace}/${s.name}`));
   const unknowns = distinctUnknowns([
