@@ -99,6 +99,14 @@ const cases: [string, string[]][] = [
     'effective-uid-kopiamaintenance',
     ['effective-uid', 'kopiamaintenance/daily', '-n', 'storage', '--demo'],
   ],
+  [
+    'effective-uid-kopiur-bootstrap',
+    ['effective-uid', 'job/nas-bootstrap', '-n', 'tools', '--demo'],
+  ],
+  [
+    'effective-uid-kopiur-repository-both-jobs',
+    ['effective-uid', 'clusterrepository/nas', '-n', 'tools', '--demo', '-o', 'wide'],
+  ],
   ['effective-uid-deployment', ['effective-uid', 'deploy/bookstack', '--demo']],
   [
     'effective-uid-statefulset-json',

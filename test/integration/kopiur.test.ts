@@ -49,6 +49,7 @@ describe('kopiur on a real kube-apiserver (no VolSync API)', () => {
     const subjects = (JSON.parse(r.stdout) as Report).subjects;
     expect(subjects.map((s) => `${s.kind}/${s.name}`)).toEqual([
       'ClusterRepository/nas',
+      'Job/nas-bootstrap',
       'SnapshotPolicy/matter',
       'SnapshotPolicy/sonarr',
     ]);
@@ -57,6 +58,8 @@ describe('kopiur on a real kube-apiserver (no VolSync API)', () => {
     expect(by('sonarr')?.containers[0]?.identity).toMatchObject({ uid: 1000, gid: 1000 });
     // the managed maintenance: hardened ⊂ moverDefaults
     expect(by('nas')?.containers[0]?.identity).toMatchObject({ uid: 568, gid: 568 });
+    // the bootstrap Job: hardened ⊂ moverDefaults too, in the password Secret's namespace
+    expect(by('nas-bootstrap')?.containers[0]?.identity).toMatchObject({ uid: 568, gid: 568 });
     // "True" does not open kopiur's gate; root without DAC capabilities
     expect(by('matter')?.findings.map((f) => f.code)).toEqual(
       expect.arrayContaining(['VP027', 'VP028']),
@@ -92,5 +95,23 @@ describe('kopiur on a real kube-apiserver (no VolSync API)', () => {
       uid: 1000,
       gid: 1000,
     });
+  });
+
+  it("the bootstrap Job's pod, given as an object, is the observation of job/nas-bootstrap, as predicted", async () => {
+    const r = await live([
+      'effective-uid',
+      'job/nas-bootstrap',
+      '-n',
+      'kopiur-media',
+      '-o',
+      'json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = (JSON.parse(r.stdout) as Report).subjects[0];
+    expect(s?.containers[0]?.identity).toMatchObject({ uid: 568, gid: 568 });
+    expect(s?.findings.map((f) => f.code)).not.toContain('VP025');
+    expect(JSON.stringify(s?.containers[0]?.trace)).toContain(
+      'Pod/kopiur-media/nas-bootstrap-q8w4z',
+    );
   });
 });

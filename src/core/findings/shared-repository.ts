@@ -77,7 +77,7 @@ export function findSharedRepositories(ctx: FindingContext): Emission[] {
         emit('VP003', movers, {
           message: `${movers.length} movers share repository ${key} but run as different UID:GID: ${describe(movers)}`,
           objects: movers.map(subjectRef),
-          fix: `give every mover of this repository the same ${movers.some((s) => s.kopiur) ? 'runAsUser/runAsGroup (VolSync: moverSecurityContext, and no privileged annotation; kopiur: spec.mover or the repository moverDefaults)' : 'moverSecurityContext.runAsUser/runAsGroup (and no privileged annotation)'}, then repair ownership with kubectl volsync-perms fix-job`,
+          fix: `give every mover of this repository the same ${movers.some((s) => s.kopiur) ? `runAsUser/runAsGroup (VolSync: moverSecurityContext, and no privileged annotation; kopiur: spec.mover or the repository moverDefaults${movers.some((s) => s.kopiur?.job === 'bootstrap') ? ', which alone sets the bootstrap Job' : ''})` : 'moverSecurityContext.runAsUser/runAsGroup (and no privileged annotation)'}, then repair ownership with kubectl volsync-perms fix-job`,
           ...(movers[0] ? identityAt(movers[0]) : {}),
         }),
       );

@@ -330,3 +330,44 @@ function buildManagedMaintenance(ctx: KopiurContext, o: KubeObject): KopiurBuild
     notes,
   });
 }
+
+/**
+ * The bootstrap Job `<repository>-bootstrap` kopiur runs to connect to (and with spec.create.enabled
+ * create) a repository it cannot reach in-process: an object store, or a filesystem on a PVC or NFS
+ * volume, mounted read-write. hardened ⊂ moverDefaults, no recipe, not gated; in the Repository's
+ * namespace, for a ClusterRepository in its password Secret's, else the operator's
+ * (K43:crates/controller/src/repository.rs bootstrap_via_mover, cluster_repository.rs
+ * bootstrap_cluster_via_mover). Undefined for a bare-path filesystem: the controller connects in
+ * its own pod.
+ */
+export function buildBootstrap(ctx: KopiurContext, o: KubeObject): KopiurBuild | undefined {
+  const repository = parseKopiurRepository(o);
+  const b = repository.backend;
+  if (!b || (b.type === 'filesystem' && !b.volume)) return undefined;
+  const notes: KopiurBuild['notes'] = [];
+  let namespace = repository.ref.namespace ?? repository.secretNamespace ?? ctx.operatorNamespace;
+  if (namespace === undefined) {
+    namespace = 'kopiur-system';
+    notes.push({
+      field: 'spec.encryption.passwordSecretRef.namespace',
+      effect:
+        "not set, and the kopiur controller is not in the input: its Job runs in the operator's namespace, kopiur-system assumed",
+    });
+  }
+  notes.push({
+    field: 'spec.create.enabled',
+    effect: repository.create
+      ? 'true: on an empty repository this Job creates it, so its UID owns the format blob kopia.repository.f (0600) every writer reads'
+      : 'not true: this Job only connects and lists snapshots, so it must read the format blob kopia.repository.f (0600) whoever created it',
+  });
+  return assemble(ctx, {
+    job: 'bootstrap',
+    name: `${o.metadata.name}-bootstrap`,
+    namespace,
+    rungs: [hardenedRung, ...moverRung('moverDefaults', repository.moverDefaults)],
+    privilegedMode: undefined,
+    data: undefined,
+    repository,
+    notes,
+  });
+}

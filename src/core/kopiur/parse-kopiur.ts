@@ -61,6 +61,10 @@ export interface KopiurRepository {
   moverDefaults?: KopiurMover;
   /** `spec.maintenance`: the maintenance kopiur manages for the repository itself. */
   maintenance?: { enabled: boolean; mover?: KopiurMover; namespace?: string };
+  /** `spec.create.enabled`: the bootstrap Job creates the repository when it is absent. */
+  create?: boolean;
+  /** `spec.encryption.passwordSecretRef.namespace`: where a ClusterRepository's bootstrap runs. */
+  secretNamespace?: string;
 }
 
 const bool = (v: unknown, where: string): boolean | undefined => {
@@ -219,11 +223,15 @@ export function parseKopiurRepository(o: KubeObject): KopiurRepository {
         };
       })()
     : undefined;
+  const create = bool(path(o.spec, 'create', 'enabled'), `${key} spec.create.enabled`);
+  const secretNamespace = asString(path(o.spec, 'encryption', 'passwordSecretRef', 'namespace'));
   return {
     ref,
     backend: parseBackend(path(o.spec, 'backend')),
     ...(moverDefaults && { moverDefaults }),
     ...(maintenance && { maintenance }),
+    ...(create !== undefined && { create }),
+    ...(secretNamespace !== undefined && { secretNamespace }),
   };
 }
 

@@ -215,3 +215,70 @@ describe('the gate never changes the identity (kopiur.md §0 rule 6)', () => {
     );
   });
 });
+
+describe("a repository's bootstrap Job (kopiur.md §5.2)", () => {
+  const withSecret = (moverDefaults?: Record<string, unknown>): KubeObject => {
+    const r = nfsRepository(moverDefaults);
+    const encryption = { passwordSecretRef: { name: 'k', namespace: 'media' } };
+    return { ...r, spec: { ...(r.spec as Record<string, unknown>), encryption } };
+  };
+  const bootstrapOf = (objects: KubeObject[]) =>
+    run(objects).subjects.filter((s) => s.kind === 'Job' && s.name.endsWith('-bootstrap'));
+
+  it.each([
+    ['an NFS filesystem', withSecret(), ['media/nas-bootstrap']],
+    [
+      'a PVC filesystem Repository',
+      kopiur('Repository', 'repo', {
+        backend: { filesystem: { path: '/r', volume: { pvc: { name: 'kopia' } } } },
+      }),
+      ['media/repo-bootstrap'],
+    ],
+    [
+      'an S3 Repository',
+      kopiur('Repository', 'repo', { backend: { s3: { bucket: 'b' } } }),
+      ['media/repo-bootstrap'],
+    ],
+    [
+      'a bare-path filesystem (the controller connects in its own pod)',
+      kopiur('Repository', 'repo', { backend: { filesystem: { path: '/r' } } }),
+      [],
+    ],
+  ])('%s: %j', (_what, repo, want) => {
+    expect(bootstrapOf([namespace('media'), repo]).map((s) => `${s.namespace}/${s.name}`)).toEqual(
+      want,
+    );
+  });
+
+  it("a ClusterRepository's bootstrap runs in its password Secret's namespace, else the operator's", () => {
+    const op = deployment('kopiur', 'kopiur-system', {
+      containers: [{ name: 'c', image: 'ghcr.io/home-operations/kopiur-controller:0.10.8' }],
+    });
+    expect(bootstrapOf([withSecret(), op])[0]?.namespace).toBe('media');
+    expect(bootstrapOf([nfsRepository(), op])[0]?.namespace).toBe('kopiur-system');
+  });
+
+  it('takes the repository moverDefaults and nothing of the policies: 65532 beside movers pinned to 1000 is VP003', () => {
+    const pinned = { podSecurityContext: { runAsUser: 1000, runAsGroup: 1000 } };
+    const objects = [namespace('media'), withSecret(), policy('a', pinned), policy('b', pinned)];
+    const [b] = bootstrapOf(objects);
+    expect(b?.containers[0]?.identity).toMatchObject({ uid: 65532, gid: 65532 });
+    expect(b?.findings.map((f) => f.code)).toContain('VP003');
+    expect(b?.findings.find((f) => f.code === 'VP003')?.fix).toContain('moverDefaults');
+    const fixed = [
+      namespace('media'),
+      withSecret(pinned),
+      policy('a', pinned),
+      policy('b', pinned),
+    ];
+    expect(bootstrapOf(fixed)[0]?.containers[0]?.identity.uid).toBe(1000);
+    expect(bootstrapOf(fixed)[0]?.findings.map((f) => f.code)).not.toContain('VP003');
+  });
+
+  it('is never gated: root from moverDefaults runs in a Namespace without the annotation', () => {
+    const root = { securityContext: { runAsUser: 0, runAsGroup: 0 } };
+    const [b] = bootstrapOf([namespace('media'), withSecret(root)]);
+    expect(b?.containers[0]?.identity.uid).toBe(0);
+    expect(b?.findings.map((f) => f.code)).not.toContain('VP027');
+  });
+});

@@ -1,4 +1,10 @@
-import { buildKopiurMover, type KopiurBuild } from '../kopiur/build-kopiur-mover.js';
+import {
+  buildBootstrap,
+  buildKopiurMover,
+  type KopiurBuild,
+  type KopiurContext,
+} from '../kopiur/build-kopiur-mover.js';
+import { kopiurRepositoryKinds } from '../kopiur/parse-kopiur.js';
 import { assumedKopiurVersion, isKopiurController } from '../kopiur/resolve-kopiur-version.js';
 import { observedUserOf, reconcileObserved } from '../identity/observed.js';
 import { resolveIdentity, resolveWriterLayers } from '../identity/resolve.js';
@@ -33,27 +39,37 @@ function kopiurPod(ctx: SubjectContext, ns: string, job: string): KubeObject | u
     )[0];
 }
 
-/**
- * Resolves a SnapshotPolicy, Snapshot, Restore or Maintenance: the pod kopiur builds for it, through
- * the same engine as a VolSync mover (image → pod → container → kopiur → admission → runtime →
- * storage), then the real pod when the cluster has one.
- */
-export function resolveKopiurSubject(ctx: SubjectContext, o: KubeObject): ResolvedSubject | null {
+function kopiurContext(ctx: SubjectContext): KopiurContext {
   const version = ctx.snapshot.kopiurVersion ?? assumedKopiurVersion;
   const operator = ctx.snapshot.objects.find(isKopiurController);
-  const build: KopiurBuild | undefined = buildKopiurMover(
-    {
-      objects: ctx.snapshot.objects,
-      index: ctx.index,
-      namespaces: ctx.namespaces,
-      version,
-      moverImage: kopiurMoverImage(version.tag),
-      namespacesReadable: null,
-      ...(operator && { operatorNamespace: namespaceOf(operator) }),
-    },
-    o,
-  );
-  if (!build) return null;
+  return {
+    objects: ctx.snapshot.objects,
+    index: ctx.index,
+    namespaces: ctx.namespaces,
+    version,
+    moverImage: kopiurMoverImage(version.tag),
+    namespacesReadable: null,
+    ...(operator && { operatorNamespace: namespaceOf(operator) }),
+  };
+}
+
+/**
+ * The subjects of one kopiur object: a SnapshotPolicy, Snapshot, Restore or Maintenance is its
+ * mover; a Repository or ClusterRepository is the maintenance kopiur manages for it and, as
+ * `Job/<name>-bootstrap`, the bootstrap Job that connects to it (kopiur.md §5.2: both write it).
+ */
+export function resolveKopiurSubjects(ctx: SubjectContext, o: KubeObject): ResolvedSubject[] {
+  const k = kopiurContext(ctx);
+  const builds = [buildKopiurMover(k, o)];
+  if (kopiurRepositoryKinds.has(o.kind)) builds.push(buildBootstrap(k, o));
+  return builds.flatMap((b) => (b ? [resolveBuild(ctx, o, b)] : []));
+}
+
+/**
+ * One kopiur Job through the same engine as a VolSync mover (image → pod → container → kopiur →
+ * admission → runtime → storage), then the real pod when the cluster has one.
+ */
+function resolveBuild(ctx: SubjectContext, o: KubeObject, build: KopiurBuild): ResolvedSubject {
   // a ClusterRepository's maintenance runs where kopiur puts its Job, not in the object's namespace
   const ns = build.namespace;
   const facts = ctx.namespaces.get(ns);
@@ -100,8 +116,10 @@ export function resolveKopiurSubject(ctx: SubjectContext, o: KubeObject): Resolv
   const subject = subjectOf(o, 'kopiur', build.elevated.length > 0, [rc], {
     ...predicted.podSecurity,
   });
+  // the bootstrap Job is no object of the input: it is named as kopiur names it
+  const named = build.job === 'bootstrap' ? { kind: 'Job', name: build.workload.name } : {};
   return {
-    subject: { ...subject, namespace: ns },
+    subject: { ...subject, namespace: ns, ...named },
     object: o,
     namespaceFacts: facts,
     containers: [rc],

@@ -3,7 +3,7 @@ import { attachFindings } from '../findings/index.js';
 import { distinctUnknowns } from '../identity/unknown.js';
 import { isKopiurObject, kopiurMoverKinds, kopiurRepositoryKinds } from '../kopiur/parse-kopiur.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
-import { resolveKopiurSubject } from './kopiur-subjects.js';
+import { resolveKopiurSubjects } from './kopiur-subjects.js';
 import type { Snapshot } from '../snapshot.js';
 import {
   resolveMaintenanceSubject,
@@ -38,12 +38,14 @@ export function resolveAllMovers(ctx: SubjectContext): ResolvedSubject[] {
     if (!subjectKinds.has(o.kind) && !kopiurRepository) continue;
     const s = withOrigin(o, () =>
       isKopiurObject(o)
-        ? resolveKopiurSubject(ctx, o)
-        : o.kind === 'KopiaMaintenance'
-          ? resolveMaintenanceSubject(ctx, o)
-          : resolveMoverSubject(ctx, o),
+        ? resolveKopiurSubjects(ctx, o)
+        : [
+            o.kind === 'KopiaMaintenance'
+              ? resolveMaintenanceSubject(ctx, o)
+              : resolveMoverSubject(ctx, o),
+          ],
     );
-    if (s) out.push(s);
+    for (const x of s) if (x) out.push(x);
   }
   return out;
 }
@@ -90,6 +92,10 @@ export interface SubjectRef {
 /** Resolves one subject (a mover or any pod-bearing object) with its findings; undefined when absent. */
 export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Report | undefined {
   const ctx = subjectContext(snapshot);
+  if (ref.kind === 'Job') {
+    const bootstrap = kopiurBootstrap(ctx, ref);
+    if (bootstrap) return assemble([bootstrap], snapshot);
+  }
   const obj = ctx.index.get(ref.kind, ref.namespace, ref.name);
   if (!obj) return undefined;
   if (subjectKinds.has(ref.kind) || kopiurRepositoryKinds.has(ref.kind)) {
@@ -103,6 +109,20 @@ export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Repor
   const s = withOrigin(obj, () => resolveWorkloadSubject(ctx, obj));
   attachFindings({ ...ctx, subjects: [s] });
   return assemble([s], snapshot);
+}
+
+/**
+ * The bootstrap Job kopiur runs for a repository of the snapshot, named as kopiur names it
+ * (`<repository>-bootstrap`): explained as kopiur builds it, whether or not the Job is in the input.
+ */
+function kopiurBootstrap(ctx: SubjectContext, ref: SubjectRef): ResolvedSubject | undefined {
+  if (!ref.name.endsWith('-bootstrap')) return undefined;
+  return moversWithFindings(ctx).find(
+    (s) =>
+      s.kopiur?.job === 'bootstrap' &&
+      s.subject.namespace === ref.namespace &&
+      s.subject.name === ref.name,
+  );
 }
 
 const ownerSource =

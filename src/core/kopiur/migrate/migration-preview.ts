@@ -71,7 +71,12 @@ export function previewMigration(snapshot: Snapshot, scope: Scope): MigrationPre
           : [],
     };
   });
-  for (const ref of migrated.repositories) {
+  // each added Repository brings kopiur's own Jobs: its managed maintenance and its bootstrap
+  const added = migrated.repositories.flatMap((ref) => [
+    ref,
+    { kind: 'Job', namespace: ref.namespace, name: `${ref.name}-bootstrap` },
+  ]);
+  for (const ref of added) {
     const a = find(after, ref);
     if (!a || items.some((i) => i.outcome === 'retired' && i.kopiur?.name === ref.name)) continue;
     items.push({
