@@ -52,6 +52,8 @@ export interface KopiurContext {
   operatorNamespace?: string;
   /** Whether the operator may read Namespaces; null = its install scope is not in the input. */
   namespacesReadable: boolean | null;
+  /** The one namespace a namespaced install watches (it reconciles nothing elsewhere). */
+  watchedNamespace?: string;
 }
 
 const jobOfKind: Record<string, KopiurJob> = {
@@ -225,6 +227,20 @@ interface Parts {
 /** Folds the rungs, applies the invariants and the gate, and lays out the pod. */
 function assemble(ctx: KopiurContext, p: Parts): KopiurBuild {
   const v = ctx.version.version;
+  const watched = ctx.watchedNamespace;
+  if (
+    watched !== undefined &&
+    (p.namespace !== watched || p.repository?.ref.kind === 'ClusterRepository')
+  )
+    p.notes.push({
+      field: 'install scope',
+      effect:
+        p.repository?.ref.kind === 'ClusterRepository' && p.job !== 'backup' && p.job !== 'restore'
+          ? `the kopiur controller watches only namespace ${watched} (a namespaced install), which does not reconcile a ClusterRepository: this Job is never created`
+          : p.namespace !== watched
+            ? `the kopiur controller watches only namespace ${watched} (a namespaced install): nothing in ${p.namespace} is reconciled, this Job is never created`
+            : `the kopiur controller watches only namespace ${watched} (a namespaced install), which does not reconcile a ClusterRepository: this mover's repository is never Ready`,
+    });
   const merged = foldLadder(p.rungs, v);
   const inv = applyInvariants(merged.securityContext, merged.podSecurityContext, v);
   const folded: Folded = {

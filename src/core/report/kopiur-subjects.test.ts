@@ -282,3 +282,53 @@ describe("a repository's bootstrap Job (kopiur.md §5.2)", () => {
     expect(b?.findings.map((f) => f.code)).not.toContain('VP027');
   });
 });
+
+describe("the gate on the controller's install scope (kopiur.md §4.1: a 403 allows)", () => {
+  const controller = (args: string[]) =>
+    deployment('kopiur', 'kopiur-system', {
+      containers: [{ name: 'c', image: 'ghcr.io/home-operations/kopiur-controller:0.10.8', args }],
+    });
+  const root = { securityContext: { runAsUser: 0, runAsGroup: 0 } };
+  const gateStep = (objects: KubeObject[]) =>
+    subject(objects, 'matter').containers[0]?.trace.find((t) => t.field === 'MoverPermitted');
+
+  it.each([
+    [
+      'no controller in the input: refused, assuming a cluster-scoped install',
+      [],
+      true,
+      'on a cluster-scoped install',
+    ],
+    ['--cluster-scope: refused, nothing assumed', ['--cluster-scope'], true, 'lacks'],
+    [
+      '--namespace=media: the Namespace read is a 403 and kopiur allows',
+      ['--namespace=media'],
+      false,
+      '403',
+    ],
+  ])('%s', (_what, args, refused, says) => {
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      policy('matter', root),
+      ...(args.length > 0 ? [controller(args)] : []),
+    ];
+    expect(codes(objects, 'matter').includes('VP027')).toBe(refused);
+    expect(String(gateStep(objects)?.effect)).toContain(says);
+    if (args[0] === '--cluster-scope')
+      expect(String(gateStep(objects)?.effect)).not.toContain('cluster-scoped install');
+  });
+
+  it('a namespaced install reconciles nothing outside its namespace, and says so', () => {
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      policy('app'),
+      controller(['--namespace=kopiur-system']),
+    ];
+    const notes = subject(objects, 'app').containers[0]?.trace.filter(
+      (t) => t.field === 'install scope',
+    );
+    expect(notes?.[0]?.effect).toContain('nothing in media is reconciled');
+  });
+});

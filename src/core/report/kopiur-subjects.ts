@@ -4,6 +4,7 @@ import {
   type KopiurBuild,
   type KopiurContext,
 } from '../kopiur/build-kopiur-mover.js';
+import { installScopeOf } from '../kopiur/install-scope.js';
 import { kopiurRepositoryKinds } from '../kopiur/parse-kopiur.js';
 import { assumedKopiurVersion, isKopiurController } from '../kopiur/resolve-kopiur-version.js';
 import { observedUserOf, reconcileObserved } from '../identity/observed.js';
@@ -42,13 +43,16 @@ function kopiurPod(ctx: SubjectContext, ns: string, job: string): KubeObject | u
 function kopiurContext(ctx: SubjectContext): KopiurContext {
   const version = ctx.snapshot.kopiurVersion ?? assumedKopiurVersion;
   const operator = ctx.snapshot.objects.find(isKopiurController);
+  // without the controller the install scope is unknown: the gate says it assumes a cluster one
+  const scope = operator && installScopeOf(operator);
   return {
     objects: ctx.snapshot.objects,
     index: ctx.index,
     namespaces: ctx.namespaces,
     version,
     moverImage: kopiurMoverImage(version.tag),
-    namespacesReadable: null,
+    namespacesReadable: scope ? scope.scope === 'cluster' : null,
+    ...(scope?.namespace !== undefined && { watchedNamespace: scope.namespace }),
     ...(operator && { operatorNamespace: namespaceOf(operator) }),
   };
 }
