@@ -19,7 +19,7 @@ type Report = {
     namespace: string;
     name: string;
     containers: { identity: { uid: number | null; gid: number | null } }[];
-    findings: { code: string }[];
+    findings: { code: string; message: string }[];
   }[];
 };
 
@@ -66,7 +66,7 @@ describe('kopiur on a real kube-apiserver (no VolSync API)', () => {
     );
   });
 
-  it('--kopiur-version 0.8.2: the moverDefaults container runAsUser 568 shadows the policy pod runAsUser 1000', async () => {
+  it('--kopiur-version 0.8.2: the moverDefaults container runAsUser 568 shadows the policy pod runAsUser 1000, and the pod a newer kopiur built (1000) is VP016', async () => {
     const r = await live([
       'effective-uid',
       'snapshotpolicy/sonarr',
@@ -78,10 +78,14 @@ describe('kopiur on a real kube-apiserver (no VolSync API)', () => {
       'json',
     ]);
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as Report).subjects[0]?.containers[0]?.identity.uid).toBe(568);
+    const s = (JSON.parse(r.stdout) as Report).subjects[0];
+    expect(r.stdout).toMatch(/merges field by field: the container runAsUser 568 of/);
+    expect(s?.findings.find((f) => f.code === 'VP016')?.message).toContain(
+      'Pod/kopiur-media/sonarr-manual-x7k2p runs with uid 568 → 1000',
+    );
   });
 
-  it('a kopiur mover pod given as an object is resolved from its spec', async () => {
+  it('a kopiur mover pod given as an object is explained as the SnapshotPolicy its config label names, as predicted', async () => {
     const r = await live([
       'effective-uid',
       'pod/sonarr-manual-x7k2p',
@@ -91,10 +95,11 @@ describe('kopiur on a real kube-apiserver (no VolSync API)', () => {
       'json',
     ]);
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as Report).subjects[0]?.containers[0]?.identity).toMatchObject({
-      uid: 1000,
-      gid: 1000,
-    });
+    const s = (JSON.parse(r.stdout) as Report).subjects[0];
+    expect(s?.kind).toBe('SnapshotPolicy');
+    expect(s?.containers[0]?.identity).toMatchObject({ uid: 1000, gid: 1000 });
+    expect(s?.findings.map((f) => f.code)).not.toContain('VP016');
+    expect(r.stdout).toContain('then compared with this pod');
   });
 
   it("the bootstrap Job's pod, given as an object, is the observation of job/nas-bootstrap, as predicted", async () => {

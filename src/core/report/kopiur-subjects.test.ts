@@ -4,7 +4,7 @@ import { kopiurVersionOfFlag } from '../kopiur/resolve-kopiur-version.js';
 import type { KubeObject } from '../k8s/object.js';
 import { deployment, namespace, snapshotOf } from '../test-support/builders.js';
 import { kopiur, nfsRepository, policy, restore } from '../test-support/kopiur-builders.js';
-import { resolveReport } from './resolve-report.js';
+import { resolveReport, resolveSubjectReport } from './resolve-report.js';
 
 const gateKey = 'kopiur.home-operations.com/privileged-movers';
 
@@ -330,5 +330,95 @@ describe("the gate on the controller's install scope (kopiur.md §4.1: a 403 all
       (t) => t.field === 'install scope',
     );
     expect(notes?.[0]?.effect).toContain('nothing in media is reconciled');
+  });
+});
+
+describe('a kopiur pod is explained as the subject its labels name (kopiur.md §11)', () => {
+  const pod = (name: string, labels: Record<string, string>, uid: number): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'media',
+      labels: { 'app.kubernetes.io/managed-by': 'kopiur', ...labels },
+    },
+    spec: {
+      securityContext: { fsGroup: 65532 },
+      containers: [
+        {
+          name: 'mover',
+          image: 'ghcr.io/home-operations/kopiur-mover:0.10.8',
+          securityContext: { runAsUser: uid, runAsGroup: uid },
+        },
+      ],
+    },
+  });
+  const report = (objects: KubeObject[], name: string) =>
+    resolveSubjectReport(
+      { ...snapshotOf(objects), kopiurVersion: kopiurVersionOfFlag('0.10.8') },
+      { kind: 'Pod', namespace: 'media', name },
+    );
+  const pinned = { podSecurityContext: { runAsUser: 1000, runAsGroup: 1000 } };
+
+  it.each([
+    [
+      "a backup pod, named after its Snapshot, by its policy's config label",
+      {
+        'batch.kubernetes.io/job-name': 'sonarr-manual',
+        'kopiur.home-operations.com/config': 'sonarr',
+      },
+      'SnapshotPolicy',
+    ],
+    ['a bootstrap pod by its Job name', { 'batch.kubernetes.io/job-name': 'nas-bootstrap' }, 'Job'],
+  ])('%s', (_what, labels, kind) => {
+    const repo = {
+      ...nfsRepository(),
+      spec: {
+        ...(nfsRepository().spec as Record<string, unknown>),
+        encryption: { passwordSecretRef: { name: 'k', namespace: 'media' } },
+      },
+    };
+    const objects = [
+      namespace('media'),
+      repo,
+      policy('sonarr', pinned),
+      pod('p-1', labels, kind === 'Job' ? 65532 : 1000),
+    ];
+    const s = report(objects, 'p-1')?.subjects[0];
+    expect(s?.kind).toBe(kind);
+    expect(s?.containers[0]?.trace[0]?.effect).toContain('then compared with this pod');
+    expect(s?.findings.map((f) => f.code)).not.toContain('VP016');
+  });
+
+  it('a pod that differs from what kopiur builds is VP016 on its policy', () => {
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      policy('sonarr', pinned),
+      pod(
+        'p-2',
+        {
+          'batch.kubernetes.io/job-name': 'sonarr-x',
+          'kopiur.home-operations.com/config': 'sonarr',
+        },
+        568,
+      ),
+    ];
+    const s = report(objects, 'p-2')?.subjects[0];
+    expect(s?.kind).toBe('SnapshotPolicy');
+    const vp016 = s?.findings.find((f) => f.code === 'VP016');
+    expect(vp016?.message).toContain('Pod/media/p-2 runs with uid 1000 → 568, gid 1000 → 568');
+    expect(vp016?.message).toContain('after kopiur built it');
+    expect(vp016?.fix).toContain('spec.mover');
+  });
+
+  it('a pod kopiur does not manage is resolved from its own spec', () => {
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      policy('sonarr', pinned),
+      { ...pod('p-3', {}, 568), metadata: { name: 'p-3', namespace: 'media' } },
+    ];
+    expect(report(objects, 'p-3')?.subjects[0]?.kind).toBe('Pod');
   });
 });

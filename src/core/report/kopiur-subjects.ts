@@ -24,16 +24,44 @@ import {
 /** The kopiur mover image; its tag is the chart's appVersion, the controller's (kopiur.md §0 rule 1). */
 export const kopiurMoverImage = (tag: string) => `ghcr.io/home-operations/kopiur-mover:${tag}`;
 
-/** The pod of the Job kopiur created for a subject: its `job-name` label, managed-by kopiur (kopiur.md §11). */
-function kopiurPod(ctx: SubjectContext, ns: string, job: string): KubeObject | undefined {
+const managedBy = 'app.kubernetes.io/managed-by';
+const configLabel = 'kopiur.home-operations.com/config';
+const jobNameOf = (pod: KubeObject) =>
+  pod.metadata.labels?.['batch.kubernetes.io/job-name'] ?? pod.metadata.labels?.['job-name'];
+
+/**
+ * Whether a pod is of the Job kopiur created for a subject: managed-by kopiur, and its Job's
+ * name, or for a SnapshotPolicy its `config` label, since each backup Job is named after its
+ * Snapshot (kopiur.md §1, §11).
+ */
+export function isKopiurPodOf(pod: KubeObject, s: ResolvedSubject): boolean {
+  if (pod.kind !== 'Pod' || pod.metadata.labels?.[managedBy] !== 'kopiur' || !s.kopiur)
+    return false;
+  if (namespaceOf(pod) !== s.subject.namespace) return false;
+  if (jobNameOf(pod) === s.kopiur.workload.name) return true;
+  return (
+    s.object.kind === 'SnapshotPolicy' &&
+    pod.metadata.labels[configLabel] === s.object.metadata.name
+  );
+}
+
+/** The newest pod of the Jobs kopiur created for a subject. */
+function kopiurPod(
+  ctx: SubjectContext,
+  ns: string,
+  build: KopiurBuild,
+  o: KubeObject,
+): KubeObject | undefined {
   return ctx.snapshot.objects
     .filter(
-      (o) =>
-        o.kind === 'Pod' &&
-        namespaceOf(o) === ns &&
-        o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'kopiur' &&
-        (o.metadata.labels['batch.kubernetes.io/job-name'] ?? o.metadata.labels['job-name']) ===
-          job,
+      (p) =>
+        p.kind === 'Pod' &&
+        namespaceOf(p) === ns &&
+        p.metadata.labels?.[managedBy] === 'kopiur' &&
+        (jobNameOf(p) === build.workload.name ||
+          (o.kind === 'SnapshotPolicy' &&
+            build.job === 'backup' &&
+            p.metadata.labels[configLabel] === o.metadata.name)),
     )
     .sort((a, b) =>
       (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
@@ -86,7 +114,7 @@ function resolveBuild(ctx: SubjectContext, o: KubeObject, build: KopiurBuild): R
     namespaceFacts: facts,
     kopiur: build,
   });
-  const pod = kopiurPod(ctx, ns, build.workload.name);
+  const pod = kopiurPod(ctx, ns, build, o);
   let resolution = predicted;
   let observed: ResolvedSubject['observed'];
   if (pod) {

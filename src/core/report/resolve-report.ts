@@ -3,7 +3,7 @@ import { attachFindings } from '../findings/index.js';
 import { distinctUnknowns } from '../identity/unknown.js';
 import { isKopiurObject, kopiurMoverKinds, kopiurRepositoryKinds } from '../kopiur/parse-kopiur.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
-import { resolveKopiurSubjects } from './kopiur-subjects.js';
+import { isKopiurPodOf, resolveKopiurSubjects } from './kopiur-subjects.js';
 import type { Snapshot } from '../snapshot.js';
 import {
   resolveMaintenanceSubject,
@@ -104,7 +104,7 @@ export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Repor
     return assemble(hit, snapshot);
   }
   if (workloadKinds[ref.kind] === undefined) return undefined;
-  const owned = ownedByMover(ctx, obj);
+  const owned = ownedByMover(ctx, obj) ?? ofKopiur(ctx, obj);
   if (owned) return assemble([owned], snapshot);
   const s = withOrigin(obj, () => resolveWorkloadSubject(ctx, obj));
   attachFindings({ ...ctx, subjects: [s] });
@@ -123,6 +123,35 @@ function kopiurBootstrap(ctx: SubjectContext, ref: SubjectRef): ResolvedSubject 
       s.subject.namespace === ref.namespace &&
       s.subject.name === ref.name,
   );
+}
+
+/**
+ * A pod of a Job kopiur created for a subject of the snapshot (its labels say which): explained
+ * as kopiur builds it, then compared with the pod. Undefined for any other pod or workload.
+ */
+function ofKopiur(ctx: SubjectContext, pod: KubeObject): ResolvedSubject | undefined {
+  if (pod.kind !== 'Pod' || pod.metadata.labels?.['app.kubernetes.io/managed-by'] !== 'kopiur')
+    return undefined;
+  const s = moversWithFindings(ctx).find((x) => isKopiurPodOf(pod, x));
+  if (!s) return undefined;
+  const ref = `Pod/${namespaceOf(pod)}/${pod.metadata.name}`;
+  const newest = s.observed?.pod === ref;
+  const step = {
+    layer: 'kopiur' as const,
+    field: 'metadata.labels',
+    value: ref,
+    effect: `${ref} is of the Job kopiur created for ${s.subject.kind} ${s.subject.namespace}/${s.subject.name} (app.kubernetes.io/managed-by: kopiur, its Job name or config label): explained as kopiur builds it${newest ? ', then compared with this pod' : `; compared with ${s.observed?.pod ?? 'no pod'}, the newest of its pods`}`,
+    source: 'kopiur.md §11 (K:crates/api/src/consts.rs labels)',
+  };
+  const containers = s.containers.map((c) => ({
+    ...c,
+    report: { ...c.report, trace: [step, ...c.report.trace] },
+  }));
+  return {
+    ...s,
+    containers,
+    subject: { ...s.subject, containers: containers.map((c) => c.report) },
+  };
 }
 
 const ownerSource =
