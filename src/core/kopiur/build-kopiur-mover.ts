@@ -6,6 +6,7 @@ import type { NamespaceFacts } from '../volsync/privileged.js';
 import { foldLadder, type Folded } from './fold.js';
 import { decideGate, elevatedBy, type GateDecision, type KopiurJob } from './gate.js';
 import { resolveInheritance, type InheritOutcome } from './inherit.js';
+import { outOfScope, type InstallScope } from './install-scope.js';
 import { applyInvariants, type InvariantChange } from './invariants.js';
 import { hardenedRung, pinnedId, type Rung } from './ladder.js';
 import {
@@ -50,10 +51,8 @@ export interface KopiurContext {
   moverImage: string;
   /** The namespace the kopiur controller runs in, when the input holds it. */
   operatorNamespace?: string;
-  /** Whether the operator may read Namespaces; null = its install scope is not in the input. */
-  namespacesReadable: boolean | null;
-  /** The one namespace a namespaced install watches (it reconciles nothing elsewhere). */
-  watchedNamespace?: string;
+  /** Where the controller watches; absent when it is not in the input (a cluster one assumed). */
+  installScope?: InstallScope;
 }
 
 const jobOfKind: Record<string, KopiurJob> = {
@@ -227,20 +226,8 @@ interface Parts {
 /** Folds the rungs, applies the invariants and the gate, and lays out the pod. */
 function assemble(ctx: KopiurContext, p: Parts): KopiurBuild {
   const v = ctx.version.version;
-  const watched = ctx.watchedNamespace;
-  if (
-    watched !== undefined &&
-    (p.namespace !== watched || p.repository?.ref.kind === 'ClusterRepository')
-  )
-    p.notes.push({
-      field: 'install scope',
-      effect:
-        p.repository?.ref.kind === 'ClusterRepository' && p.job !== 'backup' && p.job !== 'restore'
-          ? `the kopiur controller watches only namespace ${watched} (a namespaced install), which does not reconcile a ClusterRepository: this Job is never created`
-          : p.namespace !== watched
-            ? `the kopiur controller watches only namespace ${watched} (a namespaced install): nothing in ${p.namespace} is reconciled, this Job is never created`
-            : `the kopiur controller watches only namespace ${watched} (a namespaced install), which does not reconcile a ClusterRepository: this mover's repository is never Ready`,
-    });
+  const unreconciled = outOfScope(ctx.installScope, p.namespace, p.repository?.ref.kind);
+  if (unreconciled) p.notes.push({ field: 'install scope', effect: unreconciled });
   const merged = foldLadder(p.rungs, v);
   const inv = applyInvariants(merged.securityContext, merged.podSecurityContext, v);
   const folded: Folded = {
@@ -257,7 +244,8 @@ function assemble(ctx: KopiurContext, p: Parts): KopiurBuild {
     elevated,
     p.namespace,
     ctx.namespaces.get(p.namespace),
-    ctx.namespacesReadable,
+    // a namespaced install's Role cannot read Namespaces: the gate's read is a 403
+    ctx.installScope ? ctx.installScope.scope === 'cluster' : null,
   );
   const volumes: Volume[] = [{ name: 'kopia-cache', type: 'emptyDir' }];
   const mounts: VolumeMount[] = [{ name: 'kopia-cache', mountPath: '/var/cache/kopia' }];
@@ -301,6 +289,26 @@ function assemble(ctx: KopiurContext, p: Parts): KopiurBuild {
 }
 
 /**
+ * The namespace of a repository's own Job: the one its spec names, else the operator's; without
+ * the controller in the input, kopiur-system, said in a note on `field`.
+ */
+function jobNamespace(
+  ctx: KopiurContext,
+  named: string | undefined,
+  field: string,
+  notes: KopiurBuild['notes'],
+): string {
+  const ns = named ?? ctx.operatorNamespace;
+  if (ns !== undefined) return ns;
+  notes.push({
+    field,
+    effect:
+      "not set, and the kopiur controller is not in the input: its Job runs in the operator's namespace, kopiur-system assumed",
+  });
+  return 'kopiur-system';
+}
+
+/**
  * The Maintenance kopiur manages for a repository itself (default on; K43:crates/api/src/maintenance.rs
  * RepositoryMaintenanceSpec): hardened ⊂ moverDefaults ⊂ spec.maintenance.mover, in the repository's
  * namespace, or for a ClusterRepository in spec.maintenance.namespace, else the operator's.
@@ -321,16 +329,12 @@ function buildManagedMaintenance(ctx: KopiurContext, o: KubeObject): KopiurBuild
   });
   if (named) return undefined;
   const notes: KopiurBuild['notes'] = [];
-  let namespace =
-    repository.ref.namespace ?? repository.maintenance?.namespace ?? ctx.operatorNamespace;
-  if (namespace === undefined) {
-    namespace = 'kopiur-system';
-    notes.push({
-      field: 'spec.maintenance.namespace',
-      effect:
-        "not set, and the kopiur controller is not in the input: its Job runs in the operator's namespace, kopiur-system assumed",
-    });
-  }
+  const namespace = jobNamespace(
+    ctx,
+    repository.ref.namespace ?? repository.maintenance?.namespace,
+    'spec.maintenance.namespace',
+    notes,
+  );
   return assemble(ctx, {
     job: 'maintenance',
     name: `${o.metadata.name}-maintenance`,
@@ -361,15 +365,12 @@ export function buildBootstrap(ctx: KopiurContext, o: KubeObject): KopiurBuild |
   const b = repository.backend;
   if (!b || (b.type === 'filesystem' && !b.volume)) return undefined;
   const notes: KopiurBuild['notes'] = [];
-  let namespace = repository.ref.namespace ?? repository.secretNamespace ?? ctx.operatorNamespace;
-  if (namespace === undefined) {
-    namespace = 'kopiur-system';
-    notes.push({
-      field: 'spec.encryption.passwordSecretRef.namespace',
-      effect:
-        "not set, and the kopiur controller is not in the input: its Job runs in the operator's namespace, kopiur-system assumed",
-    });
-  }
+  const namespace = jobNamespace(
+    ctx,
+    repository.ref.namespace ?? repository.secretNamespace,
+    'spec.encryption.passwordSecretRef.namespace',
+    notes,
+  );
   notes.push({
     field: 'spec.create.enabled',
     effect: repository.create

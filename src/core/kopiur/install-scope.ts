@@ -11,9 +11,6 @@ export interface InstallScope {
   source: string;
 }
 
-export const installScopeSource =
-  'kopiur.md §4.1 (K43:deploy/helm/kopiur/templates/deployment.yaml args, role.yaml; K:crates/controller/src/config.rs watch_scope)';
-
 /** The `--namespace` argument's value, in either spelling (`--namespace=X`, `--namespace X`). */
 function namespaceArg(args: readonly string[]): string | undefined {
   for (const [i, a] of args.entries()) {
@@ -24,7 +21,8 @@ function namespaceArg(args: readonly string[]): string | undefined {
 }
 
 /**
- * The install scope of a kopiur controller Deployment: its chart passes `--cluster-scope` (a
+ * The install scope of a kopiur controller Deployment (K43:deploy/helm/kopiur/templates/
+ * deployment.yaml args, role.yaml; K:crates/controller/src/config.rs watch_scope): its chart passes `--cluster-scope` (a
  * ClusterRole that reads Namespaces) or `--namespace=<release namespace>` (a Role: Namespaces are
  * out of reach, the gate's read is a 403 and kopiur allows the mover); with neither the controller
  * watches the whole cluster.
@@ -47,4 +45,23 @@ export function installScopeOf(controller: KubeObject): InstallScope {
     namespace: ns,
     source: `${where} runs with --namespace=${ns}: a namespaced install (its Role cannot read Namespaces)`,
   };
+}
+
+/**
+ * Why a namespaced install never creates a Job of `namespace`: it reconciles nothing outside the
+ * namespace it watches, and no ClusterRepository (a Role cannot reach a cluster-scoped kind,
+ * K43:deploy/helm/kopiur/templates/role.yaml). Undefined when the install reaches it.
+ */
+export function outOfScope(
+  scope: InstallScope | undefined,
+  namespace: string,
+  repositoryKind: string | undefined,
+): string | undefined {
+  if (scope?.namespace === undefined) return undefined;
+  const why = `${scope.source}: it reconciles`;
+  if (namespace !== scope.namespace)
+    return `${why} nothing in ${namespace}, so this Job is never created`;
+  if (repositoryKind === 'ClusterRepository')
+    return `${why} no ClusterRepository, so nothing of this Job's repository runs`;
+  return undefined;
 }

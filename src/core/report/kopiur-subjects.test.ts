@@ -329,7 +329,9 @@ describe("the gate on the controller's install scope (kopiur.md §4.1: a 403 all
     const notes = subject(objects, 'app').containers[0]?.trace.filter(
       (t) => t.field === 'install scope',
     );
-    expect(notes?.[0]?.effect).toContain('nothing in media is reconciled');
+    expect(notes?.[0]?.effect).toContain(
+      'reconciles nothing in media, so this Job is never created',
+    );
   });
 });
 

@@ -30,22 +30,22 @@ const jobNameOf = (pod: KubeObject) =>
   pod.metadata.labels?.['batch.kubernetes.io/job-name'] ?? pod.metadata.labels?.['job-name'];
 
 /**
- * Whether a pod is of the Job kopiur created for a subject: managed-by kopiur, and its Job's
- * name, or for a SnapshotPolicy its `config` label, since each backup Job is named after its
- * Snapshot (kopiur.md §1, §11).
+ * Whether a pod is of a Job kopiur created for a build of `o`: managed-by kopiur, in the Job's
+ * namespace, and its Job's name, or for a SnapshotPolicy its `config` label, since each backup Job
+ * is named after its Snapshot (kopiur.md §1, §11).
  */
-export function isKopiurPodOf(pod: KubeObject, s: ResolvedSubject): boolean {
-  if (pod.kind !== 'Pod' || pod.metadata.labels?.[managedBy] !== 'kopiur' || !s.kopiur)
-    return false;
-  if (namespaceOf(pod) !== s.subject.namespace) return false;
-  if (jobNameOf(pod) === s.kopiur.workload.name) return true;
-  return (
-    s.object.kind === 'SnapshotPolicy' &&
-    pod.metadata.labels[configLabel] === s.object.metadata.name
-  );
+function isPodOf(pod: KubeObject, ns: string, build: KopiurBuild, o: KubeObject): boolean {
+  if (pod.kind !== 'Pod' || pod.metadata.labels?.[managedBy] !== 'kopiur') return false;
+  if (namespaceOf(pod) !== ns) return false;
+  if (jobNameOf(pod) === build.workload.name) return true;
+  return o.kind === 'SnapshotPolicy' && pod.metadata.labels[configLabel] === o.metadata.name;
 }
 
-/** The newest pod of the Jobs kopiur created for a subject. */
+/** Whether a pod is of the Job kopiur created for a resolved subject. */
+export const isKopiurPodOf = (pod: KubeObject, s: ResolvedSubject): boolean =>
+  s.kopiur !== undefined && isPodOf(pod, s.subject.namespace, s.kopiur, s.object);
+
+/** The newest pod of the Jobs kopiur created for a build of `o`. */
 function kopiurPod(
   ctx: SubjectContext,
   ns: string,
@@ -53,16 +53,7 @@ function kopiurPod(
   o: KubeObject,
 ): KubeObject | undefined {
   return ctx.snapshot.objects
-    .filter(
-      (p) =>
-        p.kind === 'Pod' &&
-        namespaceOf(p) === ns &&
-        p.metadata.labels?.[managedBy] === 'kopiur' &&
-        (jobNameOf(p) === build.workload.name ||
-          (o.kind === 'SnapshotPolicy' &&
-            build.job === 'backup' &&
-            p.metadata.labels[configLabel] === o.metadata.name)),
-    )
+    .filter((p) => isPodOf(p, ns, build, o))
     .sort((a, b) =>
       (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
     )[0];
@@ -71,17 +62,16 @@ function kopiurPod(
 function kopiurContext(ctx: SubjectContext): KopiurContext {
   const version = ctx.snapshot.kopiurVersion ?? assumedKopiurVersion;
   const operator = ctx.snapshot.objects.find(isKopiurController);
-  // without the controller the install scope is unknown: the gate says it assumes a cluster one
-  const scope = operator && installScopeOf(operator);
   return {
     objects: ctx.snapshot.objects,
     index: ctx.index,
     namespaces: ctx.namespaces,
     version,
     moverImage: kopiurMoverImage(version.tag),
-    namespacesReadable: scope ? scope.scope === 'cluster' : null,
-    ...(scope?.namespace !== undefined && { watchedNamespace: scope.namespace }),
-    ...(operator && { operatorNamespace: namespaceOf(operator) }),
+    ...(operator && {
+      operatorNamespace: namespaceOf(operator),
+      installScope: installScopeOf(operator),
+    }),
   };
 }
 
