@@ -107,6 +107,36 @@ const cases: [string, string[]][] = [
     'effective-uid-kopiur-repository-both-jobs',
     ['effective-uid', 'clusterrepository/nas', '-n', 'tools', '--demo', '-o', 'wide'],
   ],
+  [
+    'explain-kopiur-restore-recorded',
+    ['explain', '-n', 'db', '-f', fx('kopiur/restore-recorded.yaml'), '--offline', '-o', 'wide'],
+  ],
+  [
+    'effective-uid-kopiur-restore-recorded',
+    [
+      'effective-uid',
+      'restore/postgres-latest',
+      '-n',
+      'db',
+      '-f',
+      fx('kopiur/restore-recorded.yaml'),
+      '--offline',
+    ],
+  ],
+  [
+    'effective-uid-kopiur-restore-recorded-unknown-json',
+    [
+      'effective-uid',
+      'restore/postgres-aged-out',
+      '-n',
+      'db',
+      '-f',
+      fx('kopiur/restore-recorded.yaml'),
+      '--offline',
+      '-o',
+      'json',
+    ],
+  ],
   ['effective-uid-deployment', ['effective-uid', 'deploy/bookstack', '--demo']],
   [
     'effective-uid-statefulset-json',

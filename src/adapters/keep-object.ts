@@ -96,6 +96,8 @@ export function keepObject(
         ...(containerStatuses !== undefined && { containerStatuses }),
       };
   }
+  const kopiurStatus = kopiurCatalogStatus(kind, status);
+  if (kopiurStatus) o.status = kopiurStatus;
   // a Pod's Job, a Job's ReplicationSource: which mover a workload VolSync created belongs to
   const owner = Array.isArray(meta['ownerReferences'])
     ? (meta['ownerReferences'] as unknown[]).find((r) => isObject(r) && r['controller'] === true)
@@ -117,3 +119,27 @@ const timeFields: Record<string, string[]> = {
   ReplicationDestination: ['lastSyncTime', 'lastSyncStartTime', 'lastSyncDuration'],
   Job: ['startTime', 'completionTime'],
 };
+
+/**
+ * What a Restore's recorded-identity search reads (kopiur.md §6): a Snapshot row's kopia identity,
+ * snapshot ID, end time and decoded kopiur-meta; a SnapshotPolicy's identity resolved at admission.
+ */
+function kopiurCatalogStatus(kind: string, status: Record<string, unknown>): KubeObject['status'] {
+  const pick = (o: unknown, keys: string[]): Record<string, unknown> =>
+    isObject(o)
+      ? Object.fromEntries(
+          keys.filter((k) => o[k] !== undefined).map((k): [string, unknown] => [k, o[k]]),
+        )
+      : {};
+  const kept: Record<string, Record<string, unknown>> | undefined =
+    kind === 'Snapshot'
+      ? {
+          snapshot: pick(status['snapshot'], ['identity', 'kopiaSnapshotID']),
+          timing: pick(status['timing'], ['endTime']),
+          ...(isObject(status['recorded']) && { recorded: status['recorded'] }),
+        }
+      : kind === 'SnapshotPolicy'
+        ? { resolved: pick(status['resolved'], ['identity']) }
+        : undefined;
+  return kept && Object.values(kept).some((v) => Object.keys(v).length > 0) ? kept : undefined;
+}

@@ -41,7 +41,7 @@ function renderSubject(s: Subject, o: { wide: boolean; paint: Paint }): string {
       ]),
     );
     const id = c.identity;
-    out += `EFFECTIVE: uid=${idCell(id.uid)} gid=${idCell(id.gid)} groups=${groupsCell(c)} fsGroup=${id.fsGroup ?? '-'} capabilities=${capsCell(c)} runsAsRoot=${boolCell(id.runsAsRoot)} (uid decided by: ${c.uidDecidedBy ?? '<unknown>'})\n`;
+    out += `EFFECTIVE: uid=${idCell(id.uid)} gid=${idCell(id.gid)} groups=${groupsCell(c)} fsGroup=${id.fsGroup ?? (id.fsGroupUnknown ? '?' : '-')} capabilities=${capsCell(c)} runsAsRoot=${boolCell(id.runsAsRoot)} (uid decided by: ${c.uidDecidedBy ?? '<unknown>'})\n`;
   }
   const ps = s.podSecurity;
   out += `POD SECURITY: baseline=${boolCell(ps.baseline)} restricted=${boolCell(ps.restricted)}\n`;

@@ -98,4 +98,9 @@ export const findingCodes: Record<string, { severity: Severity; title: string }>
     title:
       "two maintenance owners of one kopia repository: the fork's KopiaMaintenance and kopiur's",
   },
+  VP032: {
+    severity: 'error',
+    title:
+      'kopiur holds the run: inheritSecurityContextFrom has nothing to inherit and no explicit runAsUser',
+  },
 };

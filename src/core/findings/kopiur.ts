@@ -17,7 +17,8 @@ const dac = ['DAC_OVERRIDE', 'DAC_READ_SEARCH'];
  * kopiur's own pitfalls (kopiur.md §11): the gate refusing an elevated mover, and `"True"` that
  * does not open it (VP027, §4.1); root without DAC capabilities, which kopiur never adds (VP028,
  * §0 rules 7-8); runAsUser without runAsGroup on distroless, GID 0 (VP029, §2.3); the hardened
- * fsGroup 65532 landing on a restore target (VP030, §2.4).
+ * fsGroup 65532 landing on a restore target (VP030, §2.4); a run kopiur holds for want of an
+ * identity to inherit (VP032, §3.2, §6).
  */
 export function findKopiurPitfalls(ctx: FindingContext): Emission[] {
   const out: Emission[] = [];
@@ -29,6 +30,8 @@ export function findKopiurPitfalls(ctx: FindingContext): Emission[] {
     const ref = subjectRef(s);
     const ns = s.subject.namespace;
     const nsRef = `Namespace/${ns}`;
+    const holds = held(s, ctx.snapshot.namespacesComplete);
+    if (holds) out.push(holds);
     if (k.gate.permitted === false) {
       const spelled = k.gate.misspelled;
       out.push(
@@ -70,6 +73,7 @@ export function findKopiurPitfalls(ctx: FindingContext): Emission[] {
       k.job === 'restore' &&
       target?.claimName !== undefined &&
       psc?.fsGroup === moverNonrootId &&
+      !k.unknownIds?.fields.includes('fsGroup') &&
       fsGroupFrom?.from.startsWith('kopiur hardened') === true &&
       !c.resolution.storage?.some(
         (v) => v.volume === 'source' && v.storage.fsGroupApplied === false,
@@ -85,6 +89,30 @@ export function findKopiurPitfalls(ctx: FindingContext): Emission[] {
       );
   }
   return out;
+}
+
+const heldFix: Record<string, string> = {
+  MissingRecordedIdentity:
+    'set spec.mover.podSecurityContext runAsUser, runAsGroup and fsGroup to the owner of the backed-up files (kopiur then falls back to them: InheritFallback), or restore a backup kopiur 0.9.0+ wrote',
+  MissingDependency:
+    'start the workload it inherits from, or set spec.mover.podSecurityContext runAsUser and runAsGroup (kopiur then falls back to them: InheritFallback)',
+};
+
+/**
+ * VP032: the run never starts. A missing workload is a fact only of a cluster read: files may
+ * leave it out (a HelmRelease); a Snapshot row without a recorded identity is one wherever read.
+ */
+function held(s: ResolvedSubject, clusterRead: boolean): Emission | undefined {
+  const i = s.kopiur?.inherit;
+  if (!i || !('effect' in i)) return undefined;
+  if (i.reason === 'MissingDependency' && !clusterRead) return undefined;
+  const fix = heldFix[i.reason];
+  if (fix === undefined) return undefined;
+  return emit('VP032', [s], {
+    message: `${s.subject.kind} ${s.subject.name} does not run: ${i.effect}; the identity shown leaves out what it would inherit`,
+    objects: [subjectRef(s)],
+    fix,
+  });
 }
 
 function capless(s: ResolvedSubject, restore: boolean): Emission {

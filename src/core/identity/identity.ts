@@ -10,4 +10,6 @@ export interface Identity {
   runsAsRoot: boolean | null;
   /** The process may hold groups beyond supplementalGroups (an unknown primary GID or /etc/group). */
   groupsIncomplete?: true;
+  /** fsGroup is null because a layer the input cannot read may set it, not because none is set. */
+  fsGroupUnknown?: true;
 }

@@ -88,6 +88,7 @@ export function resolveIdentity(input: ResolveInput): Resolution {
   if (
     s.imageGroupIgnored !== undefined &&
     runAsGroup === undefined &&
+    !input.kopiur?.unknownIds?.fields.includes('runAsGroup') &&
     String(outcome.identity.gid) !== s.imageGroupIgnored
   )
     out.imageGroupIgnored = s.imageGroupIgnored;

@@ -20,6 +20,10 @@ export function asString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+export function asInteger(v: unknown): number | undefined {
+  return Number.isInteger(v) ? (v as number) : undefined;
+}
+
 export function asArray(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }

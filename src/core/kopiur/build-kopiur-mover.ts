@@ -4,7 +4,13 @@ import type { PodSpec, Volume, VolumeMount } from '../k8s/types.js';
 import type { SnapshotIndex } from '../snapshot-index.js';
 import type { NamespaceFacts } from '../volsync/privileged.js';
 import { foldLadder, type Folded } from './fold.js';
-import { decideGate, elevatedBy, type GateDecision, type KopiurJob } from './gate.js';
+import {
+  decideGate,
+  decideGateIfRecordedRoot,
+  elevatedBy,
+  type GateDecision,
+  type KopiurJob,
+} from './gate.js';
 import { resolveInheritance, type InheritOutcome } from './inherit.js';
 import { outOfScope, type InstallScope } from './install-scope.js';
 import { applyInvariants, type InvariantChange } from './invariants.js';
@@ -21,6 +27,7 @@ import {
   type KopiurRepository,
   type RepositoryRef,
 } from './parse-kopiur.js';
+import { recordedSourceOf } from './recorded.js';
 import type { KopiurVersionChoice } from './resolve-kopiur-version.js';
 
 /** How kopiur builds one subject's mover pod, with every decision the trace explains. */
@@ -41,6 +48,24 @@ export interface KopiurBuild {
   namespace: string;
   /** What the build could not know or chose to ignore, each said in the trace. */
   notes: { field: string; effect: string }[];
+  /**
+   * Identity fields a rung the input cannot read may set (a Restore's recorded identity not in the
+   * input), and no higher rung pins: the engine says them unknown instead of the rungs below.
+   */
+  unknownIds?: { fields: IdField[]; why: string };
+}
+
+export type IdField = 'runAsUser' | 'runAsGroup' | 'fsGroup';
+
+/** The fields an unreadable inherited rung may set that the explicit rungs above it leave open. */
+function unknownUnder(explicit: readonly Rung[], why: string): KopiurBuild['unknownIds'] {
+  const open = (['runAsUser', 'runAsGroup'] as const).filter((f) =>
+    explicit.every((r) => pinnedId(r, f) === undefined),
+  );
+  const fields: IdField[] = explicit.some((r) => r.podSecurityContext?.fsGroup !== undefined)
+    ? open
+    : [...open, 'fsGroup'];
+  return fields.length > 0 ? { fields, why } : undefined;
 }
 
 export interface KopiurContext {
@@ -54,6 +79,8 @@ export interface KopiurContext {
   /** Where the controller watches; absent when it is not in the input (a cluster one assumed). */
   installScope?: InstallScope;
 }
+
+const originLabel = 'kopiur.home-operations.com/origin';
 
 const jobOfKind: Record<string, KopiurJob> = {
   SnapshotPolicy: 'backup',
@@ -101,7 +128,8 @@ function repoVolume(
 export function buildKopiurMover(ctx: KopiurContext, o: KubeObject): KopiurBuild | undefined {
   if (kopiurRepositoryKinds.has(o.kind)) return buildManagedMaintenance(ctx, o);
   const job = jobOfKind[o.kind];
-  if (!job) return undefined;
+  // a row the catalog scan found in the repository: kopiur runs no Job for it (kopiur.md §6)
+  if (!job || o.metadata.labels?.[originLabel] === 'discovered') return undefined;
   const ns = namespaceOf(o);
   const key = `${o.kind}/${ns}/${o.metadata.name}`;
   const notes: KopiurBuild['notes'] = [];
@@ -177,6 +205,7 @@ export function buildKopiurMover(ctx: KopiurContext, o: KubeObject): KopiurBuild
       effect: `${sources.length} sources: the first, ${sources[0]}, is shown`,
     });
   let inherit: InheritOutcome | undefined;
+  let unknownIds: KopiurBuild['unknownIds'];
   const explicit = moverRung('recipe', recipe);
   if (recipe?.inherit && job !== 'maintenance') {
     if (recipe.inherit.form === 'snapshot' && !v.inheritFromSnapshot)
@@ -191,8 +220,25 @@ export function buildKopiurMover(ctx: KopiurContext, o: KubeObject): KopiurBuild
       });
     else {
       const pins = explicit.some((r) => pinnedId(r, 'runAsUser') !== undefined);
-      inherit = resolveInheritance(recipe.inherit, ns, sources, ctx.objects, ctx.index, pins);
+      const recorded =
+        recipe.inherit.form === 'snapshot' && job === 'restore'
+          ? recordedSourceOf(o, ctx.objects, ctx.index, repoObj)
+          : undefined;
+      inherit = resolveInheritance(
+        recipe.inherit,
+        ns,
+        sources,
+        ctx.objects,
+        ctx.index,
+        pins,
+        recorded,
+      );
       if ('rung' in inherit) rungs.push(inherit.rung);
+      if (inherit.reason === 'unknown')
+        unknownIds = unknownUnder(
+          explicit,
+          'the Restore inherits the identity recorded on its backup, which the input does not hold (see inheritSecurityContextFrom)',
+        );
     }
   }
   rungs.push(...explicit);
@@ -208,6 +254,7 @@ export function buildKopiurMover(ctx: KopiurContext, o: KubeObject): KopiurBuild
     repository,
     notes,
     inherit,
+    unknownIds,
   });
 }
 
@@ -221,6 +268,7 @@ interface Parts {
   repository: KopiurRepository | undefined;
   notes: KopiurBuild['notes'];
   inherit?: InheritOutcome | undefined;
+  unknownIds?: KopiurBuild['unknownIds'];
 }
 
 /** Folds the rungs, applies the invariants and the gate, and lays out the pod. */
@@ -239,14 +287,13 @@ function assemble(ctx: KopiurContext, p: Parts): KopiurBuild {
     }),
   };
   const elevated = elevatedBy(folded.securityContext, folded.podSecurityContext, p.privilegedMode);
-  const gate = decideGate(
-    p.job,
-    elevated,
-    p.namespace,
-    ctx.namespaces.get(p.namespace),
-    // a namespaced install's Role cannot read Namespaces: the gate's read is a 403
-    ctx.installScope ? ctx.installScope.scope === 'cluster' : null,
-  );
+  // a namespaced install's Role cannot read Namespaces: the gate's read is a 403
+  const readable = ctx.installScope ? ctx.installScope.scope === 'cluster' : null;
+  const facts = ctx.namespaces.get(p.namespace);
+  const gate =
+    elevated.length === 0 && p.unknownIds?.fields.includes('runAsUser')
+      ? decideGateIfRecordedRoot(p.job, p.namespace, facts, readable)
+      : decideGate(p.job, elevated, p.namespace, facts, readable);
   const volumes: Volume[] = [{ name: 'kopia-cache', type: 'emptyDir' }];
   const mounts: VolumeMount[] = [{ name: 'kopia-cache', mountPath: '/var/cache/kopia' }];
   if (p.data !== undefined) {
@@ -285,6 +332,7 @@ function assemble(ctx: KopiurContext, p: Parts): KopiurBuild {
     pod,
     ...(p.repository && { repository: p.repository }),
     notes: p.notes,
+    ...(p.unknownIds && { unknownIds: p.unknownIds }),
   };
 }
 

@@ -119,3 +119,28 @@ export function decideGate(
         : `elevated (${what}); Namespace ${ns} has ${kopiurPrivilegedKey}: ${JSON.stringify(v)}, and kopiur accepts exactly "true": ${refused}${assumed}`,
   };
 }
+
+/**
+ * The gate for a mover whose UID a rung the input cannot read may set (a Restore's recorded
+ * identity): elevated only if that UID is 0, so refused only then; an allowing Namespace or
+ * install permits it either way.
+ */
+export function decideGateIfRecordedRoot(
+  job: KopiurJob,
+  ns: string,
+  facts: NamespaceFacts | undefined,
+  namespacesReadable: boolean | null,
+): GateDecision {
+  const ifRoot = decideGate(job, ['a recorded runAsUser: 0'], ns, facts, namespacesReadable);
+  return ifRoot.permitted === true
+    ? {
+        permitted: true,
+        applies: false,
+        effect: `permitted whatever UID is recorded: ${ifRoot.effect}`,
+      }
+    : {
+        permitted: null,
+        applies: true,
+        effect: `unknown: refused only if the recorded UID is 0 (${ifRoot.effect})`,
+      };
+}

@@ -5,14 +5,21 @@ import { parsePodSpec } from '../k8s/parse-pod.js';
 import { podTemplateOf, workloadKinds } from '../report/workloads.js';
 import type { SnapshotIndex } from '../snapshot-index.js';
 import type { Rung } from './ladder.js';
+import { moverNonrootId } from './hardened.js';
 import type { InheritForm } from './parse-kopiur.js';
+import type { RecordedIdentity, RecordedSource } from './recorded.js';
 
 /** What `inheritSecurityContextFrom` gave (the SecurityContextInherited reasons; kopiur.md §3.3). */
 export type InheritOutcome =
   | { reason: 'InheritApplied'; pod: string; rung: Rung; predicted: boolean }
   | { reason: 'InheritPinnedNoUid'; pod: string; rung: Rung; predicted: boolean }
-  | { reason: 'MissingDependency' | 'InheritFallback'; effect: string }
-  | { reason: 'recorded'; effect: string };
+  | { reason: 'RecordedApplied' | 'RecordedPinnedNoUid'; snapshot: string; src: string; rung: Rung }
+  | {
+      reason: 'MissingDependency' | 'MissingRecordedIdentity' | 'InheritFallback';
+      effect: string;
+    }
+  /** The input cannot say what it gives: the fields it may set are unknown unless a higher rung pins them. */
+  | { reason: 'unknown'; effect: string };
 
 const managedByKopiur = (o: KubeObject) =>
   o.metadata.labels?.['app.kubernetes.io/managed-by'] === 'kopiur';
@@ -47,13 +54,24 @@ export function resolveInheritance(
   objects: readonly KubeObject[],
   index: SnapshotIndex,
   explicitPinsUid: boolean,
+  recorded: RecordedSource | undefined,
 ): InheritOutcome {
-  if (form.form === 'snapshot')
-    return {
-      reason: 'recorded',
-      effect:
-        'the identity recorded on the backup (kopiur-meta, Snapshot.status.recorded) is not read: the UID, GID and fsGroup it would give are unknown',
-    };
+  const held = (
+    why: string,
+    reason: 'MissingDependency' | 'MissingRecordedIdentity',
+  ): InheritOutcome =>
+    explicitPinsUid
+      ? {
+          reason: 'InheritFallback',
+          effect: `${why}; the explicit runAsUser is used (InheritFallback)`,
+        }
+      : { reason, effect: `${why}: kopiur holds the run (${reason})` };
+  if (form.form === 'snapshot') {
+    if (!recorded || recorded.found === 'unknown')
+      return { reason: 'unknown', effect: recorded?.why ?? 'not a Restore: nothing is recorded' };
+    if (recorded.found === 'none') return held(recorded.why, 'MissingRecordedIdentity');
+    return fromRecorded(recorded.snapshot, recorded.recorded);
+  }
   const candidates =
     form.form === 'pvcConsumer'
       ? sourcePvcs.flatMap((c) => index.claimUsers(ns, c))
@@ -64,18 +82,12 @@ export function resolveInheritance(
             selects(form.podSelector, templateLabels(o)),
         );
   const chosen = pick(candidates.filter((o) => !managedByKopiur(o)));
-  const held = (why: string): InheritOutcome =>
-    explicitPinsUid
-      ? {
-          reason: 'InheritFallback',
-          effect: `${why}; the explicit runAsUser is used (InheritFallback)`,
-        }
-      : { reason: 'MissingDependency', effect: `${why}: kopiur holds the run (MissingDependency)` };
   if (!chosen)
     return held(
       form.form === 'pvcConsumer'
         ? `no pod mounts ${sourcePvcs.join(', ') || 'the source PVC'} in ${ns}`
         : `no pod in ${ns} matches the podSelector`,
+      'MissingDependency',
     );
   const ref = `${chosen.kind}/${ns}/${chosen.metadata.name}`;
   const spec = parsePodSpec(podTemplateOf(chosen), `${ref} pod spec`);
@@ -83,9 +95,10 @@ export function resolveInheritance(
     form.container === undefined
       ? spec.containers[0]
       : spec.containers.find((x) => x.name === form.container);
-  if (!c && form.container !== undefined) return held(`${ref} has no container ${form.container}`);
+  if (!c && form.container !== undefined)
+    return held(`${ref} has no container ${form.container}`, 'MissingDependency');
   if (!c?.securityContext && !spec.securityContext)
-    return held(`${ref} has no securityContext to inherit`);
+    return held(`${ref} has no securityContext to inherit`, 'MissingDependency');
   const rung: Rung = {
     name: 'inherited',
     from: `inherited from ${ref}${c ? ` container ${c.name}` : ''}`,
@@ -97,4 +110,32 @@ export function resolveInheritance(
   return uid === undefined
     ? { reason: 'InheritPinnedNoUid', pod: ref, rung, predicted }
     : { reason: 'InheritApplied', pod: ref, rung, predicted };
+}
+
+/**
+ * The rung a recorded identity gives a Restore: uid and gid on the container, fsGroup on the pod,
+ * above moverDefaults, as kopiur synthesizes it (K:crates/controller/src/io/mover.rs
+ * resolved_from_recorded). Nothing beyond the hardened baseline (no uid, no gid, fsGroup absent or
+ * 65532) is a no-op kopiur reports as RecordedPinnedNoUid.
+ */
+function fromRecorded(snapshot: string, r: RecordedIdentity): InheritOutcome {
+  const rung: Rung = {
+    name: 'inherited',
+    from: `recorded on ${snapshot} (kopiur-meta, src ${r.src})`,
+    securityContext: {
+      ...(r.uid !== undefined && { runAsUser: r.uid }),
+      ...(r.gid !== undefined && { runAsGroup: r.gid }),
+    },
+    podSecurityContext: { ...(r.fsGroup !== undefined && { fsGroup: r.fsGroup }) },
+  };
+  const baseline =
+    r.uid === undefined &&
+    r.gid === undefined &&
+    (r.fsGroup === undefined || r.fsGroup === moverNonrootId);
+  return {
+    reason: baseline ? 'RecordedPinnedNoUid' : 'RecordedApplied',
+    snapshot,
+    src: r.src,
+    rung,
+  };
 }

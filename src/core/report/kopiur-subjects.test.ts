@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { kopiurVersionOfFlag } from '../kopiur/resolve-kopiur-version.js';
 import type { KubeObject } from '../k8s/object.js';
 import { deployment, namespace, snapshotOf } from '../test-support/builders.js';
-import { kopiur, nfsRepository, policy, restore } from '../test-support/kopiur-builders.js';
+import {
+  kopiur,
+  nfsRepository,
+  policy,
+  restore,
+  snapshotRow,
+} from '../test-support/kopiur-builders.js';
 import { resolveReport, resolveSubjectReport } from './resolve-report.js';
 
 const gateKey = 'kopiur.home-operations.com/privileged-movers';
@@ -87,6 +93,27 @@ describe('kopiur movers through the identity engine', () => {
     ];
     const trace = subject(objects, 'sonarr').containers[0]?.trace ?? [];
     expect(trace.find((t) => t.field === 'inheritSecurityContextFrom')?.value).toBe(reason);
+  });
+
+  it('no pod mounting the source is VP032 (kopiur holds the run) on a cluster read only: files may leave the workload out', () => {
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      policy('sonarr', { inheritSecurityContextFrom: { pvcConsumer: {} } }),
+    ];
+    const read = (complete: boolean) =>
+      resolveReport(
+        {
+          ...snapshotOf(objects),
+          namespacesComplete: complete,
+          kopiurVersion: kopiurVersionOfFlag('0.10.8'),
+        },
+        { all: true },
+      )
+        .subjects.find((x) => x.name === 'sonarr')
+        ?.findings.map((f) => f.code);
+    expect(read(true)).toContain('VP032');
+    expect(read(false)).not.toContain('VP032');
   });
 
   it('a workload whose UID comes from its image gives nothing to inherit: the mover stays 65532 (InheritPinnedNoUid)', () => {
@@ -186,6 +213,111 @@ describe('kopiur findings', () => {
         'sonarr-restore',
       ),
     ).not.toContain('VP030');
+  });
+});
+
+describe('a Restore inheriting the identity recorded on its backup (kopiur.md §6, 0.9.0+)', () => {
+  const fromSnapshot = (extra: Record<string, unknown> = {}) =>
+    restore('pg', { inheritSecurityContextFrom: { snapshot: {} }, ...extra });
+  const recorded = (r?: Record<string, unknown>) =>
+    snapshotRow('pg-1', 'pg@media', '2026-06-01T00:00:00Z', r);
+  const base = (...more: KubeObject[]) => [
+    namespace('media'),
+    nfsRepository(),
+    policy('pg'),
+    ...more,
+  ];
+  const inheritStep = (objects: KubeObject[]) =>
+    subject(objects, 'pg-restore').containers[0]?.trace.find(
+      (t) => t.field === 'inheritSecurityContextFrom',
+    );
+
+  it('runs as the recorded uid, gid and fsGroup (RecordedApplied), naming the Snapshot and its src', () => {
+    const objects = base(recorded({ uid: 10000, gid: 10000, fsGroup: 10000 }), fromSnapshot());
+    expect(identity(objects, 'pg-restore')).toMatchObject({
+      uid: 10000,
+      gid: 10000,
+      fsGroup: 10000,
+    });
+    expect(inheritStep(objects)).toMatchObject({ value: 'RecordedApplied' });
+    expect(inheritStep(objects)?.effect).toContain('Snapshot/media/pg-1 recorded uid 10000');
+    expect(inheritStep(objects)?.effect).toContain('never workload-derived');
+  });
+
+  it.each([
+    ['the recorded uid beats moverDefaults', { securityContext: { runAsUser: 568 } }, {}, 1000],
+    [
+      'an explicit runAsUser beats the recorded uid',
+      undefined,
+      { podSecurityContext: { runAsUser: 2000, runAsGroup: 2000 } },
+      2000,
+    ],
+  ])('%s', (_what, defaults, explicit, uid) => {
+    const objects = [
+      namespace('media'),
+      nfsRepository(defaults),
+      policy('pg'),
+      recorded({ uid: 1000, gid: 1000 }),
+      fromSnapshot(explicit),
+    ];
+    expect(identity(objects, 'pg-restore')?.uid).toBe(uid);
+  });
+
+  it('a recorded root uid is gated like any root mover: VP027 without the annotation', () => {
+    const objects = base(recorded({ uid: 0, gid: 0 }), fromSnapshot());
+    expect(identity(objects, 'pg-restore')?.uid).toBe(0);
+    expect(codes(objects, 'pg-restore')).toContain('VP027');
+  });
+
+  it('nothing beyond the baseline recorded: the image user 65532 stays (RecordedPinnedNoUid)', () => {
+    const objects = base(recorded({ fsGroup: 65532 }), fromSnapshot());
+    expect(identity(objects, 'pg-restore')?.uid).toBe(65532);
+    expect(inheritStep(objects)?.value).toBe('RecordedPinnedNoUid');
+  });
+
+  it.each([
+    ['no explicit runAsUser: held', {}, 'MissingRecordedIdentity'],
+    [
+      'an explicit runAsUser: it is used',
+      { podSecurityContext: { runAsUser: 568 } },
+      'InheritFallback',
+    ],
+  ])('a backup VolSync wrote carries no recorded identity, %s', (_what, explicit, reason) => {
+    const objects = base(recorded(), fromSnapshot(explicit));
+    expect(inheritStep(objects)?.value).toBe(reason);
+    if (reason === 'MissingRecordedIdentity')
+      expect(codes(objects, 'pg-restore')).toContain('VP032');
+    else expect(codes(objects, 'pg-restore')).not.toContain('VP032');
+  });
+
+  it('a Snapshot row in the input without any status says nothing recorded is known, not held', () => {
+    const row = kopiur('Snapshot', 'pg-1', {});
+    const restoreRef = kopiur('Restore', 'pg-restore', {
+      source: { snapshotRef: { name: 'pg-1' } },
+      target: { pvcRef: { name: 'pg' } },
+      mover: { inheritSecurityContextFrom: { snapshot: {} } },
+    });
+    const objects = base(row, restoreRef);
+    expect(inheritStep(objects)?.value).toBe('unknown');
+    expect(codes(objects, 'pg-restore')).not.toContain('VP032');
+  });
+
+  it('the Snapshot rows are not in the input: uid, gid and fsGroup unknown, what is pinned stays', () => {
+    const objects = base(fromSnapshot());
+    const report = run(objects);
+    expect(identity(objects, 'pg-restore')).toMatchObject({ uid: null, gid: null, fsGroup: null });
+    expect(report.unknowns.map((u) => u.what)).toContain(
+      'the identity recorded on the backup a Restore inherits (Snapshot.status.recorded)',
+    );
+    const pinned = base(
+      fromSnapshot({ podSecurityContext: { runAsUser: 1000, runAsGroup: 1000 } }),
+    );
+    expect(identity(pinned, 'pg-restore')).toMatchObject({ uid: 1000, gid: 1000, fsGroup: null });
+  });
+
+  it('before 0.9.0 there is no snapshot form: the hardened identity, said in a note', () => {
+    const objects = base(recorded({ uid: 1000 }), fromSnapshot());
+    expect(identity(objects, 'pg-restore', '0.8.2')?.uid).toBe(65532);
   });
 });
 

@@ -50,3 +50,29 @@ export const restore = (name: string, mover?: Record<string, unknown>, ns = 'med
     },
     ns,
   );
+
+/**
+ * A Snapshot catalog row of kopia identity `who` (`user@host` or `user@host:path`), finished at
+ * `endTime`, with `recorded` as its decoded kopiur-meta (absent: a row without one).
+ */
+export function snapshotRow(
+  name: string,
+  who: string,
+  endTime: string | undefined,
+  recorded?: Record<string, unknown>,
+  ns = 'media',
+): KubeObject {
+  const [username, rest = ''] = who.split('@');
+  const [hostname, sourcePath] = rest.split(':');
+  return {
+    ...kopiur('Snapshot', name, {}, ns),
+    status: {
+      snapshot: {
+        kopiaSnapshotID: `k-${name}`,
+        identity: { username, hostname, ...(sourcePath !== undefined && { sourcePath }) },
+      },
+      ...(endTime !== undefined && { timing: { endTime } }),
+      ...(recorded && { recorded: { schema: 1, src: 'explicit', ...recorded } }),
+    },
+  };
+}

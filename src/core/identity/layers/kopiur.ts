@@ -1,4 +1,5 @@
 import type { KopiurBuild } from '../../kopiur/build-kopiur-mover.js';
+import type { InheritOutcome } from '../../kopiur/inherit.js';
 import { invariantSource } from '../../kopiur/invariants.js';
 import type { TraceStep } from '../trace.js';
 import { step, type LayerResult, type ResolveState } from './state.js';
@@ -12,6 +13,26 @@ export function hoistedFields(k: KopiurBuild | undefined): string[] {
   return (k?.folded.origins ?? [])
     .filter((o) => o.hoisted?.level === 'pod')
     .map((o) => o.field.replace(/^container\./, ''));
+}
+
+const recordedSrc: Record<string, string> = {
+  inherited: 'inherited from the workload at backup time',
+  explicit: "the backup recipe's explicit context, never workload-derived",
+  defaults: 'repository or hardened defaults, not from the workload',
+};
+
+function inheritEffect(i: InheritOutcome): string {
+  if ('pod' in i)
+    return `${i.pod}${i.predicted ? ' (its pod template: the pod it will run)' : ''}${i.reason === 'InheritPinnedNoUid' ? ' sets no UID: nothing to inherit for it, the image USER stays' : ''}`;
+  if ('snapshot' in i) {
+    const ids = (['runAsUser', 'runAsGroup'] as const)
+      .map((f) => i.rung.securityContext?.[f])
+      .concat(i.rung.podSecurityContext?.fsGroup);
+    const [uid, gid, fsGroup] = ids.map((x) => (x === undefined ? 'not recorded' : String(x)));
+    const src = recordedSrc[i.src] ?? `src ${i.src}, which kopiur does not recognize`;
+    return `${i.snapshot} recorded uid ${uid}, gid ${gid}, fsGroup ${fsGroup} (${src})${i.reason === 'RecordedPinnedNoUid' ? ': nothing beyond the hardened baseline, the image USER 65532 stays' : ''}; the data restored is that snapshot's`;
+  }
+  return i.effect;
 }
 
 const fromOf = (k: KopiurBuild, field: string) => k.folded.origins.find((o) => o.field === field);
@@ -48,10 +69,8 @@ export function resolveKopiurLayer(s: ResolveState): LayerResult<ResolveState> {
         'kopiur',
         'inheritSecurityContextFrom',
         k.inherit.reason,
-        'pod' in k.inherit
-          ? `${k.inherit.pod}${k.inherit.predicted ? ' (its pod template: the pod it will run)' : ''}${k.inherit.reason === 'InheritPinnedNoUid' ? ' sets no UID: nothing to inherit for it, the image USER stays' : ''}`
-          : k.inherit.effect,
-        'kopiur.md §3.2-3.3 (K:crates/controller/src/io/mover.rs)',
+        inheritEffect(k.inherit),
+        'kopiur.md §3.2-3.3, §6 (K:crates/controller/src/io/mover.rs)',
       ),
     );
   for (const f of ['runAsUser', 'runAsGroup'] as const) {

@@ -19,6 +19,12 @@ export function resolveRuntimeGroup(
   const csc = containerSecurityContextOf(s);
   const psc = podSecurityContextOf(s);
   const runAsGroup = csc.runAsGroup ?? psc.runAsGroup;
+  const unread = s.input.kopiur?.unknownIds;
+  if (unread?.fields.includes('runAsGroup'))
+    return {
+      gid: null,
+      steps: [step('runtime', 'gid', null, `unknown: ${unread.why}`, rules.gid)],
+    };
   if (runAsGroup !== undefined)
     return {
       gid: runAsGroup,

@@ -6,6 +6,7 @@ export interface RuntimeGroups {
   groups: number[] | null;
   /** /etc/group memberships could add groups that are not known. */
   groupsIncomplete: boolean;
+  fsGroupUnknown?: true;
 }
 
 /**
@@ -20,22 +21,34 @@ export function resolveRuntimeGroups(
 ): LayerResult<RuntimeGroups> & RuntimeGroups {
   const psc = podSecurityContextOf(s);
   const { image } = s.input;
-  const fsGroup = psc.fsGroup ?? s.scc?.fsGroup ?? null;
-  if (gid === null) {
-    // what is certain stays: fsGroup and supplementalGroups are held whatever the primary GID is
+  const fsGroupUnread = s.input.kopiur?.unknownIds?.fields.includes('fsGroup') === true;
+  const fsGroup = fsGroupUnread ? null : (psc.fsGroup ?? s.scc?.fsGroup ?? null);
+  if (gid === null || fsGroupUnread) {
+    // what is certain stays: the known primary GID, fsGroup and supplementalGroups are held
     const known = [
-      ...new Set([...(fsGroup === null ? [] : [fsGroup]), ...(psc.supplementalGroups ?? [])]),
+      ...new Set([
+        ...(gid === null ? [] : [gid]),
+        ...(fsGroup === null ? [] : [fsGroup]),
+        ...(psc.supplementalGroups ?? []),
+      ]),
     ].sort((a, b) => a - b);
+    const open = [
+      ...(gid === null
+        ? ['the primary GID is unknown, and so are its /etc/group memberships']
+        : []),
+      ...(fsGroupUnread ? [`fsGroup is unknown (${s.input.kopiur?.unknownIds?.why ?? ''})`] : []),
+    ].join('; ');
     return {
       fsGroup,
       groups: known,
       groupsIncomplete: true,
+      ...(fsGroupUnread && { fsGroupUnknown: true }),
       steps: [
         step(
           'runtime',
           'supplementalGroups',
           known,
-          `${known.length > 0 ? 'fsGroup and supplementalGroups for certain' : 'none known for certain'}; the primary GID is unknown, and so are its /etc/group memberships`,
+          `${known.length > 0 ? (fsGroupUnread ? 'these for certain' : 'fsGroup and supplementalGroups for certain') : 'none known for certain'}; ${open}`,
           rules.groups,
         ),
       ],

@@ -1,4 +1,5 @@
 import type { PasswdEntry } from '../image.js';
+import type { Unknown } from '../unknown.js';
 import type { Layer } from '../trace.js';
 import {
   containerSecurityContextOf,
@@ -8,6 +9,16 @@ import {
   type LayerResult,
   type ResolveState,
 } from './state.js';
+
+/** A kopiur Restore's recorded identity the input does not hold (kopiur.md §6). */
+function recordedUnknown(s: ResolveState): Unknown {
+  const i = s.input.kopiur?.inherit;
+  return {
+    what: 'the identity recorded on the backup a Restore inherits (Snapshot.status.recorded)',
+    reason: i && 'effect' in i ? i.effect : 'it is not in the input',
+    dependsOn: `the kopiur Snapshot objects of the namespace in the input (kubectl get snapshots.kopiur.home-operations.com -n ${s.input.kopiur?.namespace ?? 'NS'} -o yaml), or an explicit runAsUser, runAsGroup and fsGroup on the Restore`,
+  };
+}
 
 /** What the runtime decides about the user: the UID and its /etc/passwd entry. */
 export interface RuntimeUser {
@@ -32,6 +43,15 @@ export function resolveRuntimeUser(s: ResolveState): LayerResult<RuntimeUser> & 
   const iu = s.imageUser;
   const byUid = (u: number) =>
     image.passwd === null ? undefined : (image.passwd.find((p) => p.uid === u) ?? null);
+  const unread = s.input.kopiur?.unknownIds;
+  if (unread?.fields.includes('runAsUser'))
+    return {
+      uid: null,
+      uidDecidedBy: null,
+      named: undefined,
+      steps: [step('runtime', 'uid', null, `unknown: ${unread.why}`, rules.uid)],
+      unknowns: [recordedUnknown(s)],
+    };
   const [runAsUser, layer]: [number | undefined, Layer] =
     csc.runAsUser !== undefined
       ? [

@@ -46,6 +46,7 @@ export function resolveRuntimeLayer(s: ResolveState): LayerResult<ResolveState> 
       fsGroup: groups.fsGroup,
       capabilities: caps.capabilities,
       runsAsRoot: user.uid === null ? null : user.uid === 0,
+      ...(groups.fsGroupUnknown && { fsGroupUnknown: true }),
     },
     uidDecidedBy: user.uidDecidedBy,
     runAsNonRoot,

@@ -82,7 +82,7 @@ export function migrationChanges(
     out.push({
       code: 'context-dropped',
       message: `the destination's moverSecurityContext is dropped without an accounting line: the Restore runs as ${id(now)} instead of ${id(before)}`,
-      fix: 'set Restore.spec.mover.podSecurityContext to the old moverSecurityContext, or inheritSecurityContextFrom (kopiur 0.9.0+: snapshot: {})',
+      fix: 'set Restore.spec.mover.podSecurityContext to the old moverSecurityContext; not inheritSecurityContextFrom.snapshot, which holds the Restore (MissingRecordedIdentity) on the backups VolSync wrote: they carry no recorded identity',
     });
   else if (!sameId(before, now))
     out.push({
