@@ -2,6 +2,7 @@ import { asStringMap, path } from '../k8s/json.js';
 import { selects } from '../k8s/label-selector.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
+import type { Container, PodSpec } from '../k8s/types.js';
 import { podTemplateOf, workloadKinds } from '../report/workloads.js';
 import type { SnapshotIndex } from '../snapshot-index.js';
 import type { Rung } from './ladder.js';
@@ -92,9 +93,10 @@ export function resolveInheritance(
   const ref = `${chosen.kind}/${ns}/${chosen.metadata.name}`;
   const spec = parsePodSpec(podTemplateOf(chosen), `${ref} pod spec`);
   const c =
-    form.container === undefined
-      ? spec.containers[0]
-      : spec.containers.find((x) => x.name === form.container);
+    form.container !== undefined
+      ? spec.containers.find((x) => x.name === form.container)
+      : (claimMounter(spec, form.form === 'pvcConsumer' ? sourcePvcs[0] : undefined) ??
+        spec.containers[0]);
   if (!c && form.container !== undefined)
     return held(`${ref} has no container ${form.container}`, 'MissingDependency');
   if (!c?.securityContext && !spec.securityContext)
@@ -110,6 +112,22 @@ export function resolveInheritance(
   return uid === undefined
     ? { reason: 'InheritPinnedNoUid', pod: ref, rung, predicted }
     : { reason: 'InheritApplied', pod: ref, rung, predicted };
+}
+
+/**
+ * For pvcConsumer without a container name, the one container that mounts the source claim,
+ * not the first: on a sidecar-injected pod the first is the proxy (istio-proxy, UID 1337), not
+ * the app that wrote the data (K:crates/controller/src/io/mover.rs extract_inherited_contexts).
+ */
+function claimMounter(spec: PodSpec, claim: string | undefined): Container | undefined {
+  if (claim === undefined) return undefined;
+  const volumes = new Set(
+    (spec.volumes ?? []).filter((v) => v.claimName === claim).map((v) => v.name),
+  );
+  const mounting = spec.containers.filter((c) =>
+    (c.volumeMounts ?? []).some((m) => volumes.has(m.name)),
+  );
+  return mounting.length === 1 ? mounting[0] : undefined;
 }
 
 /**

@@ -76,6 +76,28 @@ describe('kopiur movers through the identity engine', () => {
     });
   });
 
+  it('pvcConsumer without a container name inherits from the container that mounts the claim, not an injected sidecar listed first', () => {
+    const app = deployment('sonarr', 'media', {
+      containers: [
+        { name: 'istio-proxy', image: 'proxyv2', securityContext: { runAsUser: 1337 } },
+        {
+          name: 'app',
+          image: 'sonarr',
+          securityContext: { runAsUser: 568, runAsGroup: 568 },
+          volumeMounts: [{ name: 'config', mountPath: '/config' }],
+        },
+      ],
+      volumes: [{ name: 'config', persistentVolumeClaim: { claimName: 'sonarr' } }],
+    });
+    const objects = [
+      namespace('media'),
+      nfsRepository(),
+      app,
+      policy('sonarr', { inheritSecurityContextFrom: { pvcConsumer: {} } }),
+    ];
+    expect(identity(objects, 'sonarr')).toMatchObject({ uid: 568, gid: 568 });
+  });
+
   it.each([
     ['no pod mounts the PVC', [], {}, 'MissingDependency'],
     [
