@@ -25,7 +25,7 @@ export type RecordedSource =
   /** The input cannot say: the Snapshot rows kopiur would search are not in it. */
   | { found: 'unknown'; why: string };
 
-export function recordedOf(o: KubeObject): RecordedIdentity | undefined {
+function recordedOf(o: KubeObject): RecordedIdentity | undefined {
   const r = path(o.status, 'recorded');
   if (!isObject(r)) return undefined;
   const uid = asInteger(r['uid']);
