@@ -4,10 +4,11 @@
 // A benchmark, not a test: exits 0 on a missed target, 1 only when a child fails.
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateMovers } from './generate-movers.mjs';
 
 const NAMESPACES = 2000;
 const MOVERS = 10;
@@ -20,40 +21,6 @@ const cli = join(root, 'dist', 'kubectl-volsync_perms');
 const yamlPkg = join(root, 'node_modules', 'js-yaml', 'package.json');
 const TIME = '/usr/bin/time';
 const hasTime = existsSync(TIME);
-
-function moverDoc(ns, i) {
-  const name = `app-${i}`;
-  const source = i % 2 === 0;
-  // i/2 rather than i, so both kinds meet every mover (i%2 and i%4 would pair them up).
-  const mover = ['kopia', 'restic', 'rclone', 'rsyncTLS'][Math.floor(i / 2) % 4];
-  const where =
-    mover === 'rclone'
-      ? `rcloneConfig: ${name}-secret\n    rcloneDestPath: bucket/${name}`
-      : `repository: ${name}-secret`;
-  return `apiVersion: volsync.backube/v1alpha1
-kind: ${source ? 'ReplicationSource' : 'ReplicationDestination'}
-metadata:
-  name: ${name}
-  namespace: ${ns}
-spec:${source ? `\n  sourcePVC: ${name}\n  trigger:\n    schedule: "0 * * * *"` : ''}
-  ${mover}:
-    ${where}${source ? '' : `\n    destinationPVC: ${name}\n    copyMethod: Direct`}
-    moverSecurityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 }
-`;
-}
-
-function generate(dir) {
-  for (let n = 0; n < NAMESPACES; n++) {
-    const ns = `ns-${String(n).padStart(4, '0')}`;
-    mkdirSync(join(dir, ns));
-    const privileged = n % 10 === 0;
-    const annotation = '\n  annotations:\n    volsync.backube/privileged-movers: "true"';
-    const nsDoc = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}`;
-    writeFileSync(join(dir, ns, 'namespace.yaml'), `${nsDoc}${privileged ? annotation : ''}\n`);
-    const docs = Array.from({ length: MOVERS }, (_, i) => moverDoc(ns, i));
-    writeFileSync(join(dir, ns, 'movers.yaml'), docs.join('---\n'));
-  }
-}
 
 // Stringifying per file to /dev/null: the peer is the floor of reading, it keeps nothing.
 const PEER = `
@@ -136,7 +103,7 @@ const dir = mkdtempSync(join(tmpdir(), 'volsync-perms-bench-'));
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
 process.on('SIGINT', () => (cleanup(), process.exit(130)));
 try {
-  generate(dir);
+  generateMovers(dir, NAMESPACES, MOVERS);
   const table = await measure('table', dir);
   const json = await measure('json', dir);
   const peer = await measure('peer', dir);

@@ -1,0 +1,1 @@
+export function generateMovers(dir: string, namespaces: number, movers: number): void;
