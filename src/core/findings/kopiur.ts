@@ -1,5 +1,6 @@
 import { kopiurPrivilegedKey } from '../kopiur/gate.js';
 import { moverNonrootId } from '../kopiur/hardened.js';
+import { unreadId } from '../kopiur/unknown-ids.js';
 import type { ResolvedSubject } from '../report/subjects.js';
 import {
   at,
@@ -73,7 +74,7 @@ export function findKopiurPitfalls(ctx: FindingContext): Emission[] {
       k.job === 'restore' &&
       target?.claimName !== undefined &&
       psc?.fsGroup === moverNonrootId &&
-      !k.unknownIds?.fields.includes('fsGroup') &&
+      unreadId(k, 'fsGroup') === undefined &&
       fsGroupFrom?.from.startsWith('kopiur hardened') === true &&
       !c.resolution.storage?.some(
         (v) => v.volume === 'source' && v.storage.fsGroupApplied === false,

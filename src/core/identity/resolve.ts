@@ -1,6 +1,7 @@
 import type { PodSecurityLevel, PodSecurityVerdict } from '../admission/pod-security.js';
 import type { SccOutcome } from '../admission/openshift.js';
 import type { Container } from '../k8s/types.js';
+import { unreadId } from '../kopiur/unknown-ids.js';
 import type { Identity } from './identity.js';
 import { resolveAdmissionLayer } from './layers/admission.js';
 import { resolveContainerLayer } from './layers/container.js';
@@ -88,7 +89,7 @@ export function resolveIdentity(input: ResolveInput): Resolution {
   if (
     s.imageGroupIgnored !== undefined &&
     runAsGroup === undefined &&
-    !input.kopiur?.unknownIds?.fields.includes('runAsGroup') &&
+    unreadId(input.kopiur, 'runAsGroup') === undefined &&
     String(outcome.identity.gid) !== s.imageGroupIgnored
   )
     out.imageGroupIgnored = s.imageGroupIgnored;

@@ -28,6 +28,7 @@ import {
   type RepositoryRef,
 } from './parse-kopiur.js';
 import { recordedSourceOf } from './recorded.js';
+import type { IdField, UnknownIds } from './unknown-ids.js';
 import type { KopiurVersionChoice } from './resolve-kopiur-version.js';
 
 /** How kopiur builds one subject's mover pod, with every decision the trace explains. */
@@ -52,10 +53,8 @@ export interface KopiurBuild {
    * Identity fields a rung the input cannot read may set (a Restore's recorded identity not in the
    * input), and no higher rung pins: the engine says them unknown instead of the rungs below.
    */
-  unknownIds?: { fields: IdField[]; why: string };
+  unknownIds?: UnknownIds;
 }
-
-export type IdField = 'runAsUser' | 'runAsGroup' | 'fsGroup';
 
 /** The fields an unreadable inherited rung may set that the explicit rungs above it leave open. */
 function unknownUnder(explicit: readonly Rung[], why: string): KopiurBuild['unknownIds'] {
@@ -291,7 +290,7 @@ function assemble(ctx: KopiurContext, p: Parts): KopiurBuild {
   const readable = ctx.installScope ? ctx.installScope.scope === 'cluster' : null;
   const facts = ctx.namespaces.get(p.namespace);
   const gate =
-    elevated.length === 0 && p.unknownIds?.fields.includes('runAsUser')
+    elevated.length === 0 && p.unknownIds?.fields.includes('runAsUser') === true
       ? decideGateIfRecordedRoot(p.job, p.namespace, facts, readable)
       : decideGate(p.job, elevated, p.namespace, facts, readable);
   const volumes: Volume[] = [{ name: 'kopia-cache', type: 'emptyDir' }];

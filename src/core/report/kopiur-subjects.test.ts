@@ -28,6 +28,14 @@ const identity = (objects: KubeObject[], name: string, version?: string) =>
 const codes = (objects: KubeObject[], name: string) =>
   subject(objects, name).findings.map((f) => f.code);
 
+/** A policy backing up PVC sonarr with pvcConsumer, beside the workloads given. */
+const consumerOf = (...workloads: KubeObject[]) => [
+  namespace('media'),
+  nfsRepository(),
+  ...workloads,
+  policy('sonarr', { inheritSecurityContextFrom: { pvcConsumer: {} } }),
+];
+
 describe('kopiur movers through the identity engine', () => {
   it('a SnapshotPolicy with no mover runs as the image user 65532:65532 with fsGroup 65532 and no capabilities', () => {
     expect(
@@ -61,12 +69,7 @@ describe('kopiur movers through the identity engine', () => {
       containers: [{ name: 'app', image: 'sonarr' }],
       volumes: [{ name: 'config', persistentVolumeClaim: { claimName: 'sonarr' } }],
     });
-    const objects = [
-      namespace('media'),
-      nfsRepository(),
-      app,
-      policy('sonarr', { inheritSecurityContextFrom: { pvcConsumer: {} } }),
-    ];
+    const objects = consumerOf(app);
     const s = subject(objects, 'sonarr');
     expect(s.containers[0]?.identity).toMatchObject({ uid: 568, gid: 568, fsGroup: 568 });
     expect(
@@ -89,12 +92,7 @@ describe('kopiur movers through the identity engine', () => {
       ],
       volumes: [{ name: 'config', persistentVolumeClaim: { claimName: 'sonarr' } }],
     });
-    const objects = [
-      namespace('media'),
-      nfsRepository(),
-      app,
-      policy('sonarr', { inheritSecurityContextFrom: { pvcConsumer: {} } }),
-    ];
+    const objects = consumerOf(app);
     expect(identity(objects, 'sonarr')).toMatchObject({ uid: 568, gid: 568 });
   });
 
@@ -118,11 +116,7 @@ describe('kopiur movers through the identity engine', () => {
   });
 
   it('no pod mounting the source is VP032 (kopiur holds the run) on a cluster read only: files may leave the workload out', () => {
-    const objects = [
-      namespace('media'),
-      nfsRepository(),
-      policy('sonarr', { inheritSecurityContextFrom: { pvcConsumer: {} } }),
-    ];
+    const objects = consumerOf();
     const read = (complete: boolean) =>
       resolveReport(
         {

@@ -1,3 +1,4 @@
+import { unreadId } from '../../kopiur/unknown-ids.js';
 import type { RuntimeUser } from './runtime-user.js';
 import {
   containerSecurityContextOf,
@@ -19,12 +20,9 @@ export function resolveRuntimeGroup(
   const csc = containerSecurityContextOf(s);
   const psc = podSecurityContextOf(s);
   const runAsGroup = csc.runAsGroup ?? psc.runAsGroup;
-  const unread = s.input.kopiur?.unknownIds;
-  if (unread?.fields.includes('runAsGroup'))
-    return {
-      gid: null,
-      steps: [step('runtime', 'gid', null, `unknown: ${unread.why}`, rules.gid)],
-    };
+  const unread = unreadId(s.input.kopiur, 'runAsGroup');
+  if (unread !== undefined)
+    return { gid: null, steps: [step('runtime', 'gid', null, `unknown: ${unread}`, rules.gid)] };
   if (runAsGroup !== undefined)
     return {
       gid: runAsGroup,

@@ -1,3 +1,4 @@
+import { unreadId } from '../../kopiur/unknown-ids.js';
 import type { RuntimeUser } from './runtime-user.js';
 import { podSecurityContextOf, rules, step, type LayerResult, type ResolveState } from './state.js';
 
@@ -21,7 +22,8 @@ export function resolveRuntimeGroups(
 ): LayerResult<RuntimeGroups> & RuntimeGroups {
   const psc = podSecurityContextOf(s);
   const { image } = s.input;
-  const fsGroupUnread = s.input.kopiur?.unknownIds?.fields.includes('fsGroup') === true;
+  const unread = unreadId(s.input.kopiur, 'fsGroup');
+  const fsGroupUnread = unread !== undefined;
   const fsGroup = fsGroupUnread ? null : (psc.fsGroup ?? s.scc?.fsGroup ?? null);
   if (gid === null || fsGroupUnread) {
     // what is certain stays: the known primary GID, fsGroup and supplementalGroups are held
@@ -36,7 +38,7 @@ export function resolveRuntimeGroups(
       ...(gid === null
         ? ['the primary GID is unknown, and so are its /etc/group memberships']
         : []),
-      ...(fsGroupUnread ? [`fsGroup is unknown (${s.input.kopiur?.unknownIds?.why ?? ''})`] : []),
+      ...(fsGroupUnread ? [`fsGroup is unknown (${unread})`] : []),
     ].join('; ');
     return {
       fsGroup,

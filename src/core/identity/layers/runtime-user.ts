@@ -1,3 +1,4 @@
+import { unreadId } from '../../kopiur/unknown-ids.js';
 import type { PasswdEntry } from '../image.js';
 import type { Unknown } from '../unknown.js';
 import type { Layer } from '../trace.js';
@@ -43,13 +44,13 @@ export function resolveRuntimeUser(s: ResolveState): LayerResult<RuntimeUser> & 
   const iu = s.imageUser;
   const byUid = (u: number) =>
     image.passwd === null ? undefined : (image.passwd.find((p) => p.uid === u) ?? null);
-  const unread = s.input.kopiur?.unknownIds;
-  if (unread?.fields.includes('runAsUser'))
+  const unread = unreadId(s.input.kopiur, 'runAsUser');
+  if (unread !== undefined)
     return {
       uid: null,
       uidDecidedBy: null,
       named: undefined,
-      steps: [step('runtime', 'uid', null, `unknown: ${unread.why}`, rules.uid)],
+      steps: [step('runtime', 'uid', null, `unknown: ${unread}`, rules.uid)],
       unknowns: [recordedUnknown(s)],
     };
   const [runAsUser, layer]: [number | undefined, Layer] =
