@@ -6,6 +6,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -326,6 +327,71 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
     expect(owner(join(root, 'x'))).toBe('0:0');
   });
 
+  it('the fast path says why it hands a tree to the careful walk, before changing anything', () => {
+    const root = sandbox();
+    file(root, 'suid', 0, 0, 0o4755);
+    expect(repair(root, to1000).out).toContain(
+      'fix-ownership: the careful walk: a setuid or setgid file to change',
+    );
+    const linked = sandbox();
+    linkSync(file(linked, 'a', 0, 0), join(linked, 'b'));
+    expect(repair(linked, { ...to1000, FIX_MODE: 'count' }).out).toContain(
+      'fix-ownership: the careful walk: a hard-linked file to change',
+    );
+    // a setuid file already right needs nothing: the fast path keeps it
+    const right = sandbox();
+    file(right, 'suid', 1000, 1000, 0o4755);
+    file(right, 'x', 0, 0);
+    const r = repair(right, to1000);
+    expect(r.out).not.toContain('the careful walk');
+    expect(modeOf(join(right, 'suid'))).toBe('4755');
+  });
+
+  it.each(Array.from({ length: 12 }, (_, seed) => seed))(
+    'the fast path and the careful walk leave the same owners, modes and ctimes and print the same counts (random tree %i)',
+    (seed) => {
+      const env = {
+        ...[
+          to1000,
+          { ...to1000, ONLY_UID: '0' },
+          { ...to1000, ONLY_OWNERS: '0:1000 568:568' },
+          { ...to1000, FIX_MODE: 'count' },
+          { ...to1000, SHOW_PATHS: '3' },
+          { TARGET_UID: '568', TARGET_GID: '0', VERIFY: '1' },
+        ][seed % 6],
+      } as Record<string, string>;
+      // small batches, so both walks pool, slice and flush many times over a small tree
+      env['BATCH_SIZE'] = String(1 + (seed % 3));
+      const [fast, careful] = [randomTree(seed), randomTree(seed)];
+      const [before, beforeFast] = [states(careful), states(fast)];
+      const a = repair(fast, env);
+      const b = repair(careful, { ...env, FIX_WALK: 'careful' });
+      expect(a.out, a.out).not.toContain('the careful walk');
+      expect([a.code, a.summary]).toEqual([b.code, b.summary]);
+      const listing = (r: Run, root: string) => {
+        const names = r.out
+          .split('\n')
+          .filter((l) => /^(changed|would-change): /.test(l))
+          .map((l) => l.replace(root, 'ROOT'));
+        const shown = Number(env['SHOW_PATHS'] ?? 20);
+        const total = r.summary['changed'] ?? r.summary['would-change'] ?? 0;
+        return total <= shown ? names.sort() : names.length;
+      };
+      expect(listing(a, fast)).toEqual(listing(b, careful));
+      expect(a.out.match(/^(\.\.\. and \d+ more|root: .*)$/gm)).toEqual(
+        b.out.match(/^(\.\.\. and \d+ more|root: .*)$/gm),
+      );
+      const [after, afterCareful] = [states(fast), states(careful)];
+      expect(strip(after)).toEqual(strip(afterCareful));
+      // what was already right is never touched: its ctime stays
+      for (const [p, s] of Object.entries(afterCareful))
+        if (s.owner === before[p]?.owner) {
+          expect(s.ctime, p).toBe(before[p]?.ctime);
+          expect(after[p]?.ctime, p).toBe(beforeFast[p]?.ctime);
+        }
+    },
+  );
+
   it('repairs 100,000 files and a second run changes none of them', () => {
     const root = sandbox();
     for (let d = 0; d < 100; d++) {
@@ -341,9 +407,86 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
       'skipped-mounts': 0,
     });
     expect(first.out).toMatch(/^\.\.\. and 100081 more$/m);
-    // a progress line per 10,000 files, for the log fix-job --wait streams
-    expect(first.out.match(/^progress: scanned=\d+ changed=\d+ failed=0$/gm)?.length).toBe(10);
+    // a progress line per 10,000 files walked, then one per owner class changed, for the log
+    // fix-job --wait streams
+    const progress = first.out.match(/^progress: scanned=\d+ changed=\d+ failed=0$/gm) ?? [];
+    expect(progress.slice(0, 10)).toEqual(
+      Array.from({ length: 10 }, (_, i) =>
+        expect.stringMatching(`^progress: scanned=${i + 1}\\d{4} changed=0 `),
+      ),
+    );
+    expect(progress.at(-1)).toBe('progress: scanned=100101 changed=100101 failed=0');
+    expect(first.out).not.toContain('the careful walk');
     const second = repair(root, to1000);
     expect(second.summary['changed']).toBe(0);
   }, 300_000); // a correctness case, not a timing one: npm run bench measures the runtime
 });
+
+interface PathState {
+  owner: string;
+  mode: string;
+  ctime: number;
+}
+
+/** Every path under root (relative), with its owner, mode and ctime (nanoseconds). */
+function states(root: string): Record<string, PathState> {
+  const out: Record<string, PathState> = {};
+  const walk = (rel: string) => {
+    const p = join(root, rel);
+    const s = lstatSync(p, { bigint: true });
+    out[rel] = {
+      owner: `${s.uid}:${s.gid}`,
+      mode: (s.mode & 0o7777n).toString(8),
+      ctime: Number(s.ctimeNs % 10_000_000_000n),
+    };
+    if (s.isDirectory()) for (const e of readdirSync(p)) walk(rel === '' ? e : `${rel}/${e}`);
+  };
+  walk('');
+  return out;
+}
+
+const strip = (m: Record<string, PathState>) =>
+  Object.fromEntries(Object.entries(m).map(([p, s]) => [p, `${s.owner} ${s.mode}`]));
+
+/** A small tree from a seed: nested directories, owners and modes of all kinds, symlinks in and
+ * out, odd names; the same seed builds the same tree. */
+function randomTree(seed: number): string {
+  let x = seed * 2654435761 + 1;
+  const next = (n: number) => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x % n;
+  };
+  const owners = [
+    [0, 0],
+    [0, 1000],
+    [1000, 1000],
+    [568, 568],
+    [1000, 0],
+    [568, 0],
+  ] as const;
+  const modes = [0o644, 0o600, 0o755, 0o700, 0o640];
+  const names = ['a', 'b c', '-x', 'new\nline', '*', '.hidden', 'blob0123', 'q'];
+  const root = sandbox();
+  const [ru, rg] = owners[next(owners.length)] ?? [0, 0];
+  chownSync(root, ru, rg);
+  const fill = (dir: string, depth: number) => {
+    const n = 1 + next(6);
+    for (let i = 0; i < n; i++) {
+      const name = `${names[next(names.length)]}${i}`;
+      const [u, g] = owners[next(owners.length)] ?? [0, 0];
+      const kind = next(10);
+      if (kind < 2 && depth < 3) {
+        const d = join(dir, name);
+        mkdirSync(d);
+        fill(d, depth + 1);
+        chownSync(d, u, g);
+        chmodSync(d, [0o755, 0o750, 0o700][next(3)] ?? 0o755);
+      } else if (kind === 2) {
+        symlinkSync(next(2) ? '../outside' : name, join(dir, name));
+        execFileSync('chown', ['-h', `${u}:${g}`, join(dir, name)]);
+      } else file(dir, name, u, g, modes[next(modes.length)]);
+    }
+  };
+  fill(root, 0);
+  return root;
+}
