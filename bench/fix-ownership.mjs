@@ -7,7 +7,7 @@
 // Runs as root (chown); the cases run interleaved, median of BENCH_RUNS (default 3).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const script = join(root, 'src', 'core', 'plans', 'fix-ownership.sh');
+// the tally walk a chown repair is given as $1 (the Job's command): the audit's
+const walk = readFileSync(join(root, 'src', 'core', 'storage', 'audit-walk.pl'), 'utf8');
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
 if (process.getuid?.() !== 0) {
   console.log('fix-ownership bench: skipped (needs root to chown)');
@@ -51,7 +53,9 @@ const time = (cmd, args, env = {}) => {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-console.log(`fix-ownership (${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}; median of ${runs}):`);
+console.log(
+  `fix-ownership (${cpus().length} cores, ${cpus()[0]?.model ?? 'cpu'}; median of ${runs}):`,
+);
 for (const [label, build] of Object.entries(trees)) {
   const dir = mkdtempSync(join(tmpdir(), 'vp-bench-fix-'));
   const volume = join(dir, 'volume');
@@ -67,12 +71,12 @@ for (const [label, build] of Object.entries(trees)) {
       t.chown.push(time('chown', ['-R', '1000:1000', volume]));
       t.find.push(time('find', [volume, '-xdev', '!', '-user', '1000']));
       reset();
-      t.all.push(time('bash', [script], repair));
-      t.none.push(time('bash', [script], repair));
+      t.all.push(time('bash', [script, walk], repair));
+      t.none.push(time('bash', [script, walk], repair));
       if (i === 0) {
         reset();
-        t.carefulAll.push(time('bash', [script], careful));
-        t.carefulNone.push(time('bash', [script], careful));
+        t.carefulAll.push(time('bash', [script, walk], careful));
+        t.carefulNone.push(time('bash', [script, walk], careful));
       }
     }
     const [chown, all, find, none] = [t.chown, t.all, t.find, t.none].map(median);

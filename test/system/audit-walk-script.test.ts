@@ -311,6 +311,23 @@ describe('audit-walk.pl (the audit Job walker, run as root with the Job capabili
     expect(s.totals.entries).toBe(3);
   });
 
+  it('AUDIT_FOR_FIX (the tally walk of fix-job) prints every path in hex and the entries listed, every name of a file', () => {
+    const root = sandbox();
+    const a = file(root, 'a b', { content: 'hello' }) as string;
+    linkSync(a, join(root, 'b'));
+    file(root, 'é', { uid: 568, gid: 568 });
+    const r = audit(root, { env: { AUDIT_FOR_FIX: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    const samples = [...r.stdout.matchAll(/"sample(Hex)?":"([^"]*)"/g)].map((m) => [m[1], m[2]]);
+    expect(samples.every(([hex]) => hex === 'Hex')).toBe(true);
+    // the sample of the linked file is whichever of its names the walk met first
+    const decoded = samples.map(([, h]) => Buffer.from(h ?? '', 'hex').toString());
+    expect(decoded.map((d) => (d === 'b' ? 'a b' : d)).sort()).toEqual(['.', 'a b', 'é']);
+    expect(r.stdout).toMatch(/"t":"end",.*"entries":3,.*"listed":4\}$/m);
+    // an audit's own log never has them: the parser of audit logs stays strict
+    expect(audit(root).stdout).not.toMatch(/sampleHex|"listed"/);
+  });
+
   it('reports a filesystem mounted inside the volume and does not enter it nor count its mount point', () => {
     const root = sandbox();
     file(root, 'outer');

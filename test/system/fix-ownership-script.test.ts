@@ -7,6 +7,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -21,6 +22,8 @@ import { fixCapabilities } from '../../src/core/plans/fix-job.js';
 // capability set and primary group the Job gives it (setpriv: bounding set = the Job's caps,
 // no_new_privs as allowPrivilegeEscalation=false).
 const script = 'src/core/plans/fix-ownership.sh';
+// the tally walk the Job gives a chown repair as $1: the audit's
+const walk = readFileSync('src/core/storage/audit-walk.pl', 'utf8');
 const sandboxes: string[] = [];
 const mounts: string[] = [];
 
@@ -61,6 +64,7 @@ function repair(
   root: string,
   env: Record<string, string>,
   caps: readonly string[] = fixCapabilities,
+  path?: string,
 ): Run {
   // the Job's runAsGroup is the target GID; a malformed one never reaches a Job (the CLI refuses it)
   const gid = /^\d+$/.test(env['TARGET_GID'] ?? '') ? (env['TARGET_GID'] as string) : '0';
@@ -75,8 +79,9 @@ function repair(
       '--no-new-privs',
       'bash',
       script,
+      walk,
     ],
-    { env: { PATH: process.env['PATH'], FIX_ROOT: root, ...env }, encoding: 'utf8' },
+    { env: { PATH: path ?? process.env['PATH'], FIX_ROOT: root, ...env }, encoding: 'utf8' },
   );
   return result(r);
 }
@@ -214,7 +219,7 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
     const bin = mkdtempSync(join(tmpdir(), 'vp-bin-'));
     sandboxes.push(bin);
     writeFileSync(join(bin, 'chown'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-    const r = spawnSync('bash', [script], {
+    const r = spawnSync('bash', [script, walk], {
       env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, FIX_ROOT: root, ...to1000, VERIFY: '1' },
       encoding: 'utf8',
     });
@@ -333,11 +338,6 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
     expect(repair(root, to1000).out).toContain(
       'fix-ownership: the careful walk: a setuid or setgid file to change',
     );
-    const linked = sandbox();
-    linkSync(file(linked, 'a', 0, 0), join(linked, 'b'));
-    expect(repair(linked, { ...to1000, FIX_MODE: 'count' }).out).toContain(
-      'fix-ownership: the careful walk: a hard-linked file to change',
-    );
     // a setuid file already right needs nothing: the fast path keeps it
     const right = sandbox();
     file(right, 'suid', 1000, 1000, 0o4755);
@@ -345,6 +345,33 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
     const r = repair(right, to1000);
     expect(r.out).not.toContain('the careful walk');
     expect(modeOf(join(right, 'suid'))).toBe('4755');
+    // an image without perl: the same repair, by the careful walk
+    const bin = mkdtempSync(join(tmpdir(), 'vp-bin-'));
+    sandboxes.push(bin);
+    for (const dir of (process.env['PATH'] ?? '').split(':'))
+      for (const name of existing(dir))
+        if (!name.startsWith('perl'))
+          try {
+            symlinkSync(join(dir, name), join(bin, name));
+          } catch {
+            // the first of a name on PATH wins, as for a shell
+          }
+    const noPerl = sandbox();
+    file(noPerl, 'x', 0, 0);
+    const without = repair(noPerl, to1000, fixCapabilities, bin);
+    expect(without.out).toContain('fix-ownership: the careful walk: no perl for the tally walk');
+    expect(without.summary).toEqual({ scanned: 2, changed: 2, failed: 0, 'skipped-mounts': 0 });
+  });
+
+  it('the fast path changes and counts a hard-linked file once, as the careful walk does', () => {
+    const root = sandbox();
+    linkSync(file(root, 'a', 0, 0), join(root, 'b'));
+    file(root, 'c', 1000, 1000);
+    linkSync(join(root, 'c'), join(root, 'd'));
+    const r = repair(root, to1000);
+    expect(r.out).not.toContain('the careful walk');
+    expect(r.summary).toEqual({ scanned: 5, changed: 2, failed: 0, 'skipped-mounts': 0 });
+    expect(r.out.match(/^changed: /gm)).toHaveLength(2);
   });
 
   it.each(Array.from({ length: 12 }, (_, seed) => seed))(
@@ -489,4 +516,13 @@ function randomTree(seed: number): string {
   };
   fill(root, 0);
   return root;
+}
+
+/** The names in a directory of PATH, none if it cannot be read. */
+function existing(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -2,6 +2,7 @@ import { resolvePodSecurity, type PodSecurityVerdict } from '../admission/pod-se
 import { path } from '../k8s/json.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
 import { crc32Hex } from '../volsync/hash.js';
+import auditWalkScript from '../storage/audit-walk.pl';
 import fixOwnershipScript from './fix-ownership.sh';
 import type { FixStrategy } from './fix-strategy.js';
 import type { FixTarget, FixVolume, Placement } from './fix-target.js';
@@ -92,7 +93,14 @@ export function planFixJob(t: FixTarget, o: FixJobOptions): Record<string, unkno
     container: {
       name: 'fix-ownership',
       image: o.image,
-      command: ['/bin/bash', '-c', fixOwnershipScript, 'fix-ownership'],
+      // a chown repair tallies with the audit's walk (its $1) before chown -R runs per owner class
+      command: [
+        '/bin/bash',
+        '-c',
+        fixOwnershipScript,
+        'fix-ownership',
+        ...(chmod ? [] : [auditWalkScript]),
+      ],
       env,
       // as the files' owner where root is squashed, else UID 0; the primary group is the target
       // GID: chmod keeps setgid without FSETID, and an owner may chgrp its files to it

@@ -205,16 +205,18 @@ visit() {
   return 0
 }
 
-# ---- the fast path: chown's own walk, one owner class at a time ----
+# ---- the fast path: the audit's walk tallies, chown's own walk changes, one owner class at a time ----
 # The careful walk above decides every file in bash, some 20 times chown -R's time. Where nothing
-# can go wrong with chown -R (a chown repair, no filesystem mounted inside the volume), one walk
-# in bash and stat batches only tallies the kinds of file (raw mode, links, owner), and then
-# `chown -R -h --from=UID:GID` runs once per owner class to change: it touches only files of that
-# owner (a file already right is never chowned: its setuid bit and ctime stay), never follows a
-# symlink, and changes a hard-linked file once. Whatever the tally cannot vouch for (a setuid or
-# setgid file or a hard-linked one to change, a directory it cannot list, a vanished path) sends
-# the run to the careful walk before anything changed; a chown that fails, or with VERIFY a file
-# still not right after it, sends the rest there after.
+# can go wrong with chown -R (a chown repair, no filesystem mounted inside the volume), the walk
+# of `kubectl volsync-perms audit` (audit-walk.pl, given as $1: the mover images have perl) only
+# tallies the classes of file (type, owner, mode), and then `chown -R -h --from=UID:GID` runs once
+# per owner class to change: it touches only files of that owner (a file already right is never
+# chowned: its setuid bit and ctime stay), never follows a symlink, and changes a hard-linked file
+# once. Whatever the tally cannot vouch for (no perl, a setuid or setgid file to change, a
+# directory it cannot list, a mount it met, more classes than it prints) sends the run to the
+# careful walk before anything changed; a chown that fails, or with VERIFY a file still not right
+# after it, sends the rest there after.
+walk_script=${1:-}
 
 # whether a filesystem is mounted at or below a directory inside the root (the kernel's table,
 # escaped as the kernel escapes it); unknown counts as mounted
@@ -234,167 +236,175 @@ targeted() {
   ((${#only[@]} == 0)) || [[ -n ${only[$1]:-} ]]
 }
 
-# stats the paths of the array named $1 in one process and tallies their kinds (`RAWMODE LINKS
-# UID:GID;`, counted by uniq); only a batch holding a directory (its raw mode starts with 4), or
-# files to change while fewer than SHOW_PATHS are named, is stated again and read line by line,
-# to queue the directories and name the files
-fast_batch() {
-  local -n paths=$1
-  local agg out line n=0 key o hit= subdir= k
-  local -a lines counts keys half
-  ((${#paths[@]} > 0)) || return 0
-  agg=$(stat --printf '%f %h %u:%g;\n' -- "${paths[@]}" 2>/dev/null | uniq -c)
-  IFS=$'\n'
-  lines=($agg)
-  IFS=$' \t\n'
-  for line in "${lines[@]}"; do
-    line=${line#"${line%%[! ]*}"}
-    counts+=("${line%% *}") keys+=("${line#* }")
-    n=$((n + ${line%% *}))
-  done
-  if ((n != ${#paths[@]})); then
-    # too long a list for one process, or a path that vanished: halves, down to what the careful
-    # walk must take
-    ((${#paths[@]} > 64)) || return 1
-    k=$((${#paths[@]} / 2))
-    half=("${paths[@]:0:k}")
-    fast_batch half || return 1
-    half=("${paths[@]:k}")
-    fast_batch half
-    return
+# the bytes a hex string spells (the walk prints every path so: any byte but NUL survives)
+unhex() {
+  local h=$1 i
+  REPLY=
+  for ((i = 0; i < ${#h}; i += 2)); do printf -v REPLY '%s\x'"${h:i:2}" "$REPLY"; done
+}
+
+# runs the walk: sets scanned, classes (files per owner to change), would (their sum) and names
+# (paths relative to the root: each class's first, then its neighbours); returns 1 for what only
+# the careful walk can do (why says what). With an argument, quietly.
+fast_walk() {
+  local out line type uid gid perm count quiet=${1:-}
+  local -a lines
+  classes=() names=() scanned=0 would=0
+  if [[ -z $walk_script ]] || ! command -v perl >/dev/null; then
+    why='no perl for the tally walk'
+    return 1
   fi
-  for ((k = 0; k < ${#keys[@]}; k++)); do
-    key=${keys[k]} o=${key##* } o=${o%;}
-    kinds[$key]=$((${kinds[$key]:-0} + counts[k]))
-    [[ $key == 4* ]] && subdir=1
-    targeted "$o" && hit=1
-  done
-  scanned=$((scanned + n))
-  [[ -n $subdir ]] || { [[ -n $hit ]] && ((${#names[@]} < show)); } || return 0
-  out=$(stat --printf '%f %u:%g\n' -- "${paths[@]}" 2>/dev/null)
+  # its progress lines become ours, on fd 3 (the log); the substitution ends when the relay does
+  exec 3>&1
+  out=$(AUDIT_ROOT=$root AUDIT_FOR_FIX=1 PROGRESS_EVERY=$every perl -e "$walk_script" audit-walk \
+    2> >(while IFS= read -r line; do
+      if [[ $line =~ ^progress:\ entries=([0-9]+)$ ]]; then
+        [[ -n $quiet ]] ||
+          printf 'progress: scanned=%d %s=%d failed=%d\n' "${BASH_REMATCH[1]}" "$did" "$changed" "$failed" >&3
+      else printf '%s\n' "$line" >&2; fi
+    done))
+  if (($? != 0)); then
+    why='the tally walk failed'
+    return 1
+  fi
   IFS=$'\n'
   lines=($out)
   IFS=$' \t\n'
-  ((${#lines[@]} == ${#paths[@]})) || return 1
-  for ((k = 0; k < ${#lines[@]}; k++)); do
-    line=${lines[k]}
-    [[ $line == 4* ]] && dirs+=("${paths[k]}")
-    ((${#names[@]} < show)) && [[ -n $hit ]] && targeted "${line#* }" && names+=("${paths[k]}")
+  for line in "${lines[@]}"; do
+    case $line in
+    'vpaudit1 {"t":"class",'*)
+      if ! [[ $line =~ \"sampleHex\":\"([0-9a-f]*)\" ]]; then
+        why='a class record without its first file'
+        return 1
+      fi
+      unhex "${BASH_REMATCH[1]}"
+      if ! [[ $line =~ \"type\":\"(.)\",\"uid\":([0-9]+),\"gid\":([0-9]+),\"perm\":([0-9]+),\"count\":([0-9]+), ]]; then
+        why='a class record it cannot read'
+        return 1
+      fi
+      type=${BASH_REMATCH[1]} uid=${BASH_REMATCH[2]} gid=${BASH_REMATCH[3]}
+      perm=${BASH_REMATCH[4]} count=${BASH_REMATCH[5]}
+      targeted "$uid:$gid" || continue
+      # chown clears setuid and setgid bits: only the careful walk knows each file to put back
+      if [[ $mode == apply && $type == f ]] && ((perm & 06000)); then
+        why='a setuid or setgid file to change'
+        return 1
+      fi
+      classes[$uid:$gid]=$((${classes[$uid:$gid]:-0} + count))
+      would=$((would + count))
+      names+=("$REPLY")
+      ;;
+    'vpaudit1 {"t":"folded",'*)
+      why='more owner classes than the tally walk prints'
+      return 1
+      ;;
+    'vpaudit1 {"t":"denied",'*)
+      why='a directory the tally walk could not read'
+      return 1
+      ;;
+    'vpaudit1 {"t":"mount",'*)
+      why='a filesystem mounted inside the volume'
+      return 1
+      ;;
+    'vpaudit1 {"t":"end",'*)
+      [[ $line =~ \"listed\":([0-9]+)\}$ ]] && scanned=${BASH_REMATCH[1]}
+      ;;
+    esac
   done
+  if ((scanned == 0)); then
+    why='the tally walk did not finish'
+    return 1
+  fi
+  more_names
   return 0
 }
 
-# walks the root: sets scanned, kinds (count per kind), classes (count per owner to change) and
-# would (their sum); returns 1 for what only the careful walk can do (why says what)
-fast_walk() {
-  local dir key o rawmode links i
-  local -a slice top=(.)
-  # paths relative to the root: shorter for stat to resolve and for bash to copy
-  cd -- "$root" || return 1
-  kinds=() classes=()
-  scanned=0 would=0 names=() dirs=() pend=()
-  fast_batch top || return 1
-  while ((${#dirs[@]} > 0)); do
-    dir=${dirs[-1]}
-    unset 'dirs[-1]'
-    [[ -r $dir && -x $dir ]] || return 1
-    # directories are pooled into batches of chunk paths (one copy: the glob lands in the pool);
-    # a pool grown past twice that by a large directory goes in slices
-    set +f
-    if [[ $dir == . ]]; then pend+=(*); else pend+=("$dir"/*); fi
-    set -f
-    if ((${#pend[@]} > 2 * chunk)); then
-      for ((i = 0; i < ${#pend[@]}; i += chunk)); do
-        slice=("${pend[@]:i:chunk}")
-        fast_batch slice || return 1
-      done
-      pend=()
-    fi
-    if ((${#pend[@]} >= chunk || (${#dirs[@]} == 0 && ${#pend[@]} > 0))); then
-      fast_batch pend || return 1
-      pend=()
-    fi
-    if ((scanned >= next_progress)); then
-      printf 'progress: scanned=%d %s=%d failed=%d\n' "$scanned" "$did" "$changed" "$failed"
-      next_progress=$(((scanned / every + 1) * every))
-    fi
-  done
-  for key in "${!kinds[@]}"; do
-    o=${key##* } o=${o%;}
-    targeted "$o" || continue
-    would=$((would + kinds[$key]))
-    classes[$o]=$((${classes[$o]:-0} + kinds[$key]))
-    rawmode=$((16#${key%% *})) links=${key#* } links=${links%% *}
-    # a hard-linked file would be counted once per link; a setuid or setgid file loses its bits
-    if (((rawmode & 0170000) != 0040000 && links > 1)); then
-      why='a hard-linked file to change'
-      return 1
-    fi
-    if [[ $mode == apply ]] && (((rawmode & 0170000) == 0100000 && (rawmode & 06000) != 0)); then
-      why='a setuid or setgid file to change'
-      return 1
-    fi
-  done
-  return 0
-}
-
-# the files named while walking, those that have the owner now
-name_changed() {
-  local p
+# more files to name, up to SHOW_PATHS: the neighbours of each class's first file, one stat each
+more_names() {
+  local p dir k rel
+  local -a entries found
+  local -A have=()
+  for p in "${names[@]}"; do have[$p]=1; done
   for p in "${names[@]}"; do
+    ((${#names[@]} < show)) || return 0
+    if [[ $p == . || $p != */* ]]; then dir=$root; else dir=$root/${p%/*}; fi
+    set +f
+    entries=("$dir"/*)
+    set -f
+    entries=("${entries[@]:0:batch}")
+    ((${#entries[@]} > 0)) || continue
+    IFS=$'\n'
+    found=($(stat -c '%u:%g' -- "${entries[@]}" 2>/dev/null))
+    IFS=$' \t\n'
+    ((${#found[@]} == ${#entries[@]})) || continue
+    for ((k = 0; k < ${#entries[@]} && ${#names[@]} < show; k++)); do
+      rel=${entries[k]#"$root"/}
+      [[ -z ${have[$rel]:-} ]] && targeted "${found[k]}" || continue
+      have[$rel]=1
+      names+=("$rel")
+    done
+  done
+}
+
+# the files named, those that have the owner now (all of them when counting), each inode once,
+# SHOW_PATHS at most
+name_changed() {
+  local p now
+  local -A inodes=()
+  for p in "${names[@]}"; do
+    ((listed < show)) || return 0
     if [[ $p == . ]]; then p=$root; else p=$root/$p; fi
-    [[ $mode == count || $(stat -c '%u:%g' -- "$p" 2>/dev/null) == "$owner" ]] || continue
+    now=$(stat -c '%u:%g %i' -- "$p" 2>/dev/null) || continue
+    [[ $mode == count || ${now% *} == "$owner" ]] && [[ -z ${inodes[${now##* }]:-} ]] || continue
+    inodes[${now##* }]=1
     listed=$((listed + 1))
     printf '%s: %q\n' "$did" "$p"
   done
 }
 
-# the careful walk from the start (nothing changed yet), saying why
+# the careful walk from the start, saying why
 rewalk() {
-  printf 'fix-ownership: the careful walk: %s
-' "$1"
-  scanned=0 next_progress=$every
+  printf 'fix-ownership: the careful walk: %s\n' "$1"
+  scanned=0 next_progress=$every dirs=() queue=() modes=() seen=()
   careful_walk
 }
 
 fast_run() {
   local o planned walked
   local -a named
-  why='a directory it cannot list or a path that vanished'
-  fast_walk || {
+  if ! fast_walk; then
     rewalk "$why"
     return
-  }
-  planned=$would walked=$scanned
+  fi
+  planned=$would walked=$scanned why=
   if [[ $mode == count ]]; then
     changed=$would
     name_changed
     return
   fi
   for o in "${!classes[@]}"; do
-    chown -R -h --from="$o" -- "$owner" "$root" 2>/dev/null || why='chown failed'
+    if ! chown -R -h --from="$o" -- "$owner" "$root" 2>/dev/null; then
+      why='chown failed'
+      continue
+    fi
     changed=$((changed + classes[$o]))
-    printf 'progress: scanned=%d %s=%d failed=%d
-' "$scanned" "$did" "$changed" "$failed"
+    # with VERIFY a count is told once stat has confirmed it
+    [[ $verify == 1 ]] ||
+      printf 'progress: scanned=%d %s=%d failed=%d\n' "$scanned" "$did" "$changed" "$failed"
   done
-  if [[ $verify == 1 && $why != 'chown failed' ]]; then
-    # the same walk again, quietly: what is still to change did not change
+  if [[ $verify == 1 && -z $why ]]; then
+    # the same walk again: what is still to change did not change
     named=("${names[@]}")
-    next_progress=$((1 << 62))
-    if ! fast_walk; then
+    if ! fast_walk quiet; then
       why='the files chown left'
     elif ((would > 0)); then
       why="$would files still not owned by $owner after chown returned success"
-    else
-      why=
     fi
     names=("${named[@]}") scanned=$walked
-  else
-    [[ $why == 'chown failed' ]] || why=
   fi
   name_changed
   [[ -n $why ]] || return 0
-  # the careful walk names what failed; every file it finds still to change is one chown left
+  # the careful walk names each failure; every file it finds still to change is one chown left
   changed=0
   rewalk "$why"
   changed=$((planned - failed > 0 ? planned - failed : 0))
@@ -422,8 +432,14 @@ careful_walk() {
   flush
 }
 
-declare -A kinds=() classes=()
-if [[ $walk == auto && $op == chown ]] && ! nested_mount; then fast_run; else careful_walk; fi
+declare -A classes=()
+if [[ $walk == careful || $op == chmod ]]; then
+  careful_walk
+elif nested_mount; then
+  rewalk 'a filesystem mounted inside the volume (chown -R would enter it)'
+else
+  fast_run
+fi
 
 ((listed < changed)) && printf '... and %d more\n' $((changed - listed))
 printf 'summary: scanned=%d %s=%d failed=%d skipped-mounts=%d\n' "$scanned" "$did" "$changed" "$failed" "$mounts"

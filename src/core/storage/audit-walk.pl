@@ -10,7 +10,9 @@
 # results: the exit code is 0 whenever the walk finished, 2 when the root cannot be walked at all.
 # Environment: AUDIT_ROOT (default /volume), AUDIT_PROBE (1 = probe), PROGRESS_EVERY (default
 # 100000: a `progress: entries=N` line on stderr every N entries listed), AUDIT_BUCKET_BUDGET (the
-# memory bound below; the tests lower it).
+# memory bound below; the tests lower it), AUDIT_FOR_FIX (1: the tally walk of fix-ownership.sh,
+# which reads every path in hex and the end record's `listed`, the entries listed with every name
+# of a hard-linked file; never in an audit log).
 use strict;
 use warnings;
 no warnings 'recursion';    # one level per directory level of the volume
@@ -74,10 +76,12 @@ my $root  = $ENV{AUDIT_ROOT} // '/volume';
 my $probe = $ENV{AUDIT_PROBE} // '';
 my $every = $ENV{PROGRESS_EVERY} // 100000;
 my $bucket_budget = $ENV{AUDIT_BUCKET_BUDGET} // 500000;
+my $for_fix = $ENV{AUDIT_FOR_FIX} // '';
 $every =~ /\A[1-9][0-9]{0,15}\z/ or fail("PROGRESS_EVERY must be a positive number, got '$every'");
 $bucket_budget =~ /\A[1-9][0-9]{0,15}\z/
     or fail("AUDIT_BUCKET_BUDGET must be a positive number, got '$bucket_budget'");
 $probe =~ /\A[01]?\z/            or fail("AUDIT_PROBE must be 1 or empty, got '$probe'");
+$for_fix =~ /\A[01]?\z/          or fail("AUDIT_FOR_FIX must be 1 or empty, got '$for_fix'");
 $root ne ''                      or fail('AUDIT_ROOT is empty');
 
 my @root_st = lstat $root;
@@ -116,7 +120,9 @@ sub jtext {
 # a path: "key":"text" when it is UTF-8, else "keyHex":"<its bytes in lowercase hex>"
 sub jpath {
     my ($key, $p) = @_;
-    return $p =~ $utf8 ? qq{"$key":} . jtext($p) : qq{"${key}Hex":"} . unpack('H*', $p) . '"';
+    return !$for_fix && $p =~ $utf8
+        ? qq{"$key":} . jtext($p)
+        : qq{"${key}Hex":"} . unpack('H*', $p) . '"';
 }
 
 # a message from the C library: text, any byte that is not UTF-8 replaced by ?
@@ -569,6 +575,7 @@ record('end', jfields(
     deniedOmitted => $denied_omitted,
     mountsOmitted => $mounts_omitted,
     finishedAt    => time,
+    $for_fix ? (listed => $entries) : (),
 ));
 close STDOUT or fail("cannot write the summary: $!");
 POSIX::_exit(0);    # skips freeing every bucket one by one
