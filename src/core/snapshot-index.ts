@@ -28,8 +28,28 @@ export interface SnapshotIndex {
   ): KubeObject | undefined;
 }
 
-const keyOf = (kind: string, namespace: string, name: string) =>
-  `${kind}\u0000${clusterScopedKinds.has(kind) ? '' : namespace}\u0000${name}`;
+/**
+ * Objects by kind, then namespace ('' for cluster-scoped kinds), then name: rules look objects up
+ * several times per mover, and nested maps answer without building a key string each time.
+ */
+type ByName = Map<string, Map<string, Map<string, KubeObject>>>;
+
+const scopeOf = (kind: string, namespace: string) =>
+  clusterScopedKinds.has(kind) ? '' : namespace;
+
+function lookup(objects: ByName, kind: string, namespace: string, name: string) {
+  return objects.get(kind)?.get(scopeOf(kind, namespace))?.get(name);
+}
+
+function addFirst(objects: ByName, o: KubeObject, namespace: string): void {
+  let byNs = objects.get(o.kind);
+  if (!byNs) objects.set(o.kind, (byNs = new Map<string, Map<string, KubeObject>>()));
+  const scope = scopeOf(o.kind, namespace);
+  let byName = byNs.get(scope);
+  if (!byName) byNs.set(scope, (byName = new Map<string, KubeObject>()));
+  // a duplicate (a tree read twice) resolves to its first copy, the same for every rule
+  if (!byName.has(o.metadata.name)) byName.set(o.metadata.name, o);
+}
 
 const createdByVolSync = (o: KubeObject) =>
   o.metadata.labels?.['app.kubernetes.io/created-by']?.includes('volsync') === true;
@@ -57,8 +77,23 @@ const newest = (pods: KubeObject[] | undefined) =>
     (b.metadata.creationTimestamp ?? '') > (a.metadata.creationTimestamp ?? '') ? b : a,
   );
 
+const built = new WeakMap<readonly KubeObject[], { size: number; index: SnapshotIndex }>();
+
+/**
+ * The index of the snapshot's objects, built once per objects array: the registry step and the
+ * report both ask for it, and a snapshot copied with other image facts keeps its objects. An array
+ * that grew since (a reader still adding) is indexed anew.
+ */
 export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
-  const objects = new Map<string, KubeObject>();
+  const hit = built.get(snapshot.objects);
+  if (hit?.size === snapshot.objects.length) return hit.index;
+  const index = buildIndex(snapshot);
+  built.set(snapshot.objects, { size: snapshot.objects.length, index });
+  return index;
+}
+
+function buildIndex(snapshot: Snapshot): SnapshotIndex {
+  const objects: ByName = new Map();
   const users = new Map<string, KubeObject[]>();
   const moverPods = new Map<string, KubeObject[]>();
   for (const o of snapshot.objects) {
@@ -69,16 +104,14 @@ export function indexSnapshot(snapshot: Snapshot): SnapshotIndex {
       if (job !== undefined) pushTo(moverPods, `${ns}\u0000Job\u0000${job}`, o);
       if (syncthing !== undefined) pushTo(moverPods, `${ns}\u0000Deployment\u0000${syncthing}`, o);
     }
-    const key = keyOf(o.kind, ns, o.metadata.name);
-    // a duplicate (a tree read twice) resolves to its first copy, the same for every rule
-    if (!objects.has(key)) objects.set(key, o);
+    addFirst(objects, o, ns);
     if (!dataOwnerKinds.has(o.kind) || createdByVolSync(o)) continue;
     for (const claim of new Set(claimsOf(o))) {
       pushTo(users, `${ns}\u0000${claim}`, o);
     }
   }
   return {
-    get: (kind, namespace, name) => objects.get(keyOf(kind, namespace, name)),
+    get: (kind, namespace, name) => lookup(objects, kind, namespace, name),
     claimUsers: (namespace, claim) => users.get(`${namespace}\u0000${claim}`) ?? [],
     moverPod: (namespace, workload, mover) =>
       newest(

@@ -1,3 +1,4 @@
+import { memoByString, memoByTable } from '../memo.js';
 import { parseImageRef } from './image-ref.js';
 
 /**
@@ -512,7 +513,7 @@ interface CanonicalImage {
  * the two splitDockerDomain cases it does not make (index.docker.io is docker.io, and
  * `docker.io/postgres` is `docker.io/library/postgres`).
  */
-function canonicalImage(image: string): CanonicalImage | undefined {
+const canonicalImage = memoByString((image): CanonicalImage | undefined => {
   const ref = parseImageRef(image);
   if (!ref) return undefined;
   const registry = ref.registry === 'index.docker.io' ? dockerHub : ref.registry;
@@ -521,19 +522,23 @@ function canonicalImage(image: string): CanonicalImage | undefined {
       ? `library/${ref.repository}`
       : ref.repository;
   return { name: `${registry}/${repository}`, tag: ref.tag };
-}
+});
 
 const matches = (pattern: string, name: string) =>
   pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
+
+const entryOf = memoByTable((table: EntrypointImage[], image: string) => {
+  const ref = canonicalImage(image);
+  if (!ref) return undefined;
+  return table.find((e) => e.match.some((p) => matches(p, ref.name)));
+});
 
 /** The table entry for an image reference in any written form; undefined when none. */
 export function findEntrypointImage(
   image: string,
   table: EntrypointImage[] = entrypointImages,
 ): EntrypointImage | undefined {
-  const ref = canonicalImage(image);
-  if (!ref) return undefined;
-  return table.find((e) => e.match.some((p) => matches(p, ref.name)));
+  return entryOf(table, image);
 }
 
 // Linux IDs are 32-bit and (uid_t)-1 means "leave unchanged" to setresuid(2), so 4294967294 is the

@@ -1,3 +1,4 @@
+import { memoByTable } from '../memo.js';
 import type { ImageFacts } from './image.js';
 
 // distroless's own files: root, nobody and nonroot; tty and staff groups (common/BUILD.bazel)
@@ -82,10 +83,11 @@ export function rankImageFacts(
 }
 
 /** Facts for an image: an exact reference first, then an entry for its repository (any tag). */
-export function findImageFacts(facts: ImageFacts[], ref: string): ImageFacts | undefined {
-  const n = normalizeImage(ref);
-  return (
-    facts.find((f) => normalizeImage(f.image) === n) ??
-    facts.find((f) => normalizeImage(f.image) === normalizeImage(imageRepository(ref)))
-  );
-}
+export const findImageFacts: (facts: ImageFacts[], ref: string) => ImageFacts | undefined =
+  memoByTable((facts, ref) => {
+    const n = normalizeImage(ref);
+    return (
+      facts.find((f) => normalizeImage(f.image) === n) ??
+      facts.find((f) => normalizeImage(f.image) === normalizeImage(imageRepository(ref)))
+    );
+  });
