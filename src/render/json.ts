@@ -53,6 +53,15 @@ export function toContract(report: Report): {
 const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
 
 /**
+ * A subject as `JSON.stringify` lays it out two levels deep (indented by four): stringified inside
+ * two arrays, which indent it there, then cut out, so its text is not copied again to indent it.
+ */
+function subjectAtDepthTwo(s: Subject): string {
+  const text = JSON.stringify([[subjectContract(s)]], null, 2);
+  return text.slice('[\n  [\n'.length, -'\n  ]\n]'.length);
+}
+
+/**
  * `JSON.stringify(toContract(report), null, 2)` one subject at a time: a cluster-wide report is
  * written without ever holding its whole text (JSON strings never hold a raw newline).
  */
@@ -60,7 +69,7 @@ export function* jsonChunks(report: Report): Generator<string> {
   yield `{\n  "apiVersion": ${JSON.stringify(report.apiVersion)},\n  "kind": ${JSON.stringify(report.kind)},\n  "subjects": [`;
   let first = true;
   for (const s of report.subjects) {
-    yield `${first ? '' : ','}\n    ${indent(JSON.stringify(subjectContract(s), null, 2), '    ')}`;
+    yield `${first ? '' : ','}\n${subjectAtDepthTwo(s)}`;
     first = false;
   }
   const unknowns = indent(JSON.stringify(report.unknowns, null, 2), '  ');

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { createReadStream, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
@@ -40,14 +40,10 @@ const identity = (st: Stats) => `${st.dev}:${st.ino}`;
  * mount) is walked once. Dot-entries are not read (.git, .github, .sops.yaml). Every path not read
  * goes into `notRead`, never silently away.
  */
-async function walk(
-  dir: string,
-  notRead: NotRead[],
-  walking: ReadonlySet<string>,
-): Promise<string[]> {
+function walk(dir: string, notRead: NotRead[], walking: ReadonlySet<string>): string[] {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     notRead.push({ path: dir, reason: 'unreadable', code: errno(e) });
     return [];
@@ -64,7 +60,7 @@ async function walk(
     if (e.isSymbolicLink()) {
       let target;
       try {
-        target = await stat(p);
+        target = statSync(p);
       } catch (err) {
         notRead.push({ path: p, reason: 'unreadable', code: errno(err) });
         continue;
@@ -79,13 +75,13 @@ async function walk(
     if (isDir) {
       let id;
       try {
-        id = identity(await stat(p));
+        id = identity(statSync(p));
       } catch (err) {
         notRead.push({ path: p, reason: 'unreadable', code: errno(err) });
         continue;
       }
       if (walking.has(id)) notRead.push({ path: p, reason: 'directory loop' });
-      else out.push(...(await walk(p, notRead, new Set([...walking, id]))));
+      else out.push(...walk(p, notRead, new Set([...walking, id])));
     } else if (!manifestFile.test(e.name))
       notRead.push({ path: p, reason: 'not .yaml/.yml/.json' });
     else if (!isFile) notRead.push({ path: p, reason: 'not a regular file' });
@@ -100,9 +96,10 @@ async function walk(
  */
 const wholeFileBytes = 8 * 1024 * 1024;
 
-// Synchronous on purpose: thousands of small files read one by one would otherwise wait on the
-// thread pool for each stat and read, longer than parsing them takes. An I/O failure is thrown as
-// it comes (an errno error), a malformed manifest as an InputError.
+// Synchronous on purpose, like the walk: thousands of small files and directories read one by one
+// would otherwise wait on the thread pool for each readdir, stat and read, longer than parsing
+// them takes. An I/O failure is thrown as it comes (an errno error), a malformed manifest as an
+// InputError.
 async function readManifestFile(f: string, st: Stats, out: ParseResult): Promise<void> {
   if (st.size > wholeFileBytes) {
     await readManifestStream(createReadStream(f), f, out);
@@ -146,7 +143,7 @@ export async function readFilenames(
       }
       continue;
     }
-    for (const f of await walk(name, notRead, new Set([identity(st)]))) {
+    for (const f of walk(name, notRead, new Set([identity(st)]))) {
       try {
         const fst = statSync(f);
         if (seen.has(identity(fst))) {
