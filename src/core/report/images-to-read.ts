@@ -1,4 +1,4 @@
-import { asArray, asString, path } from '../k8s/json.js';
+import { asArray, asString, isObject, path } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
@@ -34,8 +34,10 @@ export function imagesToRead(snapshot: Snapshot, focus?: KubeObject): string[] {
       for (const i of containerImages(o)) out.add(i);
     if (o.kind !== 'ReplicationSource' && o.kind !== 'ReplicationDestination') continue;
     const claims = [asString(path(o.spec, 'sourcePVC'))];
-    for (const [key, mover] of specKeyToMover) {
-      if (path(o.spec, key) === undefined) continue;
+    // the spec's few keys, not every mover's: this runs for each of a cluster's movers
+    for (const key of isObject(o.spec) ? Object.keys(o.spec) : []) {
+      const mover = specKeyToMover.get(key);
+      if (mover === undefined || path(o.spec, key) === undefined) continue;
       out.add(snapshot.moverImages.images[mover]);
       claims.push(asString(path(o.spec, key, 'destinationPVC')));
     }

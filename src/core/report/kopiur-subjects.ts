@@ -9,6 +9,7 @@ import { kopiurRepositoryKinds } from '../kopiur/parse-kopiur.js';
 import { assumedKopiurVersion, isKopiurController } from '../kopiur/resolve-kopiur-version.js';
 import { observedUserOf, reconcileObserved } from '../identity/observed.js';
 import { resolveIdentity, resolveWriterLayers } from '../identity/resolve.js';
+import { shareSteps } from '../identity/shared-steps.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
 import type { Container } from '../k8s/types.js';
@@ -125,10 +126,13 @@ function resolveBuild(ctx: SubjectContext, o: KubeObject, build: KopiurBuild): R
       observed = { ...seen, differences: r.differences };
     }
   }
-  resolution = resolveWriterLayers(
-    resolution,
-    container,
-    mountedStorageOf(ctx.snapshot, ctx.index, ns, build.pod, container),
+  resolution = shareSteps(
+    ctx.steps,
+    resolveWriterLayers(
+      resolution,
+      container,
+      mountedStorageOf(ctx.snapshot, ctx.index, ns, build.pod, container),
+    ),
   );
   const rc = {
     report: containerReportOf(container, `Job/${build.workload.name}`, resolution),

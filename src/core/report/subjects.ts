@@ -9,6 +9,7 @@ import type { Identity } from '../identity/identity.js';
 import type { KopiurBuild } from '../kopiur/build-kopiur-mover.js';
 import { findImageFacts } from '../identity/known-images.js';
 import { imageUnknown, type ImageFacts } from '../identity/image.js';
+import { shareSteps, type StepPool } from '../identity/shared-steps.js';
 import { mergeUnknownPrivileged } from '../identity/merge.js';
 import { observedUserOf, reconcileObserved, type Observation } from '../identity/observed.js';
 import {
@@ -93,6 +94,8 @@ export interface SubjectContext {
   policies: KubeObject[];
   /** The VolSync version whose rules build the movers' workloads. */
   version: VersionChoice;
+  /** The trace steps of the report's subjects, shared by value (shared-steps.ts). */
+  steps: StepPool;
 }
 
 export function subjectContext(snapshot: Snapshot): SubjectContext {
@@ -102,6 +105,7 @@ export function subjectContext(snapshot: Snapshot): SubjectContext {
     version: versionOfSnapshot(snapshot),
     index: indexSnapshot(snapshot),
     policies: snapshot.objects.filter((o) => policyObjectKinds.has(o.kind)),
+    steps: new Map(),
   };
 }
 
@@ -208,10 +212,13 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     observeDryRun(ctx, `${o.kind}/${ns}/${o.metadata.name}`, ns, built, predicted, facts) ??
     (live && observeWorkload(ctx, ns, built, live, predicted, facts));
   const moverContainer = built.pod.containers[0] as Container;
-  const resolution = resolveWriterLayers(
-    seen?.resolution ?? predicted,
-    moverContainer,
-    mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, moverContainer),
+  const resolution = shareSteps(
+    ctx.steps,
+    resolveWriterLayers(
+      seen?.resolution ?? predicted,
+      moverContainer,
+      mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, moverContainer),
+    ),
   );
   const podSecurity: PodSecurityReport = chosen
     ? { ...chosen.r.podSecurity }
@@ -402,15 +409,18 @@ export function resolveMaintenanceSubject(ctx: SubjectContext, o: KubeObject): R
     : [];
   const containers = pods.map((built): ResolvedContainer => {
     const c = built.pod.containers[0] as Container;
-    const r = resolveIdentity({
-      pod: built.pod,
-      container: c,
-      image: imageFacts,
-      namespace: ns,
-      namespaceFacts: facts,
-      volsync: { decision, built, version },
-      mounts: mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, c),
-    });
+    const r = shareSteps(
+      ctx.steps,
+      resolveIdentity({
+        pod: built.pod,
+        container: c,
+        image: imageFacts,
+        namespace: ns,
+        namespaceFacts: facts,
+        volsync: { decision, built, version },
+        mounts: mountedStorageOf(ctx.snapshot, ctx.index, ns, built.pod, c),
+      }),
+    );
     return {
       report: containerReportOf(c, `${built.workload.kind}/${built.workload.name}`, r),
       resolution: r,
@@ -446,14 +456,17 @@ export function resolveWorkloadSubject(ctx: SubjectContext, o: KubeObject): Reso
   const facts = ctx.namespaces.get(ns);
   const all = [...(pod.initContainers ?? []), ...pod.containers];
   const containers = all.map((c): ResolvedContainer => {
-    const r = resolveIdentity({
-      pod,
-      container: c,
-      image: imageFactsFor(ctx.snapshot, c.image),
-      namespace: ns,
-      namespaceFacts: facts,
-      mounts: mountedStorageOf(ctx.snapshot, ctx.index, ns, pod, c),
-    });
+    const r = shareSteps(
+      ctx.steps,
+      resolveIdentity({
+        pod,
+        container: c,
+        image: imageFactsFor(ctx.snapshot, c.image),
+        namespace: ns,
+        namespaceFacts: facts,
+        mounts: mountedStorageOf(ctx.snapshot, ctx.index, ns, pod, c),
+      }),
+    );
     return { report: containerReportOf(c, `${o.kind}/${o.metadata.name}`, r), resolution: r, pod };
   });
   const ps = containers[0]?.resolution.podSecurity ?? {
