@@ -1,8 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../adapters/cluster/client.js';
 import { ForbiddenError } from '../adapters/cluster/errors.js';
 import { ClusterWrites } from '../adapters/cluster/writes.js';
 import { keepObject } from '../adapters/keep-object.js';
-import { admits, type PodSecurityVerdict } from '../core/admission/pod-security.js';
+import {
+  admits,
+  type PodSecurityLevel,
+  type PodSecurityVerdict,
+} from '../core/admission/pod-security.js';
 import { fixJobPod, managedBy, planFixJob, resolveFixPodSecurity } from '../core/plans/fix-job.js';
 import { jobState, parseFixSummary, type FixSummary } from '../core/plans/job-state.js';
 import { enforceLevel, type RelaxRecord } from '../core/plans/psa-relax.js';
@@ -122,7 +127,7 @@ async function runJob(
           `Job ${ns}/${name}: namespace ${ns} would reject its pods${rejected === undefined ? '' : ` (${rejected})`}; pass --relax-psa to set enforce=baseline for the Job's lifetime, or run it in a namespace at baseline`,
         );
       record = await relax(deps, api, nsObj, nsRaw, verdict, name);
-      const again = await dryRun(client, ns, job);
+      const again = await dryRunRelaxed(client, ns, job, level);
       if (typeof again !== 'string' && !again.admitted)
         throw new ApplyRefused(
           `Job ${ns}/${name}: still rejected at enforce=baseline: ${again.message}; something else than Pod Security (a webhook or policy) refuses it`,
@@ -176,6 +181,37 @@ export async function dryRun(
     if (e instanceof ForbiddenError)
       return `not run: RBAC forbids ${e.permission} (even as a dry run); the Pod Security model decides`;
     throw e;
+  }
+}
+
+/**
+ * The dry run right after Pod Security was relaxed. The API server's admission reads Namespaces
+ * from its own watch cache, which can trail the label just written (by seconds on a busy server),
+ * and meanwhile rejects the pod at the level the namespace had. A rejection that names that level
+ * (`violates PodSecurity "restricted:v1.31"`) is therefore asked again, waiting longer each time,
+ * for up to `patienceMs`; any other answer is the answer.
+ */
+export async function dryRunRelaxed(
+  client: KubeClient,
+  ns: string,
+  job: Record<string, unknown>,
+  before: PodSecurityLevel | undefined,
+  patienceMs = 10_000,
+  wait: (ms: number) => Promise<unknown> = sleep,
+): Promise<ServerDryRun | string> {
+  const stale = (r: ServerDryRun | string) =>
+    typeof r !== 'string' &&
+    !r.admitted &&
+    before !== undefined &&
+    before !== 'baseline' &&
+    r.message.includes(`violates PodSecurity "${before}:`);
+  let waited = 0;
+  for (let delay = 50; ; delay *= 2) {
+    const r = await dryRun(client, ns, job);
+    if (!stale(r) || waited >= patienceMs) return r;
+    const ms = Math.min(delay, patienceMs - waited);
+    await wait(ms);
+    waited += ms;
   }
 }
 

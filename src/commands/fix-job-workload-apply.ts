@@ -34,7 +34,7 @@ import { ApplyRefused, CliError, exitCodes, InputError } from '../errors.js';
 import { renderWorkloadFixPreview } from '../render/fix-workload-preview.js';
 import type { ClusterSource } from './cluster-source.js';
 import { write, type Deps } from './deps.js';
-import { clearFinishedJob, dryRun } from './fix-job-apply.js';
+import { clearFinishedJob, dryRun, dryRunRelaxed } from './fix-job-apply.js';
 import type { FixJobArgs } from './fix-job.js';
 import { printJobs } from './fix-job-workload.js';
 import { resolvePaint } from './global-options.js';
@@ -278,7 +278,7 @@ async function applyPlan(
       const first = (refusedBy ?? plan.repairs[0])?.plan as FixPlan;
       relaxed = await relax(deps, api, nsObj, nsRaw, first.podSecurity.verdict, jobName(first));
       for (const { plan: p } of plan.repairs) {
-        const again = await dryRun(r.client, ns, p.job);
+        const again = await dryRunRelaxed(r.client, ns, p.job, level);
         if (typeof again !== 'string' && !again.admitted)
           throw new ApplyRefused(
             `Job ${ns}/${jobName(p)}: still rejected at enforce=baseline: ${again.message}; something else than Pod Security (a webhook or policy) refuses it`,
