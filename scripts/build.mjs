@@ -2,6 +2,8 @@
 // at, plus chunks loaded on demand, so client-node is evaluated only when a cluster is read
 // (version and offline runs start in ~0.2 s instead of ~0.4 s).
 import { build } from 'esbuild';
+import { httpWithoutUndici } from './http-without-undici.mjs';
+import { lazyUndici } from './lazy-undici.mjs';
 import { stubReactDevtools } from './stub-react-devtools.mjs';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 
@@ -29,7 +31,7 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  plugins: [stubReactDevtools],
+  plugins: [stubReactDevtools, httpWithoutUndici, lazyUndici],
   logLevel: 'warning',
 });
 

@@ -2,6 +2,7 @@
 // platforms, their archives with sha256, and krew-manifest.yaml pointing at them. krew's index
 // takes no plugin that needs a separately installed runtime, so each archive carries its Node.
 import { build } from 'esbuild';
+import { lazyUndici } from './lazy-undici.mjs';
 import { stubReactDevtools } from './stub-react-devtools.mjs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -109,7 +110,7 @@ async function bundle(cliFile, mainFile, tuiFile) {
     footer: { js: '})' },
     // keep the TUI's import() native: the default ESM loader runs it
     supported: { 'dynamic-import': true },
-    plugins: [tuiFromAsset],
+    plugins: [tuiFromAsset, lazyUndici],
   });
   await build({ ...common, entryPoints: ['cmd/sea-main.ts'], outfile: mainFile });
   await build({

@@ -54,6 +54,8 @@ const retriableCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOU
  */
 export class KubeClient {
   readonly stats = new Map<string, RequestStat>();
+  /** client-node's agent of the cluster, and the same TLS options with keep-alive. */
+  private readonly keptAlive = new WeakMap<https.Agent, https.Agent>();
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly pageSize: number;
@@ -269,6 +271,7 @@ export class KubeClient {
     };
     try {
       await this.target.kc.applyToHTTPSOptions(opts);
+      opts.agent = this.reusedAgent(opts.agent);
     } catch (e) {
       const why = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
       throw new ClusterError(
@@ -276,6 +279,21 @@ export class KubeClient {
       );
     }
     return opts;
+  }
+
+  /**
+   * client-node gives one agent per cluster, without keep-alive: every request would open a TLS
+   * connection of its own (a run makes about seventeen). A plain agent's options get one that
+   * keeps its connections; a proxy agent (hpagent, socks) is left as it is.
+   */
+  private reusedAgent(agent: https.RequestOptions['agent']): https.RequestOptions['agent'] {
+    if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return agent;
+    let mine = this.keptAlive.get(agent);
+    if (!mine) {
+      mine = new https.Agent({ ...agent.options, keepAlive: true });
+      this.keptAlive.set(agent, mine);
+    }
+    return mine;
   }
 
   private async once(

@@ -163,8 +163,13 @@ export async function readClusterSnapshot(
       if (o) objects.push(o);
     }
   };
-  const { api: volsync, kopiur } = await volsyncInstalled(client, () => kopiurInstalled(client));
-  const policyApis = await discoverPolicyApis(client);
+  // the discovery requests go out together (one round trip, not four); VolSync's is awaited
+  // first so that an unreachable server is named by its error, the others' wait handled
+  const kopiurAsked = kopiurInstalled(client);
+  const policiesAsked = discoverPolicyApis(client);
+  for (const p of [kopiurAsked, policiesAsked]) p.catch(() => undefined);
+  const { api: volsync, kopiur } = await volsyncInstalled(client, () => kopiurAsked);
+  const policyApis = await policiesAsked;
   const ns = scope.all ? undefined : scope.namespace;
   let namespacesComplete = false;
 

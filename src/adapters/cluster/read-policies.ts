@@ -22,13 +22,17 @@ const kindOf: Record<string, string> = {
  */
 export async function discoverPolicyApis(client: KubeClient): Promise<PolicyApis> {
   const served: PolicyApis = { mutating: null, validating: null };
-  for (const version of ['v1beta1', 'v1'] as const satisfies PolicyApi[]) {
-    const doc = await client
-      .get(`/apis/${group}/${version}`, `API ${group}/${version}`)
-      .catch((e: unknown) => {
+  const versions = ['v1beta1', 'v1'] as const satisfies PolicyApi[];
+  const docs = await Promise.all(
+    versions.map((version) =>
+      client.get(`/apis/${group}/${version}`, `API ${group}/${version}`).catch((e: unknown) => {
         if (e instanceof ForbiddenError) return undefined;
         throw e;
-      });
+      }),
+    ),
+  );
+  for (const [i, version] of versions.entries()) {
+    const doc = docs[i];
     const names = new Set(((doc?.['resources'] ?? []) as { name?: string }[]).map((r) => r.name));
     // v1 is read last so that it wins when both are served
     if (names.has(plurals.mutating[0])) served.mutating = version;
