@@ -10,6 +10,8 @@ import {
   isVolSyncController,
   resolveControllerImages,
 } from '../../core/volsync/controller-images.js';
+import { needsOtherNamespaces } from '../../core/report/namespace-reach.js';
+import { path } from '../../core/k8s/json.js';
 import { keepObject } from '../keep-object.js';
 import type { KubeClient, ResourceType } from './client.js';
 import { ClusterError, ForbiddenError } from './errors.js';
@@ -172,6 +174,12 @@ export async function readClusterSnapshot(
   const policyApis = await policiesAsked;
   const ns = scope.all ? undefined : scope.namespace;
   let namespacesComplete = false;
+  const moverKindsRead: Kind[] = [
+    ...(volsync === 'none' ? [] : [kinds.replicationsources, kinds.replicationdestinations]),
+    ...(volsync === 'fork' ? [kinds.kopiamaintenances] : []),
+    // a repository is shared across namespaces, kopiur's as VolSync's
+    ...(kopiur ? kopiurKinds : []),
+  ];
 
   const tasks: (() => Promise<void>)[] = [
     async () => {
@@ -189,26 +197,13 @@ export async function readClusterSnapshot(
         else if (one) keep(kinds.namespaces, [one]);
       }
     },
-    // Movers of every namespace: a repository is shared across namespaces (VP003, VP011).
-    ...[
-      ...(volsync === 'none' ? [] : [kinds.replicationsources, kinds.replicationdestinations]),
-      ...(volsync === 'fork' ? [kinds.kopiamaintenances] : []),
-      // a repository is shared across namespaces, kopiur's as VolSync's
-      ...(kopiur ? kopiurKinds : []),
-    ].map((k) => async () => {
-      const all = await attempt(() => client.list(k));
-      if (!(all instanceof ForbiddenError)) {
-        keep(k, all);
-        return;
-      }
-      if (ns === undefined || k.kind === 'ClusterRepository') {
-        refused(k, all);
-        return;
-      }
-      refused(k, all, `${k.kind} objects of other namespaces`);
-      const mine = await attempt(() => client.list(k, { namespace: ns }));
-      if (mine instanceof ForbiddenError) refused(k, mine);
-      else keep(k, mine);
+    // the movers: of every namespace with -A; of one namespace first, the others below when its
+    // repositories can be shared
+    ...moverKindsRead.map((k) => async () => {
+      const scoped = ns !== undefined && k.kind !== 'ClusterRepository';
+      const items = await attempt(() => client.list(k, scoped ? { namespace: ns } : {}));
+      if (items instanceof ForbiddenError) refused(k, items);
+      else keep(k, items);
     }),
     // the kopiur controller says which release builds its movers; a namespace's read lacks it
     ...(kopiur && ns !== undefined
@@ -253,6 +248,21 @@ export async function readClusterSnapshot(
     }),
   ];
   await mapBounded(tasks, concurrency, (task) => task());
+  // Movers of other namespaces matter only through a repository or volume they may share with
+  // this namespace's (VP003, VP011, the storage audits): read when one can be shared.
+  const own = () => offlineSnapshot([...objects], [], opts.builtInImages, opts.chartImages);
+  if (ns !== undefined && needsOtherNamespaces(own(), ns)) {
+    const across = moverKindsRead.filter((k) => k.kind !== 'ClusterRepository');
+    await mapBounded(across, concurrency, async (k) => {
+      const all = await attempt(() => client.list(k));
+      if (all instanceof ForbiddenError) refused(k, all, `${k.kind} objects of other namespaces`);
+      else
+        keep(
+          k,
+          all.filter((item) => path(item, 'metadata', 'namespace') !== ns),
+        );
+    });
+  }
   // only a namespace annotate --scoped recorded can have our policies: other users are not asked
   // for a cluster-scoped permission they do not need
   if (
