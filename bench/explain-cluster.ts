@@ -6,7 +6,7 @@
 // (<= 2x) against `kubectl get replicationsources,replicationdestinations -A -o json` (issue 3).
 // Runs are interleaved, one of each in turn, so a busy machine slows them alike.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoManifests } from '../src/adapters/manifests/demo-manifests.js';
@@ -129,7 +129,12 @@ async function incident(cp: Awaited<ReturnType<typeof startControlPlane>>, kubec
     }
     await applyYaml(cp, manifests);
     const env = { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' };
-    const warmCache = mkdtempSync(join(tmpdir(), 'bench-cache-'));
+    const caches: string[] = [];
+    const cacheDir = () => {
+      caches.push(mkdtempSync(join(tmpdir(), 'bench-cache-')));
+      return caches[caches.length - 1] as string;
+    };
+    const warmCache = cacheDir();
     const cli = (args: string[], cache: string) =>
       run(process.execPath, ['dist/kubectl-volsync_perms', ...args], {
         ...env,
@@ -140,7 +145,7 @@ async function incident(cp: Awaited<ReturnType<typeof startControlPlane>>, kubec
     const r = await interleaved({
       peer: () => run('kubectl', ['get', 'replicationsources', '-n', 'default', '-o', 'json'], env),
       warm: () => cli(one, warmCache),
-      cold: () => cli(one, mkdtempSync(join(tmpdir(), 'bench-cache-'))),
+      cold: () => cli(one, cacheDir()),
       offline: () => cli([...one, '--offline'], warmCache),
     });
     const peer = r['peer'] as Run;
@@ -161,6 +166,7 @@ async function incident(cp: Awaited<ReturnType<typeof startControlPlane>>, kubec
       );
     }
     console.log(`  API requests of one run: ${requestsOf((r['warm'] as Run).out).each.join(', ')}`);
+    for (const c of caches) rmSync(c, { recursive: true, force: true });
   } finally {
     await reg.stop();
   }
