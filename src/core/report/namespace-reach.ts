@@ -1,6 +1,10 @@
 import { repositoryKeys } from '../findings/shared-repository.js';
 import { isKopiurObject } from '../kopiur/parse-kopiur.js';
-import { namespaceOf } from '../k8s/object.js';
+import { asArray, isObject, path } from '../k8s/json.js';
+import { namespaceOf, type KubeObject } from '../k8s/object.js';
+import { indexSnapshot } from '../snapshot-index.js';
+import { resolveVolumeStorage } from '../storage/volume-storage.js';
+import { podTemplateOf } from './workloads.js';
 import type { Snapshot } from '../snapshot.js';
 import { resolveAllMovers } from './resolve-report.js';
 import { subjectContext } from './subjects.js';
@@ -13,15 +17,33 @@ import { subjectContext } from './subjects.js';
 const crossNamespace = (key: string) => key.startsWith('NFS ');
 
 /**
- * Whether the report of one namespace needs the movers of the others: only when one of its
- * subjects may share storage with them, a repository (VP003, VP011) or a mounted volume (the
- * storage audits) on an NFS export, or when it holds a kopiur object (a ClusterRepository and
- * kopiur's snapshot catalog span namespaces). Undecidable (a mover that does not parse) is yes:
- * the full read reports the error as always.
+ * Whether an object of the namespace is, or mounts, storage on an NFS export: a claim bound to an
+ * NFS PersistentVolume, or a pod template's inline nfs volume. fix-job and audit ask about such a
+ * volume even where no mover of the namespace mounts it, and its writers may be anywhere.
+ */
+function onNfs(snapshot: Snapshot, o: KubeObject): boolean {
+  if (o.kind === 'PersistentVolumeClaim') {
+    const claim = {
+      name: o.metadata.name,
+      type: 'persistentVolumeClaim',
+      claimName: o.metadata.name,
+    };
+    const storage = resolveVolumeStorage(indexSnapshot(snapshot), namespaceOf(o), claim, []);
+    return storage !== undefined && crossNamespace(storage.key);
+  }
+  return asArray(path(podTemplateOf(o), 'volumes')).some((v) => isObject(path(v, 'nfs')));
+}
+
+/**
+ * Whether the report of one namespace needs the movers of the others: only when they may share
+ * storage with it. That is a repository (VP003, VP011) or mounted volume (the storage audits) of
+ * its subjects on an NFS export, any other storage of the namespace there, or a kopiur object (a
+ * ClusterRepository and kopiur's snapshot catalog span namespaces). Undecidable (a mover that
+ * does not parse) is yes: the full read reports the error as always.
  */
 export function needsOtherNamespaces(snapshot: Snapshot, namespace: string): boolean {
   const mine = snapshot.objects.filter((o) => namespaceOf(o) === namespace);
-  if (mine.some(isKopiurObject)) return true;
+  if (mine.some(isKopiurObject) || mine.some((o) => onNfs(snapshot, o))) return true;
   let subjects;
   try {
     subjects = resolveAllMovers(subjectContext(snapshot));
