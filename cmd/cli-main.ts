@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { answeredAlone } from '../src/version-alone.js';
 
 // Loaded by the entry (kubectl-volsync_perms.ts) once it has checked the Node version. Startup is
@@ -9,10 +8,6 @@ const args = process.argv.slice(2);
 if (!answeredAlone(args)) void main();
 
 async function main(): Promise<void> {
-  // V8 grows the young generation up to 64 MiB semispaces while a large tree is read; all the
-  // engine keeps survives them anyway, so the growth costs ~110 MiB of peak RSS on 20,000 movers
-  // and saves no time (README "Speed"). Read at each growth, so setting it now takes effect.
-  setFlagsFromString('--semi-space-growth-factor=1');
   const { runCli } = await import('../src/cli.js');
 
   // Ctrl-C exits at once, unless a command holds the interrupt to undo what it changed first (a

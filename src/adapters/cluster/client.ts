@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inputIsLarge, largeInputObjects } from '../large-input.js';
 import { ClusterError, ForbiddenError } from './errors.js';
 import type { ClusterTarget } from './kubeconfig.js';
 
@@ -56,6 +57,7 @@ export class KubeClient {
   readonly stats = new Map<string, RequestStat>();
   /** client-node's agent of the cluster, and the same TLS options with keep-alive. */
   private readonly keptAlive = new WeakMap<https.Agent, https.Agent>();
+  private itemsRead = 0;
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly pageSize: number;
@@ -90,6 +92,8 @@ export class KubeClient {
         metadata?: { continue?: string };
       };
       items.push(...(page.items ?? []));
+      this.itemsRead += page.items?.length ?? 0;
+      if (this.itemsRead > largeInputObjects) inputIsLarge();
       token = page.metadata?.continue || undefined;
     } while (token);
     const stat = this.stats.get(`list ${resourceName(r)}`);

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
+import { inputIsLarge, largeInputBytes } from '../large-input.js';
 import { parseYamlText, type ParseResult } from './parse-yaml.js';
 import { readManifestStream } from './read-stream.js';
 
@@ -100,7 +101,11 @@ const wholeFileBytes = 8 * 1024 * 1024;
 // would otherwise wait on the thread pool for each readdir, stat and read, longer than parsing
 // them takes. An I/O failure is thrown as it comes (an errno error), a malformed manifest as an
 // InputError.
+let bytesRead = 0;
+
 async function readManifestFile(f: string, st: Stats, out: ParseResult): Promise<void> {
+  bytesRead += st.size;
+  if (bytesRead > largeInputBytes) inputIsLarge();
   if (st.size > wholeFileBytes) {
     await readManifestStream(createReadStream(f), f, out);
     return;

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
+import { inputIsLarge, largeInputBytes } from '../large-input.js';
 import { addJsonValue, parseYamlItem, parseYamlText, type ParseResult } from './parse-yaml.js';
 
 /**
@@ -36,8 +37,11 @@ export async function readManifestStream(
     sawItems = false;
   };
   try {
+    let chars = 0;
     for await (const line of rl) {
       n++;
+      chars += line.length;
+      if (chars > largeInputBytes) inputIsLarge();
       if (json) {
         json.push(line);
         continue;
