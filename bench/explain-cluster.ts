@@ -74,25 +74,17 @@ function run(
 
 type Run = { ms: number; out: string };
 
-async function median(f: () => Promise<Run>) {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await f());
-  runs.sort((a, b) => a.ms - b.ms);
-  return runs[Math.floor(RUNS / 2)] as Run;
+/** Each case once per round, RUNS rounds; the median of each. */
+async function interleaved<K extends string>(cases: Record<K, () => Promise<Run>>) {
+  const got = new Map<K, Run[]>();
+  for (let i = 0; i < RUNS; i++)
+    for (const [k, f] of Object.entries(cases) as [K, () => Promise<Run>][])
+      got.set(k, [...(got.get(k) ?? []), await f()]);
+  const middle = (runs: Run[]) => [...runs].sort((a, b) => a.ms - b.ms)[runs.length >> 1] as Run;
+  return Object.fromEntries([...got].map(([k, runs]) => [k, middle(runs)])) as Record<K, Run>;
 }
 
-/** Each case once per round, RUNS rounds; the median of each. */
-async function interleaved(cases: Record<string, () => Promise<Run>>) {
-  const got: Record<string, Run[]> = {};
-  for (let i = 0; i < RUNS; i++)
-    for (const [k, f] of Object.entries(cases)) (got[k] ??= []).push(await f());
-  return Object.fromEntries(
-    Object.entries(got).map(([k, runs]) => {
-      runs.sort((a, b) => a.ms - b.ms);
-      return [k, runs[Math.floor(RUNS / 2)] as Run];
-    }),
-  );
-}
+const median = async (f: () => Promise<Run>) => (await interleaved({ only: f })).only;
 
 /** The requests `-v` counted, by what was asked: `list pods: 1`. */
 function requestsOf(out: string): { total: number; each: string[] } {
@@ -148,24 +140,24 @@ async function incident(cp: Awaited<ReturnType<typeof startControlPlane>>, kubec
       cold: () => cli(one, cacheDir()),
       offline: () => cli([...one, '--offline'], warmCache),
     });
-    const peer = r['peer'] as Run;
+    const peer = r.peer;
     console.log(
       `the incident's five movers (demo objects, images on a loopback registry), median of ${RUNS}; peer: kubectl get replicationsources -n default -o json = ${peer.ms.toFixed(0)} ms`,
     );
-    const rows: [string, string, number][] = [
+    const rows: [string, 'warm' | 'cold' | 'offline', number][] = [
       ['explain ns/default, warm image cache', 'warm', 1.5],
       ['explain ns/default, cold image cache', 'cold', 2],
       ['explain ns/default --offline', 'offline', 1.5],
     ];
     for (const [label, k, target] of rows) {
-      const x = r[k] as Run;
+      const x = r[k];
       const ratio = x.ms / peer.ms;
       const registry = /^I registry: (\d+) requests/m.exec(x.out)?.[1] ?? '0';
       console.log(
         `${label.padEnd(38)} ${x.ms.toFixed(0).padStart(6)} ms  ratio ${ratio.toFixed(2)} (target <= ${target}: ${ratio <= target ? 'PASS' : 'MISS'})  ${requestsOf(x.out).total} API + ${registry} registry requests`,
       );
     }
-    console.log(`  API requests of one run: ${requestsOf((r['warm'] as Run).out).each.join(', ')}`);
+    console.log(`  API requests of one run: ${requestsOf(r.warm.out).each.join(', ')}`);
     for (const c of caches) rmSync(c, { recursive: true, force: true });
   } finally {
     await reg.stop();

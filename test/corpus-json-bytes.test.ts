@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { realWorldTrees } from './corpus-trees.js';
 import { runCliCaptured } from './run-cli.js';
 
 /**
@@ -9,15 +8,7 @@ import { runCliCaptured } from './run-cli.js';
  * (issue 20) that changes one byte of any identity, trace step, finding or unknown fails here.
  * The tables are recorded in full by realworld.test.ts and kopiur.test.ts.
  */
-const treesUnder = (root: string, depth: number): string[] =>
-  readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => (depth === 1 ? [join(root, d.name)] : treesUnder(join(root, d.name), 1)));
-
-const trees = [
-  ...treesUnder('test/fixtures/corpus/realworld', 2),
-  ...treesUnder('test/fixtures/corpus/kopiur', 1),
-];
+const trees = realWorldTrees();
 
 const digestOf = (stdout: string) =>
   `${createHash('sha256').update(stdout).digest('hex')} ${Buffer.byteLength(stdout)}`;

@@ -1,23 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateMovers } from '../bench/generate-movers.mjs';
+import { describe, expect, it } from 'vitest';
+import { generatedTree } from './corpus-trees.js';
 import { golden, runCliCaptured } from './run-cli.js';
 
 /**
  * The tree npm run bench times, small: its output is recorded, so a change made for speed that
  * changes a byte of it fails here (issue 20). The JSON is recorded by its digest: 2 MiB of it.
  */
-const dir = 'test/.generated-tree';
-
-beforeAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir);
-  generateMovers(dir, 30, 10);
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = generatedTree('test/.generated-tree', 30, 10);
 
 describe('explain over the generated bench tree (30 namespaces x 10 movers)', () => {
   it('prints the recorded table', async () => {

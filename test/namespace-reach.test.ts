@@ -1,8 +1,5 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateMovers } from '../bench/generate-movers.mjs';
+import { describe, expect, it } from 'vitest';
 import { demoFile, demoManifests } from '../src/adapters/manifests/demo-manifests.js';
 import { parseYamlText, type ParseResult } from '../src/adapters/manifests/parse-yaml.js';
 import { readFilenames } from '../src/adapters/manifests/read-sources.js';
@@ -12,17 +9,14 @@ import { kopiurMoverKinds, kopiurRepositoryKinds } from '../src/core/kopiur/pars
 import { needsOtherNamespaces } from '../src/core/report/namespace-reach.js';
 import { moverKinds, resolveReport } from '../src/core/report/resolve-report.js';
 import { offlineSnapshot } from '../src/core/snapshot.js';
+import { generatedTree, realWorldTrees } from './corpus-trees.js';
 
 /**
  * A one-namespace read of a cluster lists the other namespaces' movers only when
  * needsOtherNamespaces says they can matter (read-cluster.ts). Here, on every real-world tree and
  * the demo: wherever it says no, the namespace's report without them is the report with them.
  */
-const generated = 'test/.namespace-reach-tree';
-const dirsUnder = (root: string, depth: number): string[] =>
-  readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => (depth === 1 ? [join(root, d.name)] : dirsUnder(join(root, d.name), 1)));
+const generated = generatedTree('test/.namespace-reach-tree', 5, 10);
 
 const otherNamespacesKinds = new Set([
   ...moverKinds,
@@ -40,23 +34,9 @@ async function objectsOf(tree: string): Promise<KubeObject[]> {
 const snapshotOf = (objects: KubeObject[]) =>
   offlineSnapshot(objects, [], knownImages, defaultMoverImages);
 
-beforeAll(() => {
-  rmSync(generated, { recursive: true, force: true });
-  mkdirSync(generated);
-  generateMovers(generated, 5, 10);
-});
-afterAll(() => {
-  rmSync(generated, { recursive: true, force: true });
-});
-
 describe('the movers of other namespaces, read only when they can matter', () => {
   it('changes no namespace report where it skips them, and skips some and reads some', async () => {
-    const trees = [
-      ...dirsUnder('test/fixtures/corpus/realworld', 2),
-      ...dirsUnder('test/fixtures/corpus/kopiur', 1),
-      'demo',
-      generated,
-    ];
+    const trees = [...realWorldTrees(), 'demo', generated];
     let skipped = 0;
     let read = 0;
     for (const tree of trees) {

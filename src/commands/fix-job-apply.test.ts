@@ -61,15 +61,4 @@ describe('the dry run after Pod Security is relaxed', () => {
     expect(waits.reduce((a, b) => a + b, 0)).toBe(1_000);
     expect(waits).toEqual([50, 100, 200, 400, 250]);
   });
-
-  it("does not wait for a level that was baseline already: the rejection is baseline's own", async () => {
-    const atBaseline: Answer = {
-      admitted: false,
-      message: 'violates PodSecurity "baseline:latest": hostPath',
-    };
-    const s = server([atBaseline, admitted]);
-    const r = await dryRunRelaxed(s.client, 'ns', job, 'baseline', 10_000, () => Promise.resolve());
-    expect(r).toEqual(atBaseline);
-    expect(s.asked()).toBe(1);
-  });
 });

@@ -10,7 +10,7 @@ import {
 } from '../core/admission/pod-security.js';
 import { fixJobPod, managedBy, planFixJob, resolveFixPodSecurity } from '../core/plans/fix-job.js';
 import { jobState, parseFixSummary, type FixSummary } from '../core/plans/job-state.js';
-import { enforceLevel, type RelaxRecord } from '../core/plans/psa-relax.js';
+import { enforceLevel, judgedAtLevelBefore, type RelaxRecord } from '../core/plans/psa-relax.js';
 import type { KubeObject } from '../core/k8s/object.js';
 import type { ServerDryRun } from '../core/snapshot.js';
 import { ApplyRefused, exitCodes } from '../errors.js';
@@ -185,11 +185,9 @@ export async function dryRun(
 }
 
 /**
- * The dry run right after Pod Security was relaxed. The API server's admission reads Namespaces
- * from its own watch cache, which can trail the label just written (by seconds on a busy server),
- * and meanwhile rejects the pod at the level the namespace had. A rejection that names that level
- * (`violates PodSecurity "restricted:v1.31"`) is therefore asked again, waiting longer each time,
- * for up to `patienceMs`; any other answer is the answer.
+ * The dry run right after Pod Security was relaxed, asked again while the server still judges at
+ * the level before (judgedAtLevelBefore), waiting longer each time, for up to `patienceMs`; any
+ * other answer is the answer.
  */
 export async function dryRunRelaxed(
   client: KubeClient,
@@ -199,16 +197,11 @@ export async function dryRunRelaxed(
   patienceMs = 10_000,
   wait: (ms: number) => Promise<unknown> = sleep,
 ): Promise<ServerDryRun | string> {
-  const stale = (r: ServerDryRun | string) =>
-    typeof r !== 'string' &&
-    !r.admitted &&
-    before !== undefined &&
-    before !== 'baseline' &&
-    r.message.includes(`violates PodSecurity "${before}:`);
   let waited = 0;
   for (let delay = 50; ; delay *= 2) {
     const r = await dryRun(client, ns, job);
-    if (!stale(r) || waited >= patienceMs) return r;
+    const stale = typeof r !== 'string' && !r.admitted && judgedAtLevelBefore(r.message, before);
+    if (!stale || waited >= patienceMs) return r;
     const ms = Math.min(delay, patienceMs - waited);
     await wait(ms);
     waited += ms;

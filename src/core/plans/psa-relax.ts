@@ -35,6 +35,23 @@ export function enforceLevel(ns: KubeObject | undefined): {
 }
 
 /**
+ * Whether a rejection right after relaxing to baseline is the API server's admission still
+ * judging at the level the namespace had: it reads Namespaces from its own watch cache, which can
+ * trail the label just written (by seconds on a busy server), and names the level it judged at
+ * (`violates PodSecurity "restricted:v1.31"`). A namespace at baseline already had no other level.
+ */
+export function judgedAtLevelBefore(
+  message: string,
+  before: PodSecurityLevel | undefined,
+): boolean {
+  return (
+    before !== undefined &&
+    before !== 'baseline' &&
+    message.includes(`violates PodSecurity "${before}:`)
+  );
+}
+
+/**
  * The merge patch that lets the Job's pods in: enforce=baseline, never privileged (the Job needs
  * nothing beyond baseline), with the record of the labels it replaces. Undefined when the current
  * level already admits the pod.
