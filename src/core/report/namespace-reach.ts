@@ -7,7 +7,7 @@ import { resolveVolumeStorage } from '../storage/volume-storage.js';
 import { podTemplateOf } from './workloads.js';
 import type { Snapshot } from '../snapshot.js';
 import { resolveAllMovers } from './resolve-report.js';
-import { subjectContext } from './subjects.js';
+import { subjectContext, type ResolvedSubject } from './subjects.js';
 
 /**
  * Whether a storage or repository key can name what another namespace uses too. Secrets and PVCs
@@ -42,18 +42,32 @@ function onNfs(snapshot: Snapshot, o: KubeObject): boolean {
  * does not parse) is yes: the full read reports the error as always.
  */
 export function needsOtherNamespaces(snapshot: Snapshot, namespace: string): boolean {
-  const mine = snapshot.objects.filter((o) => namespaceOf(o) === namespace);
-  if (mine.some(isKopiurObject) || mine.some((o) => onNfs(snapshot, o))) return true;
   let subjects;
   try {
     subjects = resolveAllMovers(subjectContext(snapshot));
   } catch {
     return true;
   }
+  return reachesOtherNamespaces(
+    snapshot,
+    snapshot.objects.filter((o) => namespaceOf(o) === namespace),
+    subjects.filter((s) => s.subject.namespace === namespace),
+  );
+}
+
+/**
+ * needsOtherNamespaces for a namespace whose objects and resolved subjects are at hand (serve
+ * keeps both per namespace): the same answer without resolving the snapshot again.
+ */
+export function reachesOtherNamespaces(
+  snapshot: Snapshot,
+  objects: readonly KubeObject[],
+  subjects: readonly ResolvedSubject[],
+): boolean {
+  if (objects.some(isKopiurObject) || objects.some((o) => onNfs(snapshot, o))) return true;
   return subjects.some(
     (s) =>
-      s.subject.namespace === namespace &&
-      (repositoryKeys(s).some(crossNamespace) ||
-        s.containers.some((c) => c.resolution.storage?.some((v) => crossNamespace(v.storage.key)))),
+      repositoryKeys(s).some(crossNamespace) ||
+      s.containers.some((c) => c.resolution.storage?.some((v) => crossNamespace(v.storage.key))),
   );
 }

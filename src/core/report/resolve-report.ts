@@ -77,7 +77,7 @@ function withOrigin<T>(o: KubeObject, f: () => T): T {
 export function resolveReport(snapshot: Snapshot, scope: Scope): Report {
   const ctx = subjectContext(snapshot);
   const all = moversWithFindings(ctx);
-  return assemble(
+  return assembleReport(
     all.filter((s) => inScope(scope, s.subject.namespace)),
     snapshot,
   );
@@ -94,21 +94,21 @@ export function resolveSubjectReport(snapshot: Snapshot, ref: SubjectRef): Repor
   const ctx = subjectContext(snapshot);
   if (ref.kind === 'Job') {
     const bootstrap = kopiurBootstrap(ctx, ref);
-    if (bootstrap) return assemble([bootstrap], snapshot);
+    if (bootstrap) return assembleReport([bootstrap], snapshot);
   }
   const obj = ctx.index.get(ref.kind, ref.namespace, ref.name);
   if (!obj) return undefined;
   if (subjectKinds.has(ref.kind) || kopiurRepositoryKinds.has(ref.kind)) {
     const all = moversWithFindings(ctx);
     const hit = all.filter((s) => s.object === obj);
-    return assemble(hit, snapshot);
+    return assembleReport(hit, snapshot);
   }
   if (workloadKinds[ref.kind] === undefined) return undefined;
   const owned = ownedByMover(ctx, obj) ?? ofKopiur(ctx, obj);
-  if (owned) return assemble([owned], snapshot);
+  if (owned) return assembleReport([owned], snapshot);
   const s = withOrigin(obj, () => resolveWorkloadSubject(ctx, obj));
   attachFindings({ ...ctx, subjects: [s] });
-  return assemble([s], snapshot);
+  return assembleReport([s], snapshot);
 }
 
 /**
@@ -191,12 +191,14 @@ function ownedByMover(ctx: SubjectContext, w: KubeObject): ResolvedSubject | und
   };
 }
 
-const bySubject = ({ subject: a }: ResolvedSubject, { subject: b }: ResolvedSubject) =>
+/** Namespace, kind, name: the order of reports, and of the subjects findings name. */
+export const bySubject = ({ subject: a }: ResolvedSubject, { subject: b }: ResolvedSubject) =>
   a.namespace.localeCompare(b.namespace) ||
   a.kind.localeCompare(b.kind) ||
   a.name.localeCompare(b.name);
 
-function assemble(subjects: ResolvedSubject[], snapshot: Snapshot): Report {
+/** The report of these subjects: sorted by namespace, kind, name, with the unknowns they show. */
+export function assembleReport(subjects: ResolvedSubject[], snapshot: Snapshot): Report {
   // unknowns follow the sorted subjects, so the report does not depend on the input's order
   const ordered = [...subjects].sort(bySubject);
   const sorted: Subject[] = ordered.map((s) => s.subject);
