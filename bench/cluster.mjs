@@ -1,4 +1,5 @@
-// Bundles bench/explain-cluster.ts (it reuses the TypeScript test harness) and runs it.
+// Bundles a TypeScript benchmark that reuses the test harness (bench/explain-cluster.ts, or the
+// one named as the argument) and runs it.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
 try {
   const outfile = join(dir, 'bench.mjs');
   await build({
-    entryPoints: ['bench/explain-cluster.ts'],
+    entryPoints: [process.argv[2] ?? 'bench/explain-cluster.ts'],
     outfile,
     bundle: true,
     platform: 'node',

@@ -13,44 +13,16 @@ import { demoManifests } from '../src/adapters/manifests/demo-manifests.js';
 import { resolveAssets, startControlPlane } from '../test/integration/harness/control-plane.js';
 import { pushImage } from '../test/integration/harness/images.js';
 import {
-  applyObject,
   applyYaml,
   kubeconfigPath,
   writeKubeconfig,
 } from '../test/integration/harness/kube-api.js';
 import { resolveRegistryTools, startRegistry } from '../test/integration/harness/registry.js';
+import { seedMovers } from './cluster-seed.js';
 
 const NAMESPACES = 2000;
 const MOVERS = 10;
 const RUNS = 3;
-
-function mover(ns: string, i: number) {
-  const source = i % 2 === 0;
-  const name = `app-${i}`;
-  const m = ['kopia', 'restic', 'rclone', 'rsyncTLS'][Math.floor(i / 2) % 4] ?? 'restic';
-  const where =
-    m === 'rclone'
-      ? { rcloneConfig: `${name}-secret`, rcloneDestPath: `b/${name}` }
-      : { repository: `${name}-secret` };
-  const sc = { moverSecurityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 } };
-  return {
-    apiVersion: 'volsync.backube/v1alpha1',
-    kind: source ? 'ReplicationSource' : 'ReplicationDestination',
-    metadata: { name, namespace: ns },
-    spec: source
-      ? { sourcePVC: name, trigger: { schedule: '0 * * * *' }, [m]: { ...where, ...sc } }
-      : { [m]: { ...where, ...sc, destinationPVC: name, copyMethod: 'Direct' } },
-  };
-}
-
-async function pool<T>(items: T[], limit: number, f: (x: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await f(items[next++] as T);
-    }),
-  );
-}
 
 function run(
   cmd: string,
@@ -184,16 +156,7 @@ try {
     cp,
     writeKubeconfig(cp, kubeconfigPath(cp, 'incident'), [cp.users.admin], 'admin'),
   );
-  const seeded = performance.now();
-  const names = Array.from({ length: NAMESPACES }, (_, n) => `ns-${String(n).padStart(4, '0')}`);
-  await pool(names, 16, (ns) =>
-    applyObject(cp, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as never),
-  );
-  const movers = names.flatMap((ns) => Array.from({ length: MOVERS }, (_, i) => mover(ns, i)));
-  await pool(movers, 16, (m) => applyObject(cp, m as never));
-  console.log(
-    `seeded ${NAMESPACES} ns x ${MOVERS} movers in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
-  );
+  await seedMovers(cp, NAMESPACES, MOVERS);
 
   const kubeconfig = writeKubeconfig(cp, kubeconfigPath(cp, 'bench'), [cp.users.admin], 'admin');
   const env = { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' };

@@ -4,6 +4,7 @@ import type { EffectiveUidArgs } from '../commands/effective-uid.js';
 import type { ExplainArgs } from '../commands/explain.js';
 import type { FixJobArgs } from '../commands/fix-job.js';
 import type { RenderArgs } from '../commands/render.js';
+import type { ServeArgs } from '../commands/serve.js';
 import type { GlobalArgs } from '../commands/global-options.js';
 import type { TuiArgs } from '../commands/tui.js';
 import { policyApiFlag } from '../commands/policy-api-flag.js';
@@ -407,6 +408,28 @@ const completion: CommandSpec = {
     ),
 };
 
+const serve: CommandSpec = {
+  name: 'serve',
+  describe:
+    'Watch the cluster and serve every mover identity and finding as Prometheus metrics (/metrics, /healthz, /readyz)',
+  options: {
+    listen: {
+      type: 'string',
+      default: '127.0.0.1:9713',
+      describe: 'Where to serve: HOST:PORT, :PORT (every interface, as in a Deployment) or PORT',
+    },
+  },
+  examples: [
+    ['kubectl volsync-perms serve', 'Serve http://127.0.0.1:9713/metrics for the current context'],
+    [
+      'kubectl volsync-perms serve --listen :9713 --offline',
+      'In a Deployment (deploy/), without registry reads',
+    ],
+  ],
+  run: async (a, deps) =>
+    (await import('../commands/serve.js')).runServe(a as unknown as ServeArgs, deps),
+};
+
 /** Every command, in the order help lists them. */
 export const commandTable: readonly CommandSpec[] = [
   explain,
@@ -416,6 +439,7 @@ export const commandTable: readonly CommandSpec[] = [
   audit,
   annotate,
   tui,
+  serve,
   version,
   completion,
 ];

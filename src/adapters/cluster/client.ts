@@ -30,6 +30,12 @@ export interface RequestStat {
   items: number;
 }
 
+/** How a watch ended: the server's timeout, our abort, a lost connection, or a refusal. */
+export type WatchEnd =
+  | { end: 'ended' | 'aborted' }
+  | { end: 'lost'; why: string }
+  | { end: 'refused'; status: number; why: string };
+
 const resourceName = (r: ResourceType) => (r.group === '' ? r.plural : `${r.plural}.${r.group}`);
 
 function basePath(r: ResourceType, namespace: string | undefined): string {
@@ -76,8 +82,20 @@ export class KubeClient {
     r: ResourceType,
     opts: { namespace?: string; labelSelector?: string } = {},
   ): Promise<Record<string, unknown>[]> {
+    return (await this.listAt(r, opts)).items;
+  }
+
+  /**
+   * list, with the resourceVersion of the list: where a watch of the same objects starts (the
+   * first page's, since a paginated list is one consistent read at it).
+   */
+  async listAt(
+    r: ResourceType,
+    opts: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<{ items: Record<string, unknown>[]; resourceVersion: string }> {
     const items: Record<string, unknown>[] = [];
     let token: string | undefined;
+    let resourceVersion = '';
     do {
       const query = new URLSearchParams({ limit: String(this.pageSize) });
       if (opts.labelSelector) query.set('labelSelector', opts.labelSelector);
@@ -89,16 +107,110 @@ export class KubeClient {
       if (res.status !== 200) throw this.failure('list', resourceName(r), path, res);
       const page = parseJson(res.body, path) as {
         items?: Record<string, unknown>[];
-        metadata?: { continue?: string };
+        metadata?: { continue?: string; resourceVersion?: string };
       };
       items.push(...(page.items ?? []));
+      resourceVersion ||= page.metadata?.resourceVersion ?? '';
       this.itemsRead += page.items?.length ?? 0;
       if (this.itemsRead > largeInputObjects) inputIsLarge();
       token = page.metadata?.continue || undefined;
     } while (token);
     const stat = this.stats.get(`list ${resourceName(r)}`);
     if (stat) stat.items += items.length;
-    return items;
+    return { items, resourceVersion };
+  }
+
+  /**
+   * Watches a type from `resourceVersion` (bookmarks asked for), handing over each event as the
+   * server sends it, until the server ends the stream (its timeout), `signal` aborts it or the
+   * connection is lost. The end says which: `ended`, `aborted`, `lost` (the error code), or the
+   * HTTP status the server refused the watch with (410 Gone: too old, list again; 403).
+   */
+  async watch(
+    r: ResourceType,
+    opts: { labelSelector?: string; resourceVersion: string; timeoutSeconds: number },
+    onEvent: (event: { type: string; object: Record<string, unknown> }) => void,
+    signal: AbortSignal,
+  ): Promise<WatchEnd> {
+    const query = new URLSearchParams({
+      watch: '1',
+      allowWatchBookmarks: 'true',
+      resourceVersion: opts.resourceVersion,
+      timeoutSeconds: String(opts.timeoutSeconds),
+    });
+    if (opts.labelSelector) query.set('labelSelector', opts.labelSelector);
+    const path = `${basePath(r, undefined)}?${query.toString()}`;
+    const stat = this.stats.get(`watch ${resourceName(r)}`) ?? { requests: 0, ms: 0, items: 0 };
+    this.stats.set(`watch ${resourceName(r)}`, stat);
+    stat.requests++;
+    let reqOpts: https.RequestOptions;
+    try {
+      reqOpts = await this.requestOptions('GET', 'application/json');
+    } catch (e) {
+      return { end: 'lost', why: e instanceof Error ? e.message : String(e) };
+    }
+    const url = new URL(this.target.server.replace(/\/$/, '') + path);
+    const transport = url.protocol === 'http:' ? http : https;
+    if (url.protocol === 'http:') delete reqOpts.agent;
+    return new Promise((resolve) => {
+      const req = transport.request(url, { ...reqOpts, signal }, (res) => {
+        if (res.statusCode !== 200) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            resolve({
+              end: 'refused',
+              status: res.statusCode ?? 0,
+              why: statusMessage(Buffer.concat(chunks).toString('utf8')),
+            });
+          });
+          res.on('error', () => {
+            resolve({
+              end: 'refused',
+              status: res.statusCode ?? 0,
+              why: `HTTP ${res.statusCode ?? 0}`,
+            });
+          });
+          return;
+        }
+        res.setEncoding('utf8');
+        let pending = '';
+        res.on('data', (chunk: string) => {
+          pending += chunk;
+          let nl;
+          while ((nl = pending.indexOf('\n')) >= 0) {
+            const line = pending.slice(0, nl);
+            pending = pending.slice(nl + 1);
+            if (line.trim() === '') continue;
+            try {
+              const e = JSON.parse(line) as { type?: unknown; object?: unknown };
+              if (typeof e.type === 'string' && typeof e.object === 'object' && e.object !== null) {
+                stat.items++;
+                onEvent({ type: e.type, object: e.object as Record<string, unknown> });
+              }
+            } catch {
+              req.destroy();
+              resolve({ end: 'lost', why: 'the server sent a line that is not JSON' });
+              return;
+            }
+          }
+        });
+        res.on('end', () => {
+          resolve({ end: 'ended' });
+        });
+        res.on('error', (e) => {
+          resolve(signal.aborted ? { end: 'aborted' } : { end: 'lost', why: e.message });
+        });
+      });
+      // bookmarks come about once a minute: a watch silent for longer is a dead connection
+      req.setTimeout((opts.timeoutSeconds + 60) * 1000, () => {
+        req.destroy(Object.assign(new Error('no event or bookmark'), { code: 'ETIMEDOUT' }));
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        resolve(signal.aborted ? { end: 'aborted' } : { end: 'lost', why: e.code ?? e.message });
+      });
+      req.end();
+    });
   }
 
   /** One object, or undefined when the server says 404. */

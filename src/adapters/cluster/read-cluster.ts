@@ -15,18 +15,18 @@ import { path } from '../../core/k8s/json.js';
 import { keepObject } from '../keep-object.js';
 import type { KubeClient, ResourceType } from './client.js';
 import { ClusterError, ForbiddenError } from './errors.js';
-import { discoverPolicyApis, readScopePolicies } from './read-policies.js';
+import { discoverPolicyApis, readScopePolicies, scopePolicyTypes } from './read-policies.js';
 import { scopedToKey } from '../../core/plans/annotation-keys.js';
 import type { PolicyApis } from '../../core/snapshot.js';
 
-interface Kind extends ResourceType {
+export interface Kind extends ResourceType {
   kind: string;
   /** What the report loses without it, for the notice of a 403. */
   purpose: string;
 }
 
 const volsyncGroup = { group: 'volsync.backube', version: 'v1alpha1' };
-const kinds = {
+const readKinds = {
   namespaces: {
     group: '',
     version: 'v1',
@@ -175,8 +175,10 @@ export async function readClusterSnapshot(
   const ns = scope.all ? undefined : scope.namespace;
   let namespacesComplete = false;
   const moverKindsRead: Kind[] = [
-    ...(volsync === 'none' ? [] : [kinds.replicationsources, kinds.replicationdestinations]),
-    ...(volsync === 'fork' ? [kinds.kopiamaintenances] : []),
+    ...(volsync === 'none'
+      ? []
+      : [readKinds.replicationsources, readKinds.replicationdestinations]),
+    ...(volsync === 'fork' ? [readKinds.kopiamaintenances] : []),
     // a repository is shared across namespaces, kopiur's as VolSync's
     ...(kopiur ? kopiurKinds : []),
   ];
@@ -184,17 +186,17 @@ export async function readClusterSnapshot(
   const tasks: (() => Promise<void>)[] = [
     async () => {
       try {
-        keep(kinds.namespaces, await client.list(kinds.namespaces));
+        keep(readKinds.namespaces, await client.list(readKinds.namespaces));
         namespacesComplete = true;
       } catch (e) {
         if (!(e instanceof ForbiddenError)) throw e;
         if (ns === undefined) {
-          refused(kinds.namespaces, e);
+          refused(readKinds.namespaces, e);
           return;
         }
         const one = await attempt(() => client.get(`/api/v1/namespaces/${ns}`, `namespace ${ns}`));
-        if (one instanceof ForbiddenError) refused(kinds.namespaces, one, `Namespace ${ns}`);
-        else if (one) keep(kinds.namespaces, [one]);
+        if (one instanceof ForbiddenError) refused(readKinds.namespaces, one, `Namespace ${ns}`);
+        else if (one) keep(readKinds.namespaces, [one]);
       }
     },
     // the movers: of every namespace with -A; of one namespace first, the others below when its
@@ -224,14 +226,14 @@ export async function readClusterSnapshot(
         ]
       : []),
     async () => {
-      const nodes = await attempt(() => client.list(kinds.nodes));
-      if (nodes instanceof ForbiddenError) refused(kinds.nodes, nodes);
-      else keep(kinds.nodes, nodes);
+      const nodes = await attempt(() => client.list(readKinds.nodes));
+      if (nodes instanceof ForbiddenError) refused(readKinds.nodes, nodes);
+      else keep(readKinds.nodes, nodes);
     },
     async () => {
-      const pvs = await attempt(() => client.list(kinds.persistentvolumes));
-      if (pvs instanceof ForbiddenError) refused(kinds.persistentvolumes, pvs);
-      else keep(kinds.persistentvolumes, pvs);
+      const pvs = await attempt(() => client.list(readKinds.persistentvolumes));
+      if (pvs instanceof ForbiddenError) refused(readKinds.persistentvolumes, pvs);
+      else keep(readKinds.persistentvolumes, pvs);
     },
     async () => {
       const selector = { labelSelector: 'app.kubernetes.io/created-by=volsync' };
@@ -241,7 +243,7 @@ export async function readClusterSnapshot(
       if (items instanceof ForbiddenError) refused(roles, items);
       else keep(roles, items);
     },
-    ...[kinds.persistentvolumeclaims, ...workloads].map((k) => async () => {
+    ...[readKinds.persistentvolumeclaims, ...workloads].map((k) => async () => {
       const items = await attempt(() => client.list(k, ns === undefined ? {} : { namespace: ns }));
       if (items instanceof ForbiddenError) refused(k, items);
       else keep(k, items);
@@ -293,16 +295,58 @@ export async function readClusterSnapshot(
     snapshot.moverImages = resolveControllerImages(controller);
     const version = versionOfController(controller);
     if (version) snapshot.volsyncVersion = version;
-  } else
-    unknowns.push({
-      what: 'the VolSync controller Deployment',
-      reason: `no Deployment with a --<mover>-container-image flag or RELATED_IMAGE_* env ${opts.volsyncNamespace ? `in namespace ${opts.volsyncNamespace}` : 'labelled app.kubernetes.io/name=volsync'}; the Helm charts' defaults are assumed`,
-      dependsOn: '--volsync-namespace NAMESPACE of the controller',
-    });
+  } else unknowns.push(controllerNotFound(opts.volsyncNamespace));
   snapshot.unknowns = unknowns;
   snapshot.namespacesComplete = namespacesComplete;
   snapshot.policyApis = policyApis;
   return { snapshot, forbidden };
+}
+
+/** A type serve watches in every namespace, with the selector a read of it uses. */
+export interface WatchedKind extends Kind {
+  labelSelector?: string;
+}
+
+/**
+ * Every type explain reads, as serve watches them (all namespaces): VolSync's and kopiur's when
+ * the API serves them, the workloads, claims, volumes, Nodes, the Roles VolSync creates and
+ * annotate --scoped's policies where served. Discovery is asked as a read asks it.
+ */
+export async function readWatchedKinds(
+  client: KubeClient,
+): Promise<{ kinds: WatchedKind[]; policyApis: PolicyApis }> {
+  const kopiurAsked = kopiurInstalled(client);
+  const policiesAsked = discoverPolicyApis(client);
+  for (const p of [kopiurAsked, policiesAsked]) p.catch(() => undefined);
+  const { api: volsync, kopiur } = await volsyncInstalled(client, () => kopiurAsked);
+  const policyApis = await policiesAsked;
+  const kinds: WatchedKind[] = [
+    readKinds.namespaces,
+    ...(volsync === 'none'
+      ? []
+      : [readKinds.replicationsources, readKinds.replicationdestinations]),
+    ...(volsync === 'fork' ? [readKinds.kopiamaintenances] : []),
+    ...(kopiur ? kopiurKinds : []),
+    readKinds.nodes,
+    readKinds.persistentvolumes,
+    readKinds.persistentvolumeclaims,
+    ...workloads,
+    { ...roles, labelSelector: 'app.kubernetes.io/created-by=volsync' },
+    ...scopePolicyTypes(policyApis).map((t) => ({
+      ...t,
+      purpose: 'the admission policies of annotate --scoped',
+    })),
+  ];
+  return { kinds, policyApis };
+}
+
+/** The unknown of a read that found no VolSync controller Deployment. */
+export function controllerNotFound(volsyncNamespace: string | undefined): Unknown {
+  return {
+    what: 'the VolSync controller Deployment',
+    reason: `no Deployment with a --<mover>-container-image flag or RELATED_IMAGE_* env ${volsyncNamespace ? `in namespace ${volsyncNamespace}` : 'labelled app.kubernetes.io/name=volsync'}; the Helm charts' defaults are assumed`,
+    dependsOn: '--volsync-namespace NAMESPACE of the controller',
+  };
 }
 
 async function readPolicies(

@@ -41,6 +41,29 @@ export async function discoverPolicyApis(client: KubeClient): Promise<PolicyApis
   return served;
 }
 
+const scopeSelector = () =>
+  `${Object.entries(managedBy)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')},${policyKindLabel}`;
+
+/** The types of annotate --scoped's policies and bindings the server serves, with their selector. */
+export function scopePolicyTypes(
+  apis: PolicyApis,
+): { group: string; version: string; plural: string; kind: string; labelSelector: string }[] {
+  return (['mutating', 'validating'] as const).flatMap((family) => {
+    const version = apis[family];
+    return version === null
+      ? []
+      : plurals[family].map((plural) => ({
+          group,
+          version,
+          plural,
+          kind: kindOf[plural] ?? plural,
+          labelSelector: scopeSelector(),
+        }));
+  });
+}
+
 /** annotate --scoped's policies and bindings, with a 403 as the error of that list. */
 export async function readScopePolicies(
   client: KubeClient,
@@ -48,9 +71,7 @@ export async function readScopePolicies(
 ): Promise<{ objects: Record<string, unknown>[]; forbidden: ForbiddenError[] }> {
   const objects: Record<string, unknown>[] = [];
   const forbidden: ForbiddenError[] = [];
-  const labelSelector = `${Object.entries(managedBy)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',')},${policyKindLabel}`;
+  const labelSelector = scopeSelector();
   for (const family of ['mutating', 'validating'] as const) {
     const version = apis[family];
     if (version === null) continue;

@@ -200,6 +200,13 @@ export class LiveReport {
     return this.failed;
   }
 
+  /** How many subjects the report holds. */
+  subjectCount(): number {
+    let n = this.group.length;
+    for (const subjects of this.own.values()) n += subjects.length;
+    return n;
+  }
+
   /** Every subject, as `explain -A` reports them. */
   report(): Report {
     const all = [...[...this.own.values()].flat(), ...this.group];

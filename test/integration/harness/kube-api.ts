@@ -98,6 +98,8 @@ export function adminRequest(
   path: string,
   body?: unknown,
   contentType = 'application/json',
+  /** More headers: Impersonate-User, to ask as another identity. */
+  headers: Record<string, string> = {},
 ): Promise<ApiResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -108,6 +110,7 @@ export function adminRequest(
           Authorization: `Bearer ${cp.users.admin.token}`,
           'Content-Type': contentType,
           Accept: 'application/json',
+          ...headers,
         },
         rejectUnauthorized: false,
       },

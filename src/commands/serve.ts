@@ -1,0 +1,150 @@
+import { createServer, type Server } from 'node:http';
+import { KubeClient } from '../adapters/cluster/client.js';
+import { loadTarget } from '../adapters/cluster/kubeconfig.js';
+import { readWatchedKinds } from '../adapters/cluster/read-cluster.js';
+import { watchKind } from '../adapters/cluster/watch.js';
+import { ServeMetrics } from '../adapters/metrics/serve-metrics.js';
+import { CliError, exitCodes, UsageError } from '../errors.js';
+import type { Deps } from './deps.js';
+import type { GlobalArgs } from './global-options.js';
+import { withRegistryFacts } from './image-facts.js';
+import { parseRequestTimeout } from './request-timeout.js';
+import { LiveState } from './serve-live.js';
+import { imageUserFlags } from './source.js';
+import { nfsSquashFlags, readClusterAudits, withFlagFacts } from './storage-facts.js';
+import { kopiurVersionFlag, volsyncVersionFlag } from './volsync-version-flag.js';
+
+export interface ServeArgs extends GlobalArgs {
+  listen: string;
+}
+
+/** `HOST:PORT`, `:PORT` (every interface) or `PORT`; port 0 picks a free one. */
+export function parseListen(v: string): { host: string | undefined; port: number } {
+  const m = /^(?:(.*):)?(\d{1,5})$/.exec(v);
+  const port = Number(m?.[2]);
+  if (!m || port > 65535)
+    throw new UsageError(
+      `--listen ${JSON.stringify(v)}: use HOST:PORT, :PORT or PORT (e.g. 127.0.0.1:9713, :9713)`,
+    );
+  const host = m[1] === undefined || m[1] === '' ? undefined : m[1].replace(/^\[(.*)\]$/, '$1');
+  return { host, port };
+}
+
+/**
+ * Watches every type explain reads and serves the report as Prometheus metrics on /metrics, with
+ * /healthz and /readyz, until interrupted (SIGTERM, Ctrl-C). Read-only: it lists and watches.
+ */
+export async function runServe(a: ServeArgs, deps: Deps): Promise<number> {
+  if (a.demo || a.filename.length > 0 || a.kustomize !== undefined || a.flux !== undefined)
+    throw new UsageError('serve watches a cluster: drop -f, -k, --flux and --demo');
+  const listen = parseListen(a.listen);
+  const target = loadTarget(
+    {
+      ...(a.kubeconfig !== undefined && { kubeconfig: a.kubeconfig }),
+      ...(a.context[0] !== undefined && { context: a.context[0] }),
+      ...(a.cluster !== undefined && { cluster: a.cluster }),
+      ...(a.user !== undefined && { user: a.user }),
+      ...(a.as !== undefined && { as: a.as }),
+    },
+    deps.env,
+  );
+  nfsSquashFlags(a);
+  volsyncVersionFlag(a);
+  kopiurVersionFlag(a);
+  const client = new KubeClient(target, { timeoutMs: parseRequestTimeout(a['request-timeout']) });
+  const { kinds, policyApis } = await readWatchedKinds(client);
+  const audits = await readClusterAudits(deps, target.server);
+  const metrics = new ServeMetrics();
+  const log = (line: string, verbose: boolean) => {
+    if (!verbose || a.v > 0) deps.stderr.write(`${line}\n`);
+  };
+  const state = new LiveState(kinds, metrics, {
+    policyApis,
+    volsyncNamespace: a['volsync-namespace'],
+    imageFlags: imageUserFlags(a),
+    withFacts: (s) => withFlagFacts(a, s, { audits }),
+    now: () => performance.timeOrigin + performance.now(),
+    log,
+  });
+  const stop = new AbortController();
+  const release = deps.interrupt?.hold();
+  deps.interrupt?.signal.addEventListener('abort', () => {
+    stop.abort();
+  });
+  const server = await listenOn(listen, async (path) => {
+    if (path === '/metrics')
+      return {
+        status: 200,
+        type: metrics.registry.contentType,
+        body: await metrics.registry.metrics(),
+      };
+    if (path === '/healthz') return { status: 200, type: 'text/plain', body: 'ok\n' };
+    if (path === '/readyz')
+      return state.ready
+        ? { status: 200, type: 'text/plain', body: 'ok\n' }
+        : { status: 503, type: 'text/plain', body: `listing: ${state.waitingFor().join(', ')}\n` };
+    return { status: 404, type: 'text/plain', body: 'not found: /metrics, /healthz, /readyz\n' };
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : listen.port;
+  deps.stderr.write(
+    `serving http://${listen.host ?? '0.0.0.0'}:${port}/metrics: watching ${kinds.length} types in cluster ${target.server} (context ${target.context})\n`,
+  );
+  const watchOpts = { timeoutSeconds: 300, backoffMs: 500, maxBackoffMs: 30_000 };
+  const watches = kinds.map((k) => watchKind(client, k, state, stop.signal, watchOpts));
+  void (async () => {
+    // the registries are read once everything is listed: the images are then all known
+    while (!state.ready && !stop.signal.aborted) await new Promise((r) => setTimeout(r, 50));
+    if (stop.signal.aborted) return;
+    try {
+      const facts = await withRegistryFacts(a, deps, state.snapshot(), imageUserFlags(a));
+      state.setImageFacts(facts.images);
+    } catch (e) {
+      log(
+        `warning: registry: ${e instanceof Error ? e.message : String(e)}: images stay as the built-in table knows them`,
+        false,
+      );
+    }
+  })();
+  await Promise.all(watches);
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  release?.();
+  return 0;
+}
+
+type Answer = { status: number; type: string; body: string };
+
+async function listenOn(
+  at: { host: string | undefined; port: number },
+  answer: (path: string) => Promise<Answer>,
+): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    answer(path).then(
+      (a) =>
+        res
+          .writeHead(a.status, { 'Content-Type': a.type })
+          .end(req.method === 'HEAD' ? undefined : a.body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      reject(
+        new CliError(
+          `--listen ${at.host ?? ''}:${at.port}: ${e.code ?? e.message}; pass a free port (or 0 for any) and an address of this machine`,
+          exitCodes.usage,
+        ),
+      );
+    });
+    server.listen(at.port, at.host, () => {
+      resolve();
+    });
+  });
+  return server;
+}
