@@ -75,6 +75,23 @@ function failure(text: string): InvalidSpecError {
 const message = (e: InvalidSpecError) => `${e.where}: ${e.problem}; ${e.fix}`;
 
 describe('parseAuditLog', () => {
+  it('reads a record whose path holds U+2028 or U+2029, which JSON leaves unescaped', () => {
+    const s = summary({
+      denied: [
+        {
+          path: 'a\u2028b',
+          errno: 'EACCES',
+          message: 'x\u2029y',
+          uid: null,
+          gid: null,
+          perm: null,
+        },
+      ],
+      mounts: [{ path: '\u2028', fstype: null }],
+    });
+    expect(parseAuditLog(log(renderAuditLog(s)), 'job/a')).toEqual(s);
+  });
+
   it('reads a whole log back into the summary it was printed from', () => {
     const s = summary({
       classes: [klass(), klass({ type: 'd', perm: 0o700, sample: '.' })],

@@ -29,9 +29,14 @@ import {
 // A path that is not UTF-8 (`path`, `sample`) comes as `pathHex` / `sampleHex` instead: its bytes
 // in hex, shown here with every byte that is not part of a UTF-8 character as \xNN.
 
-/** `kubectl logs --timestamps` puts an RFC 3339 time and a space before each line. */
+/**
+ * `kubectl logs --timestamps` puts an RFC 3339 time and a space before each line. dotAll: JSON
+ * leaves U+2028 and U+2029 unescaped in a string (a file name may hold them), and without it `.`
+ * stops there and the record would be skipped as noise.
+ */
 const recordLine = new RegExp(
   `^(?:\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:\\d{2}) )?${auditLogPrefix}(.*)$`,
+  's',
 );
 
 const maxId = 4294967295;
