@@ -82,20 +82,24 @@ export class KubeClient {
     r: ResourceType,
     opts: { namespace?: string; labelSelector?: string } = {},
   ): Promise<Record<string, unknown>[]> {
-    return (await this.listAt(r, opts)).items;
+    const items: Record<string, unknown>[] = [];
+    await this.listPages(r, opts, (page) => items.push(...page));
+    return items;
   }
 
   /**
-   * list, with the resourceVersion of the list: where a watch of the same objects starts (the
-   * first page's, since a paginated list is one consistent read at it).
+   * list, page by page: each page's items go to `onPage` as they arrive, so that a large list is
+   * never held raw all at once. Resolves with the resourceVersion of the list, where a watch of
+   * the same objects starts (the first page's: a paginated list is one consistent read at it).
    */
-  async listAt(
+  async listPages(
     r: ResourceType,
-    opts: { namespace?: string; labelSelector?: string } = {},
-  ): Promise<{ items: Record<string, unknown>[]; resourceVersion: string }> {
-    const items: Record<string, unknown>[] = [];
+    opts: { namespace?: string; labelSelector?: string },
+    onPage: (items: Record<string, unknown>[]) => void,
+  ): Promise<string> {
     let token: string | undefined;
     let resourceVersion = '';
+    let count = 0;
     do {
       const query = new URLSearchParams({ limit: String(this.pageSize) });
       if (opts.labelSelector) query.set('labelSelector', opts.labelSelector);
@@ -109,15 +113,16 @@ export class KubeClient {
         items?: Record<string, unknown>[];
         metadata?: { continue?: string; resourceVersion?: string };
       };
-      items.push(...(page.items ?? []));
       resourceVersion ||= page.metadata?.resourceVersion ?? '';
+      count += page.items?.length ?? 0;
       this.itemsRead += page.items?.length ?? 0;
       if (this.itemsRead > largeInputObjects) inputIsLarge();
+      onPage(page.items ?? []);
       token = page.metadata?.continue || undefined;
     } while (token);
     const stat = this.stats.get(`list ${resourceName(r)}`);
-    if (stat) stat.items += items.length;
-    return { items, resourceVersion };
+    if (stat) stat.items += count;
+    return resourceVersion;
   }
 
   /**

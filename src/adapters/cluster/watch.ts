@@ -69,12 +69,15 @@ export async function watchKind(
   while (!signal.aborted) {
     if (version === undefined) {
       try {
-        const list = await client.listAt(kind, selector);
-        sink.listed(
-          kind,
-          list.items.flatMap((i) => kept(kind, i) ?? []),
-        );
-        version = list.resourceVersion;
+        const objects: KubeObject[] = [];
+        const listed = await client.listPages(kind, selector, (items) => {
+          for (const i of items) {
+            const o = kept(kind, i);
+            if (o) objects.push(o);
+          }
+        });
+        sink.listed(kind, objects);
+        version = listed;
         failures = 0;
       } catch (e) {
         if (e instanceof ForbiddenError) sink.refused(kind, e);

@@ -1,8 +1,14 @@
 import { InvalidSpecError } from '../errors.js';
 import { attachFindings } from '../findings/index.js';
+import type { StepPool } from '../identity/shared-steps.js';
 import { clusterScopedKinds, namespaceOf } from '../k8s/object.js';
 import { reachesOtherNamespaces } from '../report/namespace-reach.js';
-import { assembleReport, bySubject, resolveAllMovers } from '../report/resolve-report.js';
+import {
+  assembleReport,
+  bySubject,
+  resolveAllMovers,
+  type ReportedSubject,
+} from '../report/resolve-report.js';
 import { subjectContext, type ResolvedSubject } from '../report/subjects.js';
 import type { Report } from '../report/types.js';
 import type { Snapshot } from '../snapshot.js';
@@ -25,6 +31,21 @@ const fromNamespace = (s: ResolvedSubject) =>
   clusterScopedKinds.has(s.object.kind) ? '' : namespaceOf(s.object);
 
 /**
+ * What is kept of a subject once its findings are attached: the report's part. The rest of a
+ * resolution (objects, specs, built pods) is rebuilt when its namespace changes.
+ */
+const kept = (s: ResolvedSubject): ReportedSubject => ({
+  subject: s.subject,
+  containers: s.containers.map((c) => ({ resolution: { unknowns: c.resolution.unknowns } })),
+});
+
+/**
+ * Objects resolved with one pool of shared trace steps before it starts again: the pool also holds
+ * the steps of subjects since gone, and this bounds them.
+ */
+const poolBudget = 200_000;
+
+/**
  * The report of a watched cluster, kept current one namespace at a time. A namespace whose
  * storage no other can share (needsOtherNamespaces says no) resolves, findings included, from
  * its own objects; the others, and what cluster-scoped objects produce (a ClusterRepository's
@@ -34,23 +55,28 @@ const fromNamespace = (s: ResolvedSubject) =>
  */
 export class LiveReport {
   /** Subjects, findings attached, of the namespaces that resolve alone. */
-  private readonly own = new Map<string, ResolvedSubject[]>();
+  private readonly own = new Map<string, ReportedSubject[]>();
   /** Namespaces that share storage with others, resolved in the group. */
   private readonly reaching = new Set<string>();
-  private group: ResolvedSubject[] = [];
+  private group: ReportedSubject[] = [];
+  private groupIndex: Map<string, ReportedSubject[]> | undefined;
   /** Why a namespace (or '' for the group) could not be resolved. */
   private readonly failed = new Map<string, string>();
   private base: SnapshotBase | undefined;
+  /** Equal trace steps are one object across namespaces, as in one report (shared-steps.ts). */
+  private steps: StepPool = new Map();
+  private stepCount = 0;
 
   /**
    * Resolves again what `touched` can alter, with `base` as the snapshot's other facts (a new
-   * one when the controllers change, which touches 'all').
+   * one when the controllers change, which touches 'all'). All is every namespace in turn, so
+   * that only one namespace's resolution is in memory at a time.
    */
   refresh(live: LiveObjects, base: SnapshotBase, touched: Touched): Refreshed {
     this.base = base;
     if (touched === 'all') {
-      const all = this.refreshAll(live, base);
-      if (all) return all;
+      this.steps = new Map();
+      this.stepCount = 0;
     }
     const namespaces =
       touched === 'all'
@@ -59,6 +85,7 @@ export class LiveReport {
             ...this.own.keys(),
             ...this.reaching,
             ...this.failed.keys(),
+            ...this.groupByNamespace().keys(),
           ])
         : new Set(touched);
     namespaces.delete('');
@@ -70,7 +97,7 @@ export class LiveReport {
       this.reaching.delete(ns);
       this.failed.delete(ns);
       const snapshot = { ...base, objects: shardObjects(live, new Set([ns])) };
-      const ctx = subjectContext(snapshot);
+      const ctx = this.contextOf(snapshot);
       const mine = this.attempt(ns, () =>
         resolveAllMovers(ctx)
           .filter((s) => fromNamespace(s) === ns)
@@ -83,60 +110,24 @@ export class LiveReport {
         groupChanged = true;
       } else if (mine.length > 0) {
         attachFindings({ ...ctx, subjects: mine });
-        this.own.set(ns, mine);
+        this.own.set(ns, mine.map(kept));
       }
     }
     if (groupChanged) {
-      for (const s of this.group) namespaces.add(s.subject.namespace);
+      for (const ns of this.groupByNamespace().keys()) namespaces.add(ns);
       subjects += this.resolveGroup(live, base);
-      for (const s of this.group) namespaces.add(s.subject.namespace);
+      for (const ns of this.groupByNamespace().keys()) namespaces.add(ns);
     }
     return { namespaces, subjects };
   }
 
-  /**
-   * All at once, as resolveReport does (the first list, a controller changed): one index and
-   * one findings pass instead of one per namespace. Undefined when a mover does not parse: then
-   * each namespace on its own, so that only its own is an error.
-   */
-  private refreshAll(live: LiveObjects, base: SnapshotBase): Refreshed | undefined {
-    const snapshot = { ...base, objects: live.all() };
-    const ctx = subjectContext(snapshot);
-    let all: ResolvedSubject[];
-    try {
-      all = resolveAllMovers(ctx).sort(bySubject);
-    } catch (e) {
-      if (e instanceof InvalidSpecError) return undefined;
-      throw e;
+  private contextOf(snapshot: Snapshot) {
+    if (this.stepCount > poolBudget) {
+      this.steps = new Map();
+      this.stepCount = 0;
     }
-    attachFindings({ ...ctx, subjects: all });
-    const before = new Set([
-      ...this.own.keys(),
-      ...this.group.map((s) => s.subject.namespace),
-      ...this.failed.keys(),
-    ]);
-    this.own.clear();
-    this.reaching.clear();
-    this.failed.clear();
-    const byNamespace = new Map<string, ResolvedSubject[]>();
-    for (const s of all) {
-      const ns = fromNamespace(s);
-      const list = byNamespace.get(ns);
-      if (list) list.push(s);
-      else byNamespace.set(ns, [s]);
-    }
-    for (const ns of live.namespaces())
-      if (
-        ns !== '' &&
-        reachesOtherNamespaces(snapshot, [...live.in(ns)], byNamespace.get(ns) ?? [])
-      )
-        this.reaching.add(ns);
-    this.group = [];
-    for (const [ns, subjects] of byNamespace)
-      if (ns === '' || this.reaching.has(ns)) this.group.push(...subjects);
-      else this.own.set(ns, subjects);
-    const namespaces = new Set([...before, ...all.map((s) => s.subject.namespace)]);
-    return { namespaces, subjects: all.length };
+    this.stepCount += snapshot.objects.length;
+    return { ...subjectContext(snapshot), steps: this.steps };
   }
 
   /**
@@ -153,16 +144,29 @@ export class LiveReport {
     const from = new Set([...this.reaching, ...this.groupByNamespace().keys()]);
     for (;;) {
       const snapshot = { ...base, objects: shardObjects(live, from) };
-      const ctx = subjectContext(snapshot);
-      this.group =
+      const ctx = this.contextOf(snapshot);
+      const group =
         this.attempt('', () => resolveAllMovers(ctx).filter(inGroup).sort(bySubject)) ?? [];
-      const missing = this.group.filter((s) => !from.has(s.subject.namespace));
+      const missing = group.filter((s) => !from.has(s.subject.namespace));
       if (missing.length === 0) {
-        attachFindings({ ...ctx, subjects: this.group });
-        return this.group.length;
+        attachFindings({ ...ctx, subjects: group });
+        this.group = group.map(kept);
+        this.groupIndex = undefined;
+        return group.length;
       }
       for (const s of missing) from.add(s.subject.namespace);
     }
+  }
+
+  private groupByNamespace(): Map<string, ReportedSubject[]> {
+    if (this.groupIndex) return this.groupIndex;
+    const by = new Map<string, ReportedSubject[]>();
+    for (const s of this.group) {
+      const list = by.get(s.subject.namespace);
+      if (list) list.push(s);
+      else by.set(s.subject.namespace, [s]);
+    }
+    return (this.groupIndex = by);
   }
 
   private attempt(ns: string, f: () => ResolvedSubject[]): ResolvedSubject[] | undefined {
@@ -176,23 +180,9 @@ export class LiveReport {
   }
 
   /** The subjects of a namespace (by where they run), findings attached. */
-  subjectsOf(ns: string): ResolvedSubject[] {
+  subjectsOf(ns: string): ReportedSubject[] {
     // a mover of a namespace that resolves alone runs in it: only the group's may run elsewhere
     return [...(this.own.get(ns) ?? []), ...(this.groupByNamespace().get(ns) ?? [])];
-  }
-
-  private groupIndex: { of: ResolvedSubject[]; by: Map<string, ResolvedSubject[]> } | undefined;
-
-  private groupByNamespace(): Map<string, ResolvedSubject[]> {
-    if (this.groupIndex?.of === this.group) return this.groupIndex.by;
-    const by = new Map<string, ResolvedSubject[]>();
-    for (const s of this.group) {
-      const list = by.get(s.subject.namespace);
-      if (list) list.push(s);
-      else by.set(s.subject.namespace, [s]);
-    }
-    this.groupIndex = { of: this.group, by };
-    return by;
   }
 
   /** Namespaces ('' for the group) whose movers do not parse, with the error. */
@@ -210,8 +200,6 @@ export class LiveReport {
   /** Every subject, as `explain -A` reports them. */
   report(): Report {
     const all = [...[...this.own.values()].flat(), ...this.group];
-    if (!this.base)
-      return { apiVersion: 'volsync-perms/v1', kind: 'IdentityReport', subjects: [], unknowns: [] };
-    return assembleReport(all, { ...this.base, objects: [] });
+    return assembleReport(all, this.base ?? { unknowns: [] });
   }
 }

@@ -192,13 +192,26 @@ function ownedByMover(ctx: SubjectContext, w: KubeObject): ResolvedSubject | und
 }
 
 /** Namespace, kind, name: the order of reports, and of the subjects findings name. */
-export const bySubject = ({ subject: a }: ResolvedSubject, { subject: b }: ResolvedSubject) =>
+export const bySubject = (
+  { subject: a }: Pick<ResolvedSubject, 'subject'>,
+  { subject: b }: Pick<ResolvedSubject, 'subject'>,
+) =>
   a.namespace.localeCompare(b.namespace) ||
   a.kind.localeCompare(b.kind) ||
   a.name.localeCompare(b.name);
 
+/** What a report keeps of a resolved subject: the subject, and the unknowns of its containers. */
+export type ReportedSubject = Pick<ResolvedSubject, 'subject'> & {
+  containers: readonly {
+    resolution: { unknowns: ResolvedSubject['containers'][number]['resolution']['unknowns'] };
+  }[];
+};
+
 /** The report of these subjects: sorted by namespace, kind, name, with the unknowns they show. */
-export function assembleReport(subjects: ResolvedSubject[], snapshot: Snapshot): Report {
+export function assembleReport(
+  subjects: readonly ReportedSubject[],
+  snapshot: Pick<Snapshot, 'unknowns'>,
+): Report {
   // unknowns follow the sorted subjects, so the report does not depend on the input's order
   const ordered = [...subjects].sort(bySubject);
   const sorted: Subject[] = ordered.map((s) => s.subject);
