@@ -418,6 +418,12 @@ const serve: CommandSpec = {
       default: '127.0.0.1:9713',
       describe: 'Where to serve: HOST:PORT, :PORT (every interface, as in a Deployment) or PORT',
     },
+    events: {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Write a Kubernetes Event on the VolSync object of each finding that appears or clears (needs create on events: deploy/events)',
+    },
   },
   examples: [
     ['kubectl volsync-perms serve', 'Serve http://127.0.0.1:9713/metrics for the current context'],

@@ -10,6 +10,8 @@ import { isVolSyncController } from '../core/volsync/controller-images.js';
 import { LiveObjects, placeOf } from '../core/live/live-objects.js';
 import { LiveReport, type SnapshotBase } from '../core/live/live-report.js';
 import { resolveNamespaceSeries } from '../core/live/namespace-series.js';
+import { findFindingChanges, type FindingChange } from '../core/live/finding-changes.js';
+import type { Subject } from '../core/report/types.js';
 import { touchedNamespaces, type Touched } from '../core/live/touched-namespaces.js';
 import { offlineSnapshot, type PolicyApis, type Snapshot } from '../core/snapshot.js';
 import { controllerNotFound } from '../adapters/cluster/read-cluster.js';
@@ -34,6 +36,9 @@ export class LiveState implements WatchSink {
   private pendingSince: number | undefined;
   private scheduled = false;
   private imageFacts: ImageFacts[] = [];
+  /** The subjects each namespace's series show, to tell which findings appeared and cleared. */
+  private readonly published = new Map<string, Subject[]>();
+  private reported = false;
   private base: SnapshotBase | undefined;
 
   constructor(
@@ -48,6 +53,8 @@ export class LiveState implements WatchSink {
       now: () => number;
       /** Told once per type the server refuses, and when a watch starts again (-v). */
       log: (line: string, verbose: boolean) => void;
+      /** --events: each finding that appears or clears after the first report, with its object. */
+      onFindingChange?: (change: FindingChange, object: KubeObject) => void;
     },
   ) {
     this.pendingSince = opts.now();
@@ -167,16 +174,30 @@ export class LiveState implements WatchSink {
     const started = this.opts.now();
     if (touched === 'all' || this.base === undefined) this.base = this.baseOf();
     const refreshed = this.report.refresh(this.objects, this.base, touched);
-    for (const ns of refreshed.namespaces)
-      this.metrics.replaceNamespace(
-        ns,
-        resolveNamespaceSeries(this.report.subjectsOf(ns).map((s) => s.subject)),
-      );
+    for (const ns of refreshed.namespaces) {
+      const subjects = this.report.subjectsOf(ns).map((s) => s.subject);
+      this.metrics.replaceNamespace(ns, resolveNamespaceSeries(subjects));
+      this.tellChanges(this.published.get(ns) ?? [], subjects);
+      if (subjects.length > 0) this.published.set(ns, subjects);
+      else this.published.delete(ns);
+    }
+    this.reported = true;
     this.metrics.replaceErrors(this.report.errors().keys());
     this.metrics.subjects.set(this.report.subjectCount());
     const done = this.opts.now();
     this.metrics.resolveSeconds.observe((done - started) / 1000);
     this.metrics.reflectSeconds.observe((done - since) / 1000);
+  }
+
+  /** The findings that appeared and cleared, once there was a report to compare with. */
+  private tellChanges(before: Subject[], after: Subject[]): void {
+    const tell = this.opts.onFindingChange;
+    if (!tell || !this.reported) return;
+    for (const change of findFindingChanges(before, after)) {
+      const { kind, namespace, name } = change.subject;
+      const o = this.objects.get(kind, namespace, name);
+      if (o) tell(change, o);
+    }
   }
 
   /** What the snapshot holds besides the objects, as a read of the cluster gives it. */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { KubeClient } from '../adapters/cluster/client.js';
 import { loadTarget } from '../adapters/cluster/kubeconfig.js';
 import { readWatchedKinds } from '../adapters/cluster/read-cluster.js';
+import { FindingEvents } from '../adapters/cluster/finding-events.js';
 import { watchKind } from '../adapters/cluster/watch.js';
 import { ServeMetrics } from '../adapters/metrics/serve-metrics.js';
 import { CliError, exitCodes, UsageError } from '../errors.js';
@@ -16,6 +17,7 @@ import { kopiurVersionFlag, volsyncVersionFlag } from './volsync-version-flag.js
 
 export interface ServeArgs extends GlobalArgs {
   listen: string;
+  events: boolean;
 }
 
 /** `HOST:PORT`, `:PORT` (every interface) or `PORT`; port 0 picks a free one. */
@@ -32,7 +34,8 @@ export function parseListen(v: string): { host: string | undefined; port: number
 
 /**
  * Watches every type explain reads and serves the report as Prometheus metrics on /metrics, with
- * /healthz and /readyz, until interrupted (SIGTERM, Ctrl-C). Read-only: it lists and watches.
+ * /healthz and /readyz, until interrupted (SIGTERM, Ctrl-C). Read-only: it lists and watches,
+ * and with --events writes an Event on the object of each finding that appears or clears.
  */
 export async function runServe(a: ServeArgs, deps: Deps): Promise<number> {
   if (a.demo || a.filename.length > 0 || a.kustomize !== undefined || a.flux !== undefined)
@@ -58,7 +61,21 @@ export async function runServe(a: ServeArgs, deps: Deps): Promise<number> {
   const log = (line: string, verbose: boolean) => {
     if (!verbose || a.v > 0) deps.stderr.write(`${line}\n`);
   };
+  const events =
+    a.events &&
+    new FindingEvents(
+      client,
+      (line) => deps.stderr.write(`${line}\n`),
+      (result) => {
+        metrics.findingEvents.inc({ result });
+      },
+    );
   const state = new LiveState(kinds, metrics, {
+    ...(events && {
+      onFindingChange: (change, object) => {
+        events.add(change, object);
+      },
+    }),
     policyApis,
     volsyncNamespace: a['volsync-namespace'],
     imageFlags: imageUserFlags(a),
@@ -107,6 +124,7 @@ export async function runServe(a: ServeArgs, deps: Deps): Promise<number> {
     }
   })();
   await Promise.all(watches);
+  if (events) await events.idle();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
   release?.();

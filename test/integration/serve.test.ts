@@ -1,66 +1,25 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { adminRequest, applyYaml, kubeconfigPath, writeKubeconfig } from './harness/kube-api.js';
+import {
+  httpGet,
+  killServes,
+  startServe,
+  stopServe,
+  until,
+  type Serving,
+} from './harness/serve-process.js';
 import { kopiaMoverYaml } from './harness/volsync-objects.js';
 
 const cp = inject('controlPlane');
 const admin = writeKubeconfig(cp, kubeconfigPath(cp, 'serve-admin'), [cp.users.admin], 'admin');
-const cli = join(process.cwd(), 'dist', 'kubectl-volsync_perms');
 const sa = 'system:serviceaccount:volsync-perms:volsync-perms';
 
-interface Serving {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-}
-
-const running: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of running) c.kill('SIGKILL');
-});
-
-/** `serve` on a free loopback port, as its own process; resolves once it says where it serves. */
-async function serve(extra: string[] = []): Promise<Serving> {
-  const child = spawn(
-    process.execPath,
-    [cli, 'serve', '--listen', '127.0.0.1:0', '--offline', ...extra],
-    {
-      env: { ...process.env, KUBECONFIG: admin, XDG_CACHE_HOME: join(cp.dir, 'serve-cache') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  running.push(child);
-  let err = '';
-  child.stderr.setEncoding('utf8');
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (c: string) => {
-      err += c;
-      const m = /serving (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(err);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.on('exit', (code) => {
-      reject(new Error(`serve exited ${String(code)}: ${err}`));
-    });
-  });
-  return { child, url, stderr: () => err };
-}
-
-const get = async (url: string) => {
-  const r = await fetch(url);
-  return { status: r.status, body: await r.text() };
-};
-
-/** Polls until `f` holds; returns how long it took. */
-async function until(what: string, f: () => Promise<boolean>, ms = 15_000): Promise<number> {
-  const start = performance.now();
-  while (performance.now() - start < ms) {
-    if (await f()) return performance.now() - start;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`not within ${ms} ms: ${what}`);
-}
+afterAll(killServes);
+const serve = (extra: string[] = []) => startServe(admin, join(cp.dir, 'serve-cache'), extra);
+const get = httpGet;
 
 const metricsOf = async (s: Serving) => (await get(`${s.url}/metrics`)).body;
 const moverSeries = (body: string, ns: string) =>
@@ -84,11 +43,7 @@ metadata:
 ${privileged ? '  annotations: {volsync.backube/privileged-movers: "true"}\n' : ''}---
 `;
 
-async function stop(s: Serving): Promise<number | null> {
-  s.child.kill('SIGTERM');
-  const [code] = (await once(s.child, 'exit')) as [number | null];
-  return code;
-}
+const stop = stopServe;
 
 describe('serve against a real kube-apiserver', () => {
   it("shows a privileged namespace's root mover and its finding within 5 s, clears them when the annotation goes, and keeps them across a restart", async () => {
@@ -131,7 +86,7 @@ describe('serve against a real kube-apiserver', () => {
   });
 
   it('reads everything with the ClusterRole of deploy/ alone, and may write nothing', async () => {
-    const rendered = spawnSync('kubectl', ['kustomize', 'deploy'], { encoding: 'utf8' });
+    const rendered = spawnSync('kubectl', ['kustomize', 'deploy/base'], { encoding: 'utf8' });
     expect(rendered.status, rendered.stderr).toBe(0);
     const docs = rendered.stdout
       .split(/^---$/m)
@@ -164,11 +119,66 @@ describe('serve against a real kube-apiserver', () => {
         .status,
     ).toBe(403);
     expect(
+      (await asSa('POST', '/api/v1/namespaces/default/events', { metadata: { name: 'x' } })).status,
+    ).toBe(403);
+    expect(
       (
         await asSa('PATCH', '/api/v1/namespaces/serve-priv', {
           metadata: { annotations: { a: 'b' } },
         })
       ).status,
     ).toBe(403);
+  });
+
+  it('with --events and deploy/events, writes an Event on the mover when its finding appears and when it clears', async () => {
+    // an overlay of the base with the events component, as a user writes one
+    const overlay = 'test/.serve-events-overlay';
+    rmSync(overlay, { recursive: true, force: true });
+    mkdirSync(overlay);
+    writeFileSync(
+      join(overlay, 'kustomization.yaml'),
+      'resources: [../../deploy/base]\ncomponents: [../../deploy/events]\n',
+    );
+    const rendered = spawnSync('kubectl', ['kustomize', overlay], { encoding: 'utf8' });
+    rmSync(overlay, { recursive: true, force: true });
+    expect(rendered.status, rendered.stderr).toBe(0);
+    expect(rendered.stdout).toMatch(/- --events$/m);
+    const docs = rendered.stdout
+      .split(/^---$/m)
+      .filter((d) => /^kind: (ClusterRole|ClusterRoleBinding)$/m.test(d));
+    await applyYaml(cp, docs.join('---\n'));
+    const s = await serve(['--as', sa, '--events']);
+    await until('ready', async () => (await get(`${s.url}/readyz`)).status === 200);
+    await applyYaml(cp, namespaceYaml('serve-events', true) + kopiaMoverYaml('serve-events', 'db'));
+    const eventsOf = async () => {
+      const r = await adminRequest(cp, 'GET', '/api/v1/namespaces/serve-events/events');
+      const list = JSON.parse(r.body) as {
+        items: {
+          reason: string;
+          message: string;
+          type: string;
+          involvedObject: { kind: string; name: string; uid?: string };
+        }[];
+      };
+      return list.items.filter(
+        (e) => e.involvedObject.kind === 'ReplicationSource' && e.involvedObject.name === 'db',
+      );
+    };
+    await until('the FindingRaised Event', async () =>
+      (await eventsOf()).some(
+        (e) =>
+          e.reason === 'FindingRaised' && e.message.startsWith('VP001: ') && e.type === 'Warning',
+      ),
+    );
+    await applyYaml(cp, namespaceYaml('serve-events', false));
+    await until('the FindingCleared Event', async () =>
+      (await eventsOf()).some(
+        (e) => e.reason === 'FindingCleared' && e.message.startsWith('VP001 cleared: '),
+      ),
+    );
+    const uids = new Set((await eventsOf()).map((e) => e.involvedObject.uid));
+    expect(uids.size).toBe(1);
+    expect(s.stderr()).not.toMatch(/forbids/);
+    expect(await stop(s)).toBe(0);
   });
 });

@@ -67,6 +67,12 @@ export class ServeMetrics {
     labelNames: ['resource', 'type'],
     registers: [this.registry],
   });
+  readonly findingEvents = new Counter({
+    name: 'volsync_perms_finding_events_total',
+    help: 'serve --events: Kubernetes Events of findings that appeared or cleared, written or dropped (queue full, refused, unreachable)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
   readonly restarts = new Counter({
     name: 'volsync_perms_watch_restarts_total',
     help: 'Watches started again: expired (410 Gone, listed again), lost (reconnected with backoff), forbidden (RBAC)',

@@ -73,6 +73,12 @@ export class LiveObjects {
     return before;
   }
 
+  /** The object of a kind, namespace ('' for cluster-scoped kinds) and name. */
+  get(kind: string, place: string, name: string): KubeObject | undefined {
+    if (kind === 'PersistentVolume') return this.volumes.get(name);
+    return this.byPlace.get(place)?.get(`${kind}/${name}`);
+  }
+
   /** The objects of one kind, wherever they are (a re-list compares them with what it read). */
   ofKind(kind: string): KubeObject[] {
     if (kind === 'PersistentVolume') return [...this.volumes.values()];
