@@ -3,7 +3,7 @@
 // namespace's change (its privileged-movers annotation toggled), the time from the event
 // arriving to the metrics reflecting it (volsync_perms_reflect_seconds; target <= 100 ms), with
 // the time from the write to the series changing beside it (the watch's delivery included).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -56,11 +56,21 @@ try {
   const value = (body: string, name: string) =>
     Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(body)?.[1] ?? NaN);
   while (value(await metrics(), 'volsync_perms_subjects') < NAMESPACES * MOVERS)
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1000));
   const ready = performance.now() - started;
+  const settled = await metrics();
+  const mib = (name: string) => (value(settled, name) / 2 ** 20).toFixed(0);
+  const spaces = [
+    ...settled.matchAll(
+      /^volsync_perms_nodejs_heap_space_size_used_bytes\{space="(\w+)"\} ([\d.e+]+)$/gm,
+    ),
+  ]
+    .map((m) => `${m[1] ?? ''} ${(Number(m[2]) / 2 ** 20).toFixed(0)}`)
+    .join(', ');
   const hwm = () =>
     Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid ?? 0}/status`, 'utf8'))?.[1]) /
     1024;
+  const settledPeak = hwm();
   const reflect: number[] = [];
   const visible: number[] = [];
   const ns = names[1] ?? 'ns-0001';
@@ -99,12 +109,32 @@ try {
   }
   const rss = hwm();
   child.kill('SIGTERM');
+  // the peer: kubectl reading the same movers once, on the same server (GNU time gives its peak RSS)
+  const peer = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%e %M',
+      'kubectl',
+      'get',
+      'replicationsources,replicationdestinations',
+      '-A',
+      '-o',
+      'json',
+    ],
+    { env: { ...process.env, KUBECONFIG: kubeconfig }, encoding: 'utf8', maxBuffer: 1 << 30 },
+  );
+  const [peerSeconds = NaN, peerKib = NaN] = (peer.stderr.trim().split('\n').at(-1) ?? '')
+    .split(' ')
+    .map(Number);
   console.log(
     `serve, ${NAMESPACES * MOVERS} movers watched (${new Date().toISOString().slice(0, 10)}):`,
   );
-  console.log(`  first list to every mover in the metrics: ${(ready / 1000).toFixed(1)} s`);
   console.log(
-    `  peak RSS: ${rss.toFixed(0)} MiB (target <= 300 MiB: ${rss <= 300 ? 'met' : 'missed'})`,
+    `  first list to every mover in the metrics: ${(ready / 1000).toFixed(1)} s; peer \`kubectl get replicationsources,replicationdestinations -A -o json\`: ${peerSeconds.toFixed(1)} s, ${(peerKib / 1024).toFixed(0)} MiB peak RSS (serve: ${(ready / 1000 / peerSeconds).toFixed(1)}x the time, ${(rss / (peerKib / 1024)).toFixed(1)}x the memory)`,
+  );
+  console.log(
+    `  peak RSS: ${rss.toFixed(0)} MiB (target <= 300 MiB: ${rss <= 300 ? 'met' : 'missed'}); ${settledPeak.toFixed(0)} MiB once every mover is in, then RSS ${mib('volsync_perms_process_resident_memory_bytes')} MiB, heap used ${mib('volsync_perms_nodejs_heap_size_used_bytes')} of ${mib('volsync_perms_nodejs_heap_size_total_bytes')} MiB (${spaces}), external ${mib('volsync_perms_nodejs_external_memory_bytes')} MiB`,
   );
   const r = median(reflect);
   console.log(

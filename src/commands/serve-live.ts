@@ -2,6 +2,7 @@ import type { ForbiddenError } from '../adapters/cluster/errors.js';
 import type { WatchedKind } from '../adapters/cluster/read-cluster.js';
 import type { WatchSink } from '../adapters/cluster/watch.js';
 import type { ServeMetrics } from '../adapters/metrics/serve-metrics.js';
+import { IdentityExposition } from './serve-exposition.js';
 import type { ImageFacts } from '../core/identity/image.js';
 import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
 import type { Unknown } from '../core/identity/unknown.js';
@@ -29,6 +30,8 @@ const sameObject = (a: KubeObject | undefined, b: KubeObject | undefined) =>
 export class LiveState implements WatchSink {
   readonly objects = new LiveObjects();
   readonly report = new LiveReport();
+  /** The identity and findings families of /metrics. */
+  readonly exposition = new IdentityExposition();
   private readonly listedKinds = new Set<string>();
   private readonly counts = new Map<string, number>();
   private readonly refusedKinds = new Map<string, { kind: WatchedKind; e: ForbiddenError }>();
@@ -176,13 +179,13 @@ export class LiveState implements WatchSink {
     const refreshed = this.report.refresh(this.objects, this.base, touched);
     for (const ns of refreshed.namespaces) {
       const subjects = this.report.subjectsOf(ns).map((s) => s.subject);
-      this.metrics.replaceNamespace(ns, resolveNamespaceSeries(subjects));
+      this.exposition.replaceNamespace(ns, resolveNamespaceSeries(subjects));
       this.tellChanges(this.published.get(ns) ?? [], subjects);
       if (subjects.length > 0) this.published.set(ns, subjects);
       else this.published.delete(ns);
     }
     this.reported = true;
-    this.metrics.replaceErrors(this.report.errors().keys());
+    this.exposition.replaceErrors(this.report.errors().keys());
     this.metrics.subjects.set(this.report.subjectCount());
     const done = this.opts.now();
     this.metrics.resolveSeconds.observe((done - started) / 1000);

@@ -89,12 +89,15 @@ export async function runServe(a: ServeArgs, deps: Deps): Promise<number> {
     stop.abort();
   });
   const server = await listenOn(listen, async (path) => {
-    if (path === '/metrics')
+    if (path === '/metrics') {
+      // one exposition: the identity families, then prom-client's, which end with `# EOF`
+      const health = await metrics.registry.metrics();
       return {
         status: 200,
         type: metrics.registry.contentType,
-        body: await metrics.registry.metrics(),
+        body: state.exposition.render() + health,
       };
+    }
     if (path === '/healthz') return { status: 200, type: 'text/plain', body: 'ok\n' };
     if (path === '/readyz')
       return state.ready
