@@ -87,7 +87,9 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly' },
+    },
     rules: { 'no-console': 'off', 'no-restricted-syntax': 'off' },
   },
   { files: ['vitest*.config.ts'], rules: { 'no-restricted-syntax': 'off' } },
