@@ -206,6 +206,12 @@ export class KubeClient {
         res.on('error', (e) => {
           resolve(signal.aborted ? { end: 'aborted' } : { end: 'lost', why: e.message });
         });
+        // a connection cut mid-body may close the response without 'end' or 'error'
+        res.on('close', () => {
+          resolve(
+            signal.aborted ? { end: 'aborted' } : { end: 'lost', why: 'the connection closed' },
+          );
+        });
       });
       // bookmarks come about once a minute: a watch silent for longer is a dead connection
       req.setTimeout((opts.timeoutSeconds + 60) * 1000, () => {
