@@ -42,6 +42,7 @@ export class LiveState implements WatchSink {
   /** The subjects each namespace's series show, to tell which findings appeared and cleared. */
   private readonly published = new Map<string, Subject[]>();
   private reported = false;
+  private readonly imagesSeen = new Set<string>();
   private base: SnapshotBase | undefined;
 
   constructor(
@@ -56,6 +57,8 @@ export class LiveState implements WatchSink {
       now: () => number;
       /** Told once per type the server refuses, and when a watch starts again (-v). */
       log: (line: string, verbose: boolean) => void;
+      /** Images a report shows for the first time: the registries are read for them. */
+      onNewImages?: () => void;
       /** --events: each finding that appears or clears after the first report, with its object. */
       onFindingChange?: (change: FindingChange, object: KubeObject) => void;
     },
@@ -177,14 +180,22 @@ export class LiveState implements WatchSink {
     const started = this.opts.now();
     if (touched === 'all' || this.base === undefined) this.base = this.baseOf();
     const refreshed = this.report.refresh(this.objects, this.base, touched);
+    let newImages = false;
     for (const ns of refreshed.namespaces) {
       const subjects = this.report.subjectsOf(ns).map((s) => s.subject);
+      for (const s of subjects)
+        for (const c of s.containers)
+          if (!this.imagesSeen.has(c.image)) {
+            this.imagesSeen.add(c.image);
+            newImages = true;
+          }
       this.exposition.replaceNamespace(ns, resolveNamespaceSeries(subjects));
       this.tellChanges(this.published.get(ns) ?? [], subjects);
       if (subjects.length > 0) this.published.set(ns, subjects);
       else this.published.delete(ns);
     }
     this.reported = true;
+    if (newImages) this.opts.onNewImages?.();
     this.exposition.replaceErrors(this.report.errors().keys());
     this.metrics.subjects.set(this.report.subjectCount());
     const done = this.opts.now();

@@ -70,7 +70,35 @@ export async function runServe(a: ServeArgs, deps: Deps): Promise<number> {
         metrics.findingEvents.inc({ result });
       },
     );
+  // the registries are read when images first appear (all of them with the first report), one
+  // read at a time; images that appear meanwhile are read next
+  let reading: Promise<void> | undefined;
+  let again = false;
+  const readImages = (): void => {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = (async () => {
+      try {
+        const facts = await withRegistryFacts(a, deps, state.snapshot(), imageUserFlags(a));
+        if (!stop.signal.aborted) state.setImageFacts(facts.images);
+      } catch (e) {
+        log(
+          `warning: registry: ${e instanceof Error ? e.message : String(e)}: images stay as the built-in table knows them`,
+          false,
+        );
+      }
+    })().finally(() => {
+      reading = undefined;
+      if (again && !stop.signal.aborted) {
+        again = false;
+        readImages();
+      }
+    });
+  };
   const state = new LiveState(kinds, metrics, {
+    onNewImages: readImages,
     ...(events && {
       onFindingChange: (change, object) => {
         events.add(change, object);
@@ -112,21 +140,8 @@ export async function runServe(a: ServeArgs, deps: Deps): Promise<number> {
   );
   const watchOpts = { timeoutSeconds: 300, backoffMs: 500, maxBackoffMs: 30_000 };
   const watches = kinds.map((k) => watchKind(client, k, state, stop.signal, watchOpts));
-  void (async () => {
-    // the registries are read once everything is listed: the images are then all known
-    while (!state.ready && !stop.signal.aborted) await new Promise((r) => setTimeout(r, 50));
-    if (stop.signal.aborted) return;
-    try {
-      const facts = await withRegistryFacts(a, deps, state.snapshot(), imageUserFlags(a));
-      state.setImageFacts(facts.images);
-    } catch (e) {
-      log(
-        `warning: registry: ${e instanceof Error ? e.message : String(e)}: images stay as the built-in table knows them`,
-        false,
-      );
-    }
-  })();
   await Promise.all(watches);
+  await reading;
   if (events) await events.idle();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
