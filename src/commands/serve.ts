@@ -32,14 +32,35 @@ export function parseListen(v: string): { host: string | undefined; port: number
   return { host, port };
 }
 
+/** The global flags serve has no use for are usage errors, not silently dropped. */
+function validateServe(a: ServeArgs): void {
+  if (a.demo || a.filename.length > 0 || a.kustomize !== undefined || a.flux !== undefined)
+    throw new UsageError('serve watches a cluster: drop -f, -k, --flux and --demo');
+  if (a.namespace !== undefined || a['all-namespaces'])
+    throw new UsageError(
+      'serve watches every namespace: drop -n/-A (the metrics carry a namespace label)',
+    );
+  if (a['all-contexts'] || a.context.length > 1)
+    throw new UsageError(
+      'serve watches one cluster: pass one --context, and run one serve per cluster',
+    );
+  if (a['server-dry-run'])
+    throw new UsageError(
+      'serve does not create pods, even with dryRun: drop --server-dry-run (explain takes it)',
+    );
+  if (a['use-pull-secrets'])
+    throw new UsageError(
+      'serve reads no Secrets: drop --use-pull-secrets, or give its registries a docker config',
+    );
+}
+
 /**
  * Watches every type explain reads and serves the report as Prometheus metrics on /metrics, with
  * /healthz and /readyz, until interrupted (SIGTERM, Ctrl-C). Read-only: it lists and watches,
  * and with --events writes an Event on the object of each finding that appears or clears.
  */
 export async function runServe(a: ServeArgs, deps: Deps): Promise<number> {
-  if (a.demo || a.filename.length > 0 || a.kustomize !== undefined || a.flux !== undefined)
-    throw new UsageError('serve watches a cluster: drop -f, -k, --flux and --demo');
+  validateServe(a);
   const listen = parseListen(a.listen);
   const target = loadTarget(
     {

@@ -320,24 +320,32 @@ export async function readWatchedKinds(
   for (const p of [kopiurAsked, policiesAsked]) p.catch(() => undefined);
   const { api: volsync, kopiur } = await volsyncInstalled(client, () => kopiurAsked);
   const policyApis = await policiesAsked;
-  const kinds: WatchedKind[] = [
+  return { kinds: watchedKindsOf({ volsync, kopiur, policyApis }), policyApis };
+}
+
+/** The types serve watches, given what the API serves (deploy/'s ClusterRole grants all of them). */
+export function watchedKindsOf(served: {
+  volsync: 'none' | 'upstream' | 'fork';
+  kopiur: boolean;
+  policyApis: PolicyApis;
+}): WatchedKind[] {
+  return [
     readKinds.namespaces,
-    ...(volsync === 'none'
+    ...(served.volsync === 'none'
       ? []
       : [readKinds.replicationsources, readKinds.replicationdestinations]),
-    ...(volsync === 'fork' ? [readKinds.kopiamaintenances] : []),
-    ...(kopiur ? kopiurKinds : []),
+    ...(served.volsync === 'fork' ? [readKinds.kopiamaintenances] : []),
+    ...(served.kopiur ? kopiurKinds : []),
     readKinds.nodes,
     readKinds.persistentvolumes,
     readKinds.persistentvolumeclaims,
     ...workloads,
     { ...roles, labelSelector: 'app.kubernetes.io/created-by=volsync' },
-    ...scopePolicyTypes(policyApis).map((t) => ({
+    ...scopePolicyTypes(served.policyApis).map((t) => ({
       ...t,
       purpose: 'the admission policies of annotate --scoped',
     })),
   ];
-  return { kinds, policyApis };
 }
 
 /** The unknown of a read that found no VolSync controller Deployment. */
