@@ -9,7 +9,7 @@ import { predictMoverPods } from '../core/report/predicted-pods.js';
 import type { ImageFacts } from '../core/identity/image.js';
 import { defaultMoverImages, knownImages } from '../core/identity/known-images.js';
 import type { Deps } from './deps.js';
-import type { GlobalArgs } from './global-options.js';
+import { connectionFlags, type GlobalArgs } from './global-options.js';
 import { parseRequestTimeout } from './request-timeout.js';
 import type { Source } from './source.js';
 
@@ -32,17 +32,7 @@ export function openClusterSource(
   scopePolicies: 'always' | 'when-scoped' = 'when-scoped',
 ): ClusterSource {
   const prefix = label === undefined ? '' : `context ${label}: `;
-  const target = loadTarget(
-    {
-      ...(a.kubeconfig !== undefined && { kubeconfig: a.kubeconfig }),
-      ...(a.context[0] !== undefined && { context: a.context[0] }),
-      ...(a.cluster !== undefined && { cluster: a.cluster }),
-      ...(a.user !== undefined && { user: a.user }),
-      ...(a.as !== undefined && { as: a.as }),
-      ...(a.namespace !== undefined && { namespace: a.namespace }),
-    },
-    deps.env,
-  );
+  const target = loadTarget(connectionFlags(a), deps.env);
   const client = new KubeClient(target, { timeoutMs: parseRequestTimeout(a['request-timeout']) });
   return {
     client,

@@ -38,6 +38,25 @@ export interface GlobalArgs {
 }
 
 /** --color auto|always|never; NO_COLOR (non-empty) and TERM=dumb turn auto off (ecosystem §3.6). */
+/** The kubeconfig flags of a run (its first --context), as loadTarget takes them. */
+export function connectionFlags(a: GlobalArgs): {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  user?: string;
+  as?: string;
+  namespace?: string;
+} {
+  return {
+    ...(a.kubeconfig !== undefined && { kubeconfig: a.kubeconfig }),
+    ...(a.context[0] !== undefined && { context: a.context[0] }),
+    ...(a.cluster !== undefined && { cluster: a.cluster }),
+    ...(a.user !== undefined && { user: a.user }),
+    ...(a.as !== undefined && { as: a.as }),
+    ...(a.namespace !== undefined && { namespace: a.namespace }),
+  };
+}
+
 export function colorEnabled(a: GlobalArgs, deps: Deps): boolean {
   if (a.color === 'always') return true;
   if (a.color === 'never') return false;

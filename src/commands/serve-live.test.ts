@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WatchedKind } from '../adapters/cluster/read-cluster.js';
 import { ServeMetrics } from '../adapters/metrics/serve-metrics.js';
 import type { KubeObject } from '../core/k8s/object.js';
+import { volsyncController } from '../core/test-support/builders.js';
 import { LiveState } from './serve-live.js';
 
 const kind = (k: string, plural: string, group = ''): WatchedKind => ({
@@ -35,22 +36,7 @@ const source = (namespace: string, name: string): KubeObject => ({
     },
   },
 });
-const controller = (image: string): KubeObject => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: {
-    name: 'volsync',
-    namespace: 'volsync-system',
-    labels: { 'app.kubernetes.io/name': 'volsync' },
-  },
-  spec: {
-    template: {
-      spec: {
-        containers: [{ name: 'manager', image, args: [`--restic-container-image=${image}`] }],
-      },
-    },
-  },
-});
+const controller = volsyncController;
 
 function state() {
   const calls = { images: 0 };

@@ -7,7 +7,7 @@ import { watchKind } from '../adapters/cluster/watch.js';
 import { ServeMetrics } from '../adapters/metrics/serve-metrics.js';
 import { CliError, exitCodes, UsageError } from '../errors.js';
 import type { Deps } from './deps.js';
-import type { GlobalArgs } from './global-options.js';
+import { connectionFlags, type GlobalArgs } from './global-options.js';
 import { withRegistryFacts } from './image-facts.js';
 import { parseRequestTimeout } from './request-timeout.js';
 import { LiveState } from './serve-live.js';
@@ -62,16 +62,7 @@ function validateServe(a: ServeArgs): void {
 export async function runServe(a: ServeArgs, deps: Deps): Promise<number> {
   validateServe(a);
   const listen = parseListen(a.listen);
-  const target = loadTarget(
-    {
-      ...(a.kubeconfig !== undefined && { kubeconfig: a.kubeconfig }),
-      ...(a.context[0] !== undefined && { context: a.context[0] }),
-      ...(a.cluster !== undefined && { cluster: a.cluster }),
-      ...(a.user !== undefined && { user: a.user }),
-      ...(a.as !== undefined && { as: a.as }),
-    },
-    deps.env,
-  );
+  const target = loadTarget(connectionFlags(a), deps.env);
   nfsSquashFlags(a);
   volsyncVersionFlag(a);
   kopiurVersionFlag(a);

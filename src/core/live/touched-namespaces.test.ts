@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../k8s/object.js';
+import { volsyncController } from '../test-support/builders.js';
 import { touchedNamespaces } from './touched-namespaces.js';
 
 const obj = (kind: string, name: string, namespace?: string, spec?: unknown): KubeObject => ({
@@ -9,24 +10,7 @@ const obj = (kind: string, name: string, namespace?: string, spec?: unknown): Ku
   ...(spec !== undefined && { spec }),
 });
 
-const controller: KubeObject = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: {
-    name: 'volsync',
-    namespace: 'volsync-system',
-    labels: { 'app.kubernetes.io/name': 'volsync' },
-  },
-  spec: {
-    template: {
-      spec: {
-        containers: [
-          { name: 'manager', args: ['--restic-container-image=quay.io/backube/volsync:0.13.0'] },
-        ],
-      },
-    },
-  },
-};
+const controller = volsyncController();
 
 describe('the namespaces a change of one object can alter', () => {
   it.each<[string, KubeObject | undefined, KubeObject | undefined, 'all' | string[]]>([

@@ -26,6 +26,24 @@ export function replication(
   return { apiVersion: 'volsync.backube/v1alpha1', kind, metadata: { name, namespace: ns }, spec };
 }
 
+/** The VolSync controller Deployment as the Helm chart lays it out, with its restic image flag. */
+export const volsyncController = (image = 'quay.io/backube/volsync:0.13.0'): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: {
+    name: 'volsync',
+    namespace: 'volsync-system',
+    labels: { 'app.kubernetes.io/name': 'volsync' },
+  },
+  spec: {
+    template: {
+      spec: {
+        containers: [{ name: 'manager', image, args: [`--restic-container-image=${image}`] }],
+      },
+    },
+  },
+});
+
 export const rs = (
   name: string,
   specKey: string,
