@@ -1,6 +1,7 @@
 import { isDnsLabel } from '../core/k8s/names.js';
 import { InputError, UsageError } from '../errors.js';
 import { makePaint, type Paint } from '../render/color.js';
+import type { ConnectionFlags } from '../adapters/cluster/kubeconfig.js';
 import type { Deps } from './deps.js';
 
 export interface GlobalArgs {
@@ -39,14 +40,7 @@ export interface GlobalArgs {
 
 /** --color auto|always|never; NO_COLOR (non-empty) and TERM=dumb turn auto off (ecosystem §3.6). */
 /** The kubeconfig flags of a run (its first --context), as loadTarget takes them. */
-export function connectionFlags(a: GlobalArgs): {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  as?: string;
-  namespace?: string;
-} {
+export function connectionFlags(a: GlobalArgs): ConnectionFlags {
   return {
     ...(a.kubeconfig !== undefined && { kubeconfig: a.kubeconfig }),
     ...(a.context[0] !== undefined && { context: a.context[0] }),

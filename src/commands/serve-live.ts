@@ -15,9 +15,10 @@ import { findFindingChanges, type FindingChange } from '../core/live/finding-cha
 import type { Subject } from '../core/report/types.js';
 import { touchedNamespaces, type Touched } from '../core/live/touched-namespaces.js';
 import { offlineSnapshot, type PolicyApis, type Snapshot } from '../core/snapshot.js';
-import { controllerNotFound } from '../adapters/cluster/read-cluster.js';
+import { controllerNotFound, refusedRead } from '../adapters/cluster/read-cluster.js';
+import { resourceName } from '../adapters/cluster/client.js';
 
-const resource = (k: WatchedKind) => (k.group === '' ? k.plural : `${k.plural}.${k.group}`);
+const resource = resourceName;
 const sameObject = (a: KubeObject | undefined, b: KubeObject | undefined) =>
   a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
 
@@ -95,23 +96,15 @@ export class LiveState implements WatchSink {
     this.schedule();
   }
 
-  private counted(kind: WatchedKind, delta: number): number {
-    const n = (this.counts.get(resource(kind)) ?? 0) + delta;
-    this.counts.set(resource(kind), n);
-    return n;
-  }
-
   changed(kind: WatchedKind, type: 'ADDED' | 'MODIFIED' | 'DELETED', o: KubeObject): void {
     this.metrics.events.inc({ resource: resource(kind), type });
-    const before = type === 'DELETED' ? this.objects.delete(o) : this.objects.put(o);
-    this.apply(before, type === 'DELETED' ? undefined : o, type !== 'DELETED');
-    this.metrics.objects.set(
-      { resource: resource(kind) },
-      this.counted(
-        kind,
-        type === 'DELETED' ? (before === undefined ? 0 : -1) : before === undefined ? 1 : 0,
-      ),
-    );
+    const after = type === 'DELETED' ? undefined : o;
+    const before = after ? this.objects.put(after) : this.objects.delete(o);
+    this.apply(before, after, after !== undefined);
+    const r = resource(kind);
+    const n = (this.counts.get(r) ?? 0) + (after ? 1 : 0) - (before ? 1 : 0);
+    this.counts.set(r, n);
+    this.metrics.objects.set({ resource: r }, n);
   }
 
   heard(kind: WatchedKind): void {
@@ -137,7 +130,7 @@ export class LiveState implements WatchSink {
     this.schedule();
   }
 
-  /** Image facts the registries gave (read once the first lists are in); every subject again. */
+  /** Image facts the registries gave (onNewImages asked for them): every subject again. */
   setImageFacts(facts: ImageFacts[]): void {
     this.imageFacts = facts;
     this.touch('all');
@@ -181,7 +174,7 @@ export class LiveState implements WatchSink {
     if (touched === 'all' || this.base === undefined) this.base = this.baseOf();
     const refreshed = this.report.refresh(this.objects, this.base, touched);
     let newImages = false;
-    for (const ns of refreshed.namespaces) {
+    for (const ns of refreshed) {
       const subjects = this.report.subjectsOf(ns).map((s) => s.subject);
       for (const s of subjects)
         for (const c of s.containers)
@@ -227,11 +220,7 @@ export class LiveState implements WatchSink {
       defaultMoverImages,
     );
     const unknowns: Unknown[] = [...this.refusedKinds.values()]
-      .map(({ kind, e }) => ({
-        what: `${kind.kind} objects, needed for ${kind.purpose}`,
-        reason: `the server refused: ${e.serverMessage}`,
-        dependsOn: `RBAC: ${e.permission}`,
-      }))
+      .map(({ kind, e }) => refusedRead(kind, e))
       .sort((a, b) => a.dependsOn.localeCompare(b.dependsOn));
     if (!controllers.some(isVolSyncController)) unknowns.push(controllerNotFound(only));
     // a snapshot without objects is the base: the report adds each shard's

@@ -11,7 +11,7 @@ import { connectionFlags, type GlobalArgs } from './global-options.js';
 import { withRegistryFacts } from './image-facts.js';
 import { parseRequestTimeout } from './request-timeout.js';
 import { LiveState } from './serve-live.js';
-import { imageUserFlags } from './source.js';
+import { imageUserFlags, isOffline } from './source.js';
 import { nfsSquashFlags, readClusterAudits, withFlagFacts } from './storage-facts.js';
 import { kopiurVersionFlag, volsyncVersionFlag } from './volsync-version-flag.js';
 
@@ -34,8 +34,7 @@ export function parseListen(v: string): { host: string | undefined; port: number
 
 /** The global flags serve has no use for are usage errors, not silently dropped. */
 function validateServe(a: ServeArgs): void {
-  if (a.demo || a.filename.length > 0 || a.kustomize !== undefined || a.flux !== undefined)
-    throw new UsageError('serve watches a cluster: drop -f, -k, --flux and --demo');
+  if (isOffline(a)) throw new UsageError('serve watches a cluster: drop -f, -k, --flux and --demo');
   if (a.namespace !== undefined || a['all-namespaces'])
     throw new UsageError(
       'serve watches every namespace: drop -n/-A (the metrics carry a namespace label)',

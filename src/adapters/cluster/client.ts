@@ -36,7 +36,9 @@ export type WatchEnd =
   | { end: 'lost'; why: string }
   | { end: 'refused'; status: number; why: string };
 
-const resourceName = (r: ResourceType) => (r.group === '' ? r.plural : `${r.plural}.${r.group}`);
+/** `pods`, `replicationsources.volsync.backube`: how RBAC and kubectl name a resource. */
+export const resourceName = (r: ResourceType): string =>
+  r.group === '' ? r.plural : `${r.plural}.${r.group}`;
 
 function basePath(r: ResourceType, namespace: string | undefined): string {
   const root = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;

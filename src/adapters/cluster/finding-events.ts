@@ -14,7 +14,7 @@ const maxQueued = 1000;
  */
 export class FindingEvents {
   private readonly queue: { change: FindingChange; object: KubeObject }[] = [];
-  private writing = false;
+  private draining: Promise<void> | undefined;
   private refusedOnce = false;
 
   constructor(
@@ -32,22 +32,25 @@ export class FindingEvents {
       return;
     }
     this.queue.push({ change, object });
-    if (!this.writing) void this.drain();
+    this.startDraining();
+  }
+
+  private startDraining(): void {
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+      // an event queued as the last write ended is not left behind
+      if (this.queue.length > 0) this.startDraining();
+    });
   }
 
   /** Resolves once every queued event has been written or dropped. */
   async idle(): Promise<void> {
-    while (this.writing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 10));
+    while (this.draining) await this.draining;
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      for (let next = this.queue.shift(); next; next = this.queue.shift())
-        await this.write(next.change, next.object);
-    } finally {
-      this.writing = false;
-    }
+    for (let next = this.queue.shift(); next; next = this.queue.shift())
+      await this.write(next.change, next.object);
   }
 
   private async write({ change, subject, finding }: FindingChange, o: KubeObject): Promise<void> {

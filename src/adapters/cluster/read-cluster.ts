@@ -153,11 +153,7 @@ export async function readClusterSnapshot(
   const objects: KubeObject[] = [];
   const refused = (k: Kind, e: ForbiddenError, what = `${k.kind} objects`) => {
     forbidden.push(e);
-    unknowns.push({
-      what: `${what}, needed for ${k.purpose}`,
-      reason: `the server refused: ${e.serverMessage}`,
-      dependsOn: `RBAC: ${e.permission}`,
-    });
+    unknowns.push(refusedRead(k, e, what));
   };
   const keep = (k: Kind, items: Record<string, unknown>[]) => {
     for (const item of items) {
@@ -346,6 +342,15 @@ export function watchedKindsOf(served: {
       purpose: 'the admission policies of annotate --scoped',
     })),
   ];
+}
+
+/** What the report cannot know when the server refuses the read of a type. */
+export function refusedRead(k: Kind, e: ForbiddenError, what = `${k.kind} objects`): Unknown {
+  return {
+    what: `${what}, needed for ${k.purpose}`,
+    reason: `the server refused: ${e.serverMessage}`,
+    dependsOn: `RBAC: ${e.permission}`,
+  };
 }
 
 /** The unknown of a read that found no VolSync controller Deployment. */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeObject } from '../../core/k8s/object.js';
 import { keepObject } from '../keep-object.js';
-import type { KubeClient } from './client.js';
+import { resourceName, type KubeClient } from './client.js';
 import { ClusterError, ForbiddenError } from './errors.js';
 import type { WatchedKind } from './read-cluster.js';
 
@@ -114,15 +114,7 @@ export async function watchKind(
       );
       version = undefined;
     } else if (end.end === 'refused' && end.status === 403) {
-      sink.refused(
-        kind,
-        new ForbiddenError(
-          'watch',
-          kind.group === '' ? kind.plural : `${kind.plural}.${kind.group}`,
-          undefined,
-          end.why,
-        ),
-      );
+      sink.refused(kind, new ForbiddenError('watch', resourceName(kind), undefined, end.why));
       version = undefined;
       await wait();
     } else if (end.end === 'refused' || end.end === 'lost') {

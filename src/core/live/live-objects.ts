@@ -121,10 +121,4 @@ export class LiveObjects {
       ...this.volumes.values(),
     ];
   }
-
-  get size(): number {
-    let n = this.volumes.size;
-    for (const objects of this.byPlace.values()) n += objects.size;
-    return n;
-  }
 }

@@ -19,14 +19,6 @@ import type { Touched } from './touched-namespaces.js';
 /** What a snapshot holds besides its objects: mover images, versions, unknowns of the read. */
 export type SnapshotBase = Omit<Snapshot, 'objects'>;
 
-/** What a refresh resolved again. */
-export interface Refreshed {
-  /** Namespaces whose subjects may have changed (their series are replaced). */
-  namespaces: Set<string>;
-  /** Subjects resolved. */
-  subjects: number;
-}
-
 const fromNamespace = (s: ResolvedSubject) =>
   clusterScopedKinds.has(s.object.kind) ? '' : namespaceOf(s.object);
 
@@ -70,9 +62,10 @@ export class LiveReport {
   /**
    * Resolves again what `touched` can alter, with `base` as the snapshot's other facts (a new
    * one when the controllers change, which touches 'all'). All is every namespace in turn, so
-   * that only one namespace's resolution is in memory at a time.
+   * that only one namespace's resolution is in memory at a time. Returns the namespaces whose
+   * subjects may have changed: their series are replaced.
    */
-  refresh(live: LiveObjects, base: SnapshotBase, touched: Touched): Refreshed {
+  refresh(live: LiveObjects, base: SnapshotBase, touched: Touched): Set<string> {
     this.base = base;
     if (touched === 'all') {
       this.steps = new Map();
@@ -90,7 +83,6 @@ export class LiveReport {
         : new Set(touched);
     namespaces.delete('');
     let groupChanged = touched === 'all';
-    let subjects = 0;
     for (const ns of namespaces) {
       if (this.reaching.has(ns) || this.groupByNamespace().has(ns)) groupChanged = true;
       this.own.delete(ns);
@@ -104,7 +96,6 @@ export class LiveReport {
           .sort(bySubject),
       );
       if (!mine) continue;
-      subjects += mine.length;
       if (reachesOtherNamespaces(snapshot, [...live.in(ns)], mine)) {
         this.reaching.add(ns);
         groupChanged = true;
@@ -115,10 +106,10 @@ export class LiveReport {
     }
     if (groupChanged) {
       for (const ns of this.groupByNamespace().keys()) namespaces.add(ns);
-      subjects += this.resolveGroup(live, base);
+      this.resolveGroup(live, base);
       for (const ns of this.groupByNamespace().keys()) namespaces.add(ns);
     }
-    return { namespaces, subjects };
+    return namespaces;
   }
 
   private contextOf(snapshot: Snapshot) {
@@ -135,7 +126,7 @@ export class LiveReport {
    * from their objects and those of the namespaces the group's pods run in (a ClusterRepository's
    * maintenance runs in a namespace of its own), found by resolving until they are all in.
    */
-  private resolveGroup(live: LiveObjects, base: SnapshotBase): number {
+  private resolveGroup(live: LiveObjects, base: SnapshotBase): void {
     this.failed.delete('');
     const inGroup = (s: ResolvedSubject) => {
       const ns = fromNamespace(s);
@@ -152,7 +143,7 @@ export class LiveReport {
         attachFindings({ ...ctx, subjects: group });
         this.group = group.map(kept);
         this.groupIndex = undefined;
-        return group.length;
+        return;
       }
       for (const s of missing) from.add(s.subject.namespace);
     }
