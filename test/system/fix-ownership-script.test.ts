@@ -228,6 +228,38 @@ describe('fix-ownership.sh (the fix-job repair script, run as root with the Job 
     expect(r.stdout).toMatch(/changed=0 failed=2/);
   });
 
+  it('says every PROGRESS_SECONDS that a long chown -R still runs, and in which directory', () => {
+    const root = sandbox();
+    mkdirSync(join(root, 'p', 'a0'), { recursive: true });
+    file(root, 'p/a0/blob', 0, 0, 0o600);
+    // a chown that holds the directory it walks open for 2.5 s before the real one runs
+    const bin = mkdtempSync(join(tmpdir(), 'vp-bin-'));
+    sandboxes.push(bin);
+    const chown = execFileSync('sh', ['-c', 'command -v chown'], { encoding: 'utf8' }).trim();
+    const slow = `#!/bin/bash\nexec 9<"${join(root, 'p', 'a0')}"\nsleep 2.5\nexec 9<&-\nexec ${chown} "$@"\n`;
+    writeFileSync(join(bin, 'chown'), slow, { mode: 0o755 });
+    const r = repair(
+      root,
+      { ...to1000, PROGRESS_SECONDS: '1' },
+      fixCapabilities,
+      `${bin}:${process.env['PATH'] ?? ''}`,
+    );
+    expect(r.code, r.out).toBe(0);
+    const ticks = r.out.match(/^progress: chown 0:0 -> 1000:1000: .*$/gm) ?? [];
+    expect(ticks.slice(0, 2)).toEqual([
+      'progress: chown 0:0 -> 1000:1000: 1s, in p/a0',
+      'progress: chown 0:0 -> 1000:1000: 2s, in p/a0',
+    ]);
+    expect(owner(join(root, 'p', 'a0', 'blob'))).toBe('1000:1000');
+    expect(r.summary['changed']).toBe(4);
+  });
+
+  it('refuses a PROGRESS_SECONDS that is not a whole number of seconds', () => {
+    const r = repair(sandbox(), { ...to1000, PROGRESS_SECONDS: '0.5' });
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('PROGRESS_SECONDS must be numbers');
+  });
+
   it('changes a symlink itself and never the file outside the volume it points to', () => {
     const root = sandbox();
     const outside = file(join(root, '..'), 'outside-secret', 0, 0, 0o600);

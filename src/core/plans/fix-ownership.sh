@@ -33,6 +33,7 @@ verify=${VERIFY:-0}
 show=${SHOW_PATHS:-20}
 batch=${BATCH_SIZE:-500}
 every=${PROGRESS_EVERY:-10000}
+progress_seconds=${PROGRESS_SECONDS:-10}
 [[ $op == chown || $op == chmod ]] || die "FIX_OP must be chown or chmod, got '$op'"
 if [[ $op == chmod ]]; then
   # the owner repairs its own files: TARGET_UID is who runs, the one whose files change
@@ -48,8 +49,9 @@ is_id "${TARGET_UID:-}" || die "TARGET_UID must be a number, got '${TARGET_UID:-
 # FIX_WALK=careful: the careful walk even where the fast path could run (the tests compare them)
 walk=${FIX_WALK:-auto}
 [[ $walk == auto || $walk == careful ]] || die "FIX_WALK must be auto or careful, got '$walk'"
-[[ $show =~ ^[0-9]+$ && $batch =~ ^[1-9][0-9]*$ && $every =~ ^[1-9][0-9]*$ ]] ||
-  die 'SHOW_PATHS, BATCH_SIZE and PROGRESS_EVERY must be numbers'
+[[ $show =~ ^[0-9]+$ && $batch =~ ^[1-9][0-9]*$ && $every =~ ^[1-9][0-9]*$ &&
+  $progress_seconds =~ ^[1-9][0-9]*$ ]] ||
+  die 'SHOW_PATHS, BATCH_SIZE, PROGRESS_EVERY and PROGRESS_SECONDS must be numbers'
 [[ -d $root && ! -L $root ]] || die "$root is not a directory; is the volume mounted there?"
 # absolute: the fast path walks from inside the root
 [[ $root == /* ]] || root=$PWD/$root
@@ -369,8 +371,29 @@ rewalk() {
   careful_walk
 }
 
+# One chown -R can take most of the run (millions of files) and says nothing until it ends, so a line
+# every PROGRESS_SECONDS tells the log it runs and where: the deepest directory under the root it
+# holds open (/proc). It cannot say how many files are done: chown -c would, but it reads
+# /etc/passwd and /etc/group again for each file it names, three times chown's time.
+watch_chown() {
+  local pid=$1 from=$2 fd dir at waited=0
+  set +f # a process of its own: the listing of /proc below is its only glob
+  while :; do
+    sleep "$progress_seconds" >/dev/null 2>&1
+    kill -0 "$pid" 2>/dev/null || return 0
+    waited=$((waited + progress_seconds))
+    at=
+    for fd in /proc/"$pid"/fd/*; do
+      dir=$(readlink -- "$fd" 2>/dev/null) || continue
+      [[ $dir == "$root"/* && ${#dir} -gt ${#at} ]] && at=$dir
+    done
+    printf 'progress: chown %s -> %s: %ds%s\n' "$from" "$owner" "$waited" \
+      "$([[ -n $at ]] && printf ', in %q' "${at#"$root"/}")"
+  done
+}
+
 fast_run() {
-  local o planned walked
+  local o planned walked pid watcher status
   local -a named
   if ! fast_walk; then
     rewalk "$why"
@@ -383,7 +406,16 @@ fast_run() {
     return
   fi
   for o in "${!classes[@]}"; do
-    if ! chown -R -h --from="$o" -- "$owner" "$root" 2>/dev/null; then
+    chown -R -h --from="$o" -- "$owner" "$root" 2>/dev/null &
+    pid=$!
+    # killed while its sleep runs: that sleep, left behind, must hold none of the log's pipes
+    watch_chown "$pid" "$o" 3>&- &
+    watcher=$!
+    wait "$pid"
+    status=$?
+    kill "$watcher" 2>/dev/null
+    wait "$watcher"
+    if ((status != 0)); then
       why='chown failed'
       continue
     fi
