@@ -25,6 +25,11 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Named exports only (STYLE.md).' },
+        {
+          selector: "CallExpression[callee.property.name='localeCompare']",
+          message:
+            'localeCompare follows LANG: sort names with textOrder (src/core/text-order.ts).',
+        },
       ],
       'no-console': 'error',
     },

@@ -24,6 +24,20 @@ describe('the built kubectl-volsync_perms executable', () => {
     expect(JSON.parse(json)).toHaveProperty('version');
   });
 
+  it('prints one order whatever the locale: under cs_CZ, where "ch" follows "h", as under C', () => {
+    const mover = (ns: string) =>
+      `apiVersion: volsync.backube/v1alpha1\nkind: ReplicationSource\nmetadata:\n  name: app\n  namespace: ${ns}\nspec:\n  sourcePVC: app\n  restic:\n    repository: app-secret\n`;
+    const input = ['h', 'chrony', 'db'].map(mover).join('---\n');
+    const run = (locale: string) =>
+      execFileSync(process.execPath, [bin, 'explain', '-A', '-f', '-', '--offline'], {
+        input,
+        env: { NO_COLOR: '1', PATH: process.env['PATH'] ?? '', LANG: locale, LC_ALL: locale },
+      }).toString();
+    const czech = run('cs_CZ.UTF-8');
+    expect(czech).toBe(run('C'));
+    expect(czech.match(/^(chrony|db|h)\b/gm)).toEqual(['chrony', 'db', 'h']);
+  });
+
   it('exits 3 with one line and no stack trace on malformed input', () => {
     const r = spawnSync(process.execPath, [bin, 'explain', '-f', '-'], { input: 'kind: [\n' });
     expect(r.status).toBe(3);

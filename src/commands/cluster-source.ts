@@ -12,6 +12,7 @@ import type { Deps } from './deps.js';
 import { connectionFlags, type GlobalArgs } from './global-options.js';
 import { parseRequestTimeout } from './request-timeout.js';
 import type { Source } from './source.js';
+import { textOrder } from '../core/text-order.js';
 
 /** The live cluster of the kubeconfig as a source; warnings and `-v` figures go to stderr. */
 /** A cluster source also reads pull secrets, for the registry reads (--use-pull-secrets). */
@@ -64,7 +65,7 @@ export function openClusterSource(
         );
       }
       if (a.v > 0)
-        for (const [what, s] of [...client.stats].sort(([x], [y]) => x.localeCompare(y)))
+        for (const [what, s] of [...client.stats].sort(([x], [y]) => textOrder(x, y)))
           deps.stderr.write(
             `I ${prefix}${what}: ${s.requests} request${s.requests === 1 ? '' : 's'}, ${s.items} items, ${Math.round(s.ms)} ms\n`,
           );

@@ -17,6 +17,7 @@ import { touchedNamespaces, type Touched } from '../core/live/touched-namespaces
 import { offlineSnapshot, type PolicyApis, type Snapshot } from '../core/snapshot.js';
 import { controllerNotFound, refusedRead } from '../adapters/cluster/read-cluster.js';
 import { resourceName } from '../adapters/cluster/client.js';
+import { textOrder } from '../core/text-order.js';
 
 const resource = resourceName;
 const sameObject = (a: KubeObject | undefined, b: KubeObject | undefined) =>
@@ -221,7 +222,7 @@ export class LiveState implements WatchSink {
     );
     const unknowns: Unknown[] = [...this.refusedKinds.values()]
       .map(({ kind, e }) => refusedRead(kind, e))
-      .sort((a, b) => a.dependsOn.localeCompare(b.dependsOn));
+      .sort((a, b) => textOrder(a.dependsOn, b.dependsOn));
     if (!controllers.some(isVolSyncController)) unknowns.push(controllerNotFound(only));
     // a snapshot without objects is the base: the report adds each shard's
     return this.opts.withFacts({

@@ -3,6 +3,7 @@ import { worstFinding, type Finding, type Report } from '../core/report/types.js
 import { boolCell, capsCell, groupsCell, subjectName, uidGidCell, unknownCell } from './cells.js';
 import type { Paint } from './color.js';
 import { renderTable } from './table.js';
+import { textOrder } from '../core/text-order.js';
 
 export interface TableOptions {
   wide: boolean;
@@ -77,7 +78,7 @@ export function renderFindings(all: Finding[], paint: Paint): string {
   const sorted = [...groups.values()].sort(
     (a, b) =>
       rank[(a[0] as Finding).severity] - rank[(b[0] as Finding).severity] ||
-      (a[0] as Finding).code.localeCompare((b[0] as Finding).code),
+      textOrder((a[0] as Finding).code, (b[0] as Finding).code),
   );
   if (sorted.length === 0) return '';
   const lines = sorted.map((g) => {

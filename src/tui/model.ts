@@ -8,6 +8,7 @@ import {
 import { boolCell, capsCell, groupsCell, subjectName, uidGidCell } from '../render/cells.js';
 import type { TuiData } from './data.js';
 import type { ListState } from './state.js';
+import { textOrder } from '../core/text-order.js';
 
 export interface NamespaceRow {
   key: string;
@@ -92,7 +93,7 @@ export function visibleRows<T extends { name: string; worst?: Finding; movers?: 
 ): T[] {
   const filter = list.filter.toLowerCase();
   const kept = rows.filter((r) => r.name.toLowerCase().includes(filter));
-  const byName = (a: T, b: T) => a.name.localeCompare(b.name);
+  const byName = (a: T, b: T) => textOrder(a.name, b.name);
   const order: Record<ListState['sort'], (a: T, b: T) => number> = {
     name: byName,
     finding: (a, b) => rank(b.worst) - rank(a.worst) || byName(a, b),

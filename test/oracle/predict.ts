@@ -1,3 +1,4 @@
+import { textOrder } from '../../src/core/text-order.js';
 import type { Json } from '../../src/core/k8s/json.js';
 export { canonical } from '../../src/core/k8s/canonical.js';
 import { keepObject } from '../../src/adapters/keep-object.js';
@@ -16,7 +17,7 @@ const order = ['CronJob', 'Deployment', 'Job', 'ServiceAccount', 'Role', 'RoleBi
 const byKindName = (a: Json, b: Json) => {
   const k = order.indexOf(String(a['kind'])) - order.indexOf(String(b['kind']));
   const name = (o: Json) => String((o['metadata'] as Json)['name']);
-  return k !== 0 ? k : name(a).localeCompare(name(b));
+  return k !== 0 ? k : textOrder(name(a), name(b));
 };
 
 /** What the tool predicts the controller of `versionId` creates for a case. */

@@ -1,3 +1,4 @@
+import { textOrder } from '../../src/core/text-order.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
@@ -357,7 +358,7 @@ describe('audit-walk.pl (the audit Job walker, run as root with the Job capabili
     file(root, 'listonly/unstatable', { uid: 4242, gid: 4242 });
     const s = summary(root, { uid: 1000 });
     expect(s.auditor).toEqual({ uid: 1000, gid: 1000, groups: [], capabilities: [] });
-    expect([...s.denied].sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+    expect([...s.denied].sort((a, b) => textOrder(a.path, b.path))).toEqual([
       {
         path: 'listonly',
         errno: 'search',

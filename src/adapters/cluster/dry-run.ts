@@ -4,6 +4,7 @@ import type { PredictedPod } from '../../core/report/predicted-pods.js';
 import type { ServerDryRun } from '../../core/snapshot.js';
 import type { KubeClient } from './client.js';
 import { ForbiddenError } from './errors.js';
+import { textOrder } from '../../core/text-order.js';
 
 /**
  * Asks the API server to admit each predicted mover pod with dryRun=All, a few at a time. A
@@ -29,7 +30,7 @@ export async function readServerDryRuns(
       refused.set(p.namespace, e);
     }
   });
-  const forbidden = [...refused.values()].sort((a, b) => a.permission.localeCompare(b.permission));
+  const forbidden = [...refused.values()].sort((a, b) => textOrder(a.permission, b.permission));
   return {
     results,
     forbidden,

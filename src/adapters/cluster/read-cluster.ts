@@ -18,6 +18,7 @@ import { ClusterError, ForbiddenError } from './errors.js';
 import { discoverPolicyApis, readScopePolicies, scopePolicyTypes } from './read-policies.js';
 import { scopedToKey } from '../../core/plans/annotation-keys.js';
 import type { PolicyApis } from '../../core/snapshot.js';
+import { textOrder } from '../../core/text-order.js';
 
 export interface Kind extends ResourceType {
   kind: string;
@@ -269,7 +270,7 @@ export async function readClusterSnapshot(
   )
     await readPolicies(client, policyApis, objects, forbidden, unknowns);
   // requests finish in any order; the report must not
-  const byPermission = (a: string, b: string) => a.localeCompare(b);
+  const byPermission = textOrder;
   forbidden.sort((a, b) => byPermission(a.permission, b.permission));
   unknowns.sort((a, b) => byPermission(a.dependsOn, b.dependsOn));
 

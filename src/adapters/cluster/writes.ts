@@ -1,5 +1,6 @@
 import type { KubeClient } from './client.js';
 import { AccessError, ClusterError, ForbiddenError } from './errors.js';
+import { textOrder } from '../../core/text-order.js';
 
 /**
  * The reads and writes of the mutating commands: a Namespace's labels and annotations (fix-job,
@@ -142,7 +143,7 @@ export class ClusterWrites {
       metadata: { name: string; creationTimestamp?: string };
     }[];
     return items.sort((a, b) =>
-      (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
+      textOrder(b.metadata.creationTimestamp ?? '', a.metadata.creationTimestamp ?? ''),
     )[0]?.metadata.name;
   }
 

@@ -7,6 +7,7 @@ import { InputError } from '../../errors.js';
 import { inputIsLarge, largeInputBytes } from '../large-input.js';
 import { parseYamlText, type ParseResult } from './parse-yaml.js';
 import { readManifestStream } from './read-stream.js';
+import { textOrder } from '../../core/text-order.js';
 
 const manifestFile = /\.(ya?ml|json)$/i;
 
@@ -50,7 +51,7 @@ function walk(dir: string, notRead: NotRead[], walking: ReadonlySet<string>): st
     return [];
   }
   const out: string[] = [];
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of entries.sort((a, b) => textOrder(a.name, b.name))) {
     const p = join(dir, e.name);
     if (e.name.startsWith('.')) {
       notRead.push({ path: p, reason: 'hidden' });

@@ -1,3 +1,5 @@
+import { textOrder } from '../text-order.js';
+
 const tokens = (name: string) =>
   name
     .toUpperCase()
@@ -41,6 +43,6 @@ export function findClosestName(name: string, candidates: readonly string[]): st
       edits: editDistance(name.toUpperCase(), c.toUpperCase()),
     }))
     .filter((x) => x.shared > 0 || x.edits <= Math.max(2, Math.floor(name.length / 3)))
-    .sort((x, y) => y.shared - x.shared || x.edits - y.edits || x.c.localeCompare(y.c));
+    .sort((x, y) => y.shared - x.shared || x.edits - y.edits || textOrder(x.c, y.c));
   return scored[0]?.c;
 }

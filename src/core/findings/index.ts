@@ -15,6 +15,7 @@ import { findSharedRepositories } from './shared-repository.js';
 import { findStartFailures } from './start-failures.js';
 import { findSquashedRoot, findUnreadableAudited, findUnreadableDatabase } from './storage.js';
 import { findNfsFsGroup, findWorkloadMismatch } from './volumes.js';
+import { textOrder } from '../text-order.js';
 
 const rules: ((ctx: FindingContext) => Emission[])[] = [
   findAnnotationOverrides,
@@ -45,7 +46,7 @@ export function attachFindings(ctx: FindingContext): void {
     for (const e of rule(ctx))
       for (const s of e.to)
         if (!s.subject.findings.some((f) => same(f, e.finding))) s.subject.findings.push(e.finding);
-  for (const s of ctx.subjects) s.subject.findings.sort((a, b) => a.code.localeCompare(b.code));
+  for (const s of ctx.subjects) s.subject.findings.sort((a, b) => textOrder(a.code, b.code));
 }
 
 const same = (a: Finding, b: Finding) => a.code === b.code && a.message === b.message;

@@ -9,6 +9,7 @@ import type { Rung } from './ladder.js';
 import { moverNonrootId } from './hardened.js';
 import type { InheritForm } from './parse-kopiur.js';
 import type { RecordedIdentity, RecordedSource } from './recorded.js';
+import { textOrder } from '../text-order.js';
 
 /** What `inheritSecurityContextFrom` gave (the SecurityContextInherited reasons; kopiur.md §3.3). */
 export type InheritOutcome =
@@ -38,7 +39,7 @@ function pick(candidates: KubeObject[]): KubeObject | undefined {
   const rank = (o: KubeObject) =>
     o.kind === 'Pod' ? (path(o.status, 'phase') === 'Running' ? 0 : 1) : 2;
   return [...candidates].sort(
-    (a, b) => rank(a) - rank(b) || a.metadata.name.localeCompare(b.metadata.name),
+    (a, b) => rank(a) - rank(b) || textOrder(a.metadata.name, b.metadata.name),
   )[0];
 }
 

@@ -1,4 +1,5 @@
 import type { Finding, Subject } from '../report/types.js';
+import { textOrder } from '../text-order.js';
 
 /** A finding that appeared on a subject, or left it. */
 export interface FindingChange {
@@ -36,7 +37,6 @@ export function findFindingChanges(
     for (const [code, finding] of byCode)
       if (!now.get(key)?.byCode.has(code)) cleared.push({ change: 'cleared', subject, finding });
   const order = (a: FindingChange, b: FindingChange) =>
-    keyOf(a.subject).localeCompare(keyOf(b.subject)) ||
-    a.finding.code.localeCompare(b.finding.code);
+    textOrder(keyOf(a.subject), keyOf(b.subject)) || textOrder(a.finding.code, b.finding.code);
   return [...raised.sort(order), ...cleared.sort(order)];
 }

@@ -5,6 +5,7 @@ import type { Snapshot } from '../snapshot.js';
 import { PlanRefused } from './plan-refused.js';
 import type { VolumeTarget } from './volume-target.js';
 import { resolveVolumeTarget, type VolumeRequest } from './volume-target.js';
+import { textOrder } from '../text-order.js';
 
 export { describeVolume, type FixVolume, type VolumeRole } from './volume-target.js';
 
@@ -123,5 +124,5 @@ function runningPodsOf(snapshot: Snapshot, namespace: string, claim: string): Ku
         (v) => asString(path(v, 'persistentVolumeClaim', 'claimName')) === claim,
       ),
     )
-    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    .sort((a, b) => textOrder(a.metadata.name, b.metadata.name));
 }

@@ -1,6 +1,7 @@
 import { asArray, asString, path } from '../k8s/json.js';
 import type { KubeObject } from '../k8s/object.js';
 import { podTemplateOf } from '../report/workloads.js';
+import { textOrder } from '../text-order.js';
 
 /** The workloads fix-job stops, repairs and starts again as a whole. */
 export type WorkloadKind = 'StatefulSet' | 'Deployment';
@@ -71,7 +72,7 @@ export function resolveWorkloadClaims(
             inInput: true,
           });
   }
-  const byClaim = (a: WorkloadClaim, b: WorkloadClaim) => a.claimName.localeCompare(b.claimName);
+  const byClaim = (a: WorkloadClaim, b: WorkloadClaim) => textOrder(a.claimName, b.claimName);
   return { claims: [...byName.values()].sort(byClaim), retained: retained.sort(byClaim) };
 }
 

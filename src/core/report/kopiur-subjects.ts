@@ -21,6 +21,7 @@ import {
   type ResolvedSubject,
   type SubjectContext,
 } from './subjects.js';
+import { textOrder } from '../text-order.js';
 
 /** The kopiur mover image; its tag is the chart's appVersion, the controller's (kopiur.md §0 rule 1). */
 export const kopiurMoverImage = (tag: string) => `ghcr.io/home-operations/kopiur-mover:${tag}`;
@@ -56,7 +57,7 @@ function kopiurPod(
   return ctx.snapshot.objects
     .filter((p) => isPodOf(p, ns, build, o))
     .sort((a, b) =>
-      (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
+      textOrder(b.metadata.creationTimestamp ?? '', a.metadata.creationTimestamp ?? ''),
     )[0];
 }
 

@@ -15,6 +15,7 @@ import {
 } from './subjects.js';
 import type { Report, Subject } from './types.js';
 import { workloadKinds } from './workloads.js';
+import { textOrder } from '../text-order.js';
 
 export const moverKinds = new Set([
   'ReplicationSource',
@@ -195,10 +196,7 @@ function ownedByMover(ctx: SubjectContext, w: KubeObject): ResolvedSubject | und
 export const bySubject = (
   { subject: a }: Pick<ResolvedSubject, 'subject'>,
   { subject: b }: Pick<ResolvedSubject, 'subject'>,
-) =>
-  a.namespace.localeCompare(b.namespace) ||
-  a.kind.localeCompare(b.kind) ||
-  a.name.localeCompare(b.name);
+) => textOrder(a.namespace, b.namespace) || textOrder(a.kind, b.kind) || textOrder(a.name, b.name);
 
 /** What a report keeps of a resolved subject: the subject, and the unknowns of its containers. */
 export type ReportedSubject = Pick<ResolvedSubject, 'subject'> & {

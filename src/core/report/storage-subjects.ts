@@ -7,6 +7,7 @@ import { resolveMoverRuns } from '../storage/mover-runs.js';
 import { moverWorkloadName } from '../volsync/build-mover-pod.js';
 import { resolveWorkloadSubject, type ResolvedSubject, type SubjectContext } from './subjects.js';
 import { podTemplateOf } from './workloads.js';
+import { textOrder } from '../text-order.js';
 
 const ownerKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod']);
 
@@ -104,5 +105,5 @@ export function findStorageSubjects(
     const v = accessOn(w, key);
     if (v) out.push(runningSubject(ctx, w, v, 'workload'));
   }
-  return out.sort((a, b) => a.ref.localeCompare(b.ref));
+  return out.sort((a, b) => textOrder(a.ref, b.ref));
 }

@@ -3,6 +3,7 @@ import type { WritesAs } from '../identity/layers/entrypoint.js';
 import type { Layer, TraceStep } from '../identity/trace.js';
 import type { Unknown } from '../identity/unknown.js';
 import type { Origin } from '../k8s/object.js';
+import { textOrder } from '../text-order.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -69,6 +70,6 @@ export function worstFinding(s: Subject): Finding | undefined {
 /** The most severe finding, the lowest code first among equals. */
 export function worstOf(findings: readonly Finding[]): Finding | undefined {
   return [...findings].sort(
-    (a, b) => severityRank[b.severity] - severityRank[a.severity] || a.code.localeCompare(b.code),
+    (a, b) => severityRank[b.severity] - severityRank[a.severity] || textOrder(a.code, b.code),
   )[0];
 }

@@ -9,6 +9,7 @@ import { moverKinds, type Scope, type SubjectRef } from './resolve-report.js';
 import { findCreatedWorkload } from './created-workload.js';
 import { namespaceFactsOf } from './subjects.js';
 import { indexSnapshot } from '../snapshot-index.js';
+import { textOrder } from '../text-order.js';
 
 /** A predicted workload next to the one the cluster holds under its name, if any. */
 export interface LiveWorkload {
@@ -55,9 +56,9 @@ export function resolveWorkloadsReport(
     })
     .sort(
       (a, b) =>
-        namespaceOf(a).localeCompare(namespaceOf(b)) ||
-        a.kind.localeCompare(b.kind) ||
-        a.metadata.name.localeCompare(b.metadata.name),
+        textOrder(namespaceOf(a), namespaceOf(b)) ||
+        textOrder(a.kind, b.kind) ||
+        textOrder(a.metadata.name, b.metadata.name),
     );
   return {
     subjects: objects.map((o) => {

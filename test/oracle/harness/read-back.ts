@@ -1,3 +1,4 @@
+import { textOrder } from '../../../src/core/text-order.js';
 import { adminRequest, applyObject, type ApiServer } from '../../integration/harness/kube-api.js';
 import type { CaseObject, OracleCase } from '../cases.js';
 
@@ -109,7 +110,7 @@ function scrub(o: Json, uids: Map<string, string>): Json {
 }
 
 const byKindName = (a: Json, b: Json) =>
-  `${String(a['kind'])}/${nameOf(a)}`.localeCompare(`${String(b['kind'])}/${nameOf(b)}`);
+  textOrder(`${String(a['kind'])}/${nameOf(a)}`, `${String(b['kind'])}/${nameOf(b)}`);
 
 /** Reads back, per case, the workloads, ServiceAccounts, Roles and RoleBindings in its namespace. */
 export async function readRecords(cp: ApiServer, cases: OracleCase[]): Promise<CaseRecord[]> {
@@ -169,7 +170,7 @@ export async function readRecords(cp: ApiServer, cases: OracleCase[]): Promise<C
           status: String(x['status']),
           reason: String(x['reason']),
         }))
-        .sort((a, b) => a.type.localeCompare(b.type)),
+        .sort((a, b) => textOrder(a.type, b.type)),
     };
   });
 }

@@ -5,6 +5,7 @@ import { extname, join, relative, resolve } from 'node:path';
 import { dump } from 'js-yaml';
 import { InputError } from '../../../errors.js';
 import type { FluxKustomization } from './flux-kustomization.js';
+import { textOrder } from '../../../core/text-order.js';
 
 const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 export const hasKustomizationFile = (dir: string) =>
@@ -18,7 +19,7 @@ export const hasKustomizationFile = (dir: string) =>
 export function findGeneratedResources(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
+    textOrder(a.name, b.name),
   )) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {

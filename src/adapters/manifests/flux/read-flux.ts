@@ -18,6 +18,7 @@ import {
 import { ShadowRepository } from './shadow-repository.js';
 import { SourceLines } from './source-lines.js';
 import { VariableSources } from './variables.js';
+import { textOrder } from '../../../core/text-order.js';
 
 export interface FluxReadOptions {
   /** --flux-root: the directory spec.path is relative to. */
@@ -196,7 +197,7 @@ async function renderTree(
     failed.push(
       `${elsewhere.length === 1 ? '1 Kustomization takes its' : `${elsewhere.length} Kustomizations take their`} manifests from another source, not rendered: ${elsewhere.sort().join(', ')}`,
     );
-  return out.sort((a, b) => fluxKustomizationKey(a.k).localeCompare(fluxKustomizationKey(b.k)));
+  return out.sort((a, b) => textOrder(fluxKustomizationKey(a.k), fluxKustomizationKey(b.k)));
 }
 
 /**

@@ -6,6 +6,7 @@ import { adoptedRepositoryName } from './adopted-repository.js';
 import type { MigrationNote } from './migration-note.js';
 import { translateDestination } from './translate-destination.js';
 import { translateSource, type Translated } from './translate-source.js';
+import { textOrder } from '../../text-order.js';
 
 /** What became of one VolSync object of the scope. */
 export interface Migration {
@@ -35,9 +36,7 @@ const refOf = (o: KubeObject): SubjectRef => ({
 });
 
 const byRef = (a: SubjectRef, b: SubjectRef) =>
-  a.namespace.localeCompare(b.namespace) ||
-  a.kind.localeCompare(b.kind) ||
-  a.name.localeCompare(b.name);
+  textOrder(a.namespace, b.namespace) || textOrder(a.kind, b.kind) || textOrder(a.name, b.name);
 
 const keyOf = (o: KubeObject) => `${o.kind}/${namespaceOf(o)}/${o.metadata.name}`;
 

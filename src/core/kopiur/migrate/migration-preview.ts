@@ -6,6 +6,7 @@ import { assumedKopiurVersion } from '../resolve-kopiur-version.js';
 import { migrateSnapshot, type Migration } from './migrate-snapshot.js';
 import { migrationChanges, type MigrationChange } from './migration-changes.js';
 import type { MigrationNote } from './migration-note.js';
+import { textOrder } from '../../text-order.js';
 
 /** One VolSync object beside the kopiur object migrate makes of it. */
 export interface MigrationItem {
@@ -90,9 +91,7 @@ export function previewMigration(snapshot: Snapshot, scope: Scope): MigrationPre
     });
   }
   const order = { translated: 0, refused: 0, retired: 1, added: 2 };
-  items.sort(
-    (x, y) => x.namespace.localeCompare(y.namespace) || order[x.outcome] - order[y.outcome],
-  );
+  items.sort((x, y) => textOrder(x.namespace, y.namespace) || order[x.outcome] - order[y.outcome]);
   const version = migrated.snapshot.kopiurVersion ?? assumedKopiurVersion;
   return {
     apiVersion: 'volsync-perms/v1',
