@@ -15,7 +15,8 @@ const stepArb: fc.Arbitrary<TraceStep> = fc.record({
     fc.array(fc.constantFrom('CHOWN', 'FOWNER'), { maxLength: 2 }),
     fc.array(fc.constantFrom(0, 1000), { maxLength: 2 }),
   ),
-  effect: fc.constantFrom('sets it', 'keeps it'),
+  // more effects than a slot lists before it becomes a map
+  effect: fc.constantFrom(...Array.from({ length: 12 }, (_, i) => `effect ${i}`)),
   source: fc.constantFrom('a', 'b'),
 });
 
@@ -45,7 +46,39 @@ describe('shareSteps', () => {
       resolution({ trace: [{ ...a }, { ...a, value: '1000' }, { ...a, field: 'fsGroup' }] }),
     ).trace;
     expect(again).toBe(first);
+    const [list, listAsString] = shareSteps(
+      pool,
+      resolution({
+        trace: [
+          { ...a, value: [1000] },
+          { ...a, value: '[1000]' },
+        ],
+      }),
+    ).trace;
+    expect(listAsString).not.toBe(list);
+    expect(listAsString?.value).toBe('[1000]');
     expect(asString).not.toBe(first);
     expect(otherField).not.toBe(first);
+  });
+
+  it('still finds each step once the steps of one key outnumber what a slot lists (an effect per namespace)', () => {
+    const pool: StepPool = new Map();
+    const step = (i: number): TraceStep => ({
+      layer: 'volsync',
+      field: 'privileged',
+      value: true,
+      effect: `privileged in ns-${i}`,
+      source: 's',
+    });
+    const first = shareSteps(
+      pool,
+      resolution({ trace: Array.from({ length: 30 }, (_, i) => step(i)) }),
+    );
+    const again = shareSteps(
+      pool,
+      resolution({ trace: Array.from({ length: 30 }, (_, i) => step(i)) }),
+    );
+    expect(again.trace.every((t, i) => t === first.trace[i])).toBe(true);
+    expect(new Set(first.trace).size).toBe(30);
   });
 });

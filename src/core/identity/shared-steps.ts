@@ -2,29 +2,56 @@ import type { Resolution } from './resolve.js';
 import type { TraceStep } from './trace.js';
 
 /**
- * Trace steps seen so far in one report, by effect, then source, then layer, field and value.
- * Movers built from one template explain themselves in the same words: 20,000 movers of a
- * generated tree hold 340,000 steps of which a few thousand differ, and kept apart they are most
- * of the report's memory. Maps all the way down, no list to search: one effect comes with a
- * source per namespace (the privileged-movers decision), and a list of those made the sharing
- * quadratic.
+ * Trace steps seen so far in one report. Movers built from one template explain themselves in the
+ * same words: 20,000 movers of a generated tree hold 340,000 steps of which a few thousand differ,
+ * and kept apart they are most of the report's memory.
+ *
+ * Found by source, then layer, field and value (a list value by its JSON, under a layer key of its
+ * own so it never meets a string), then effect. The effect comes last because it is the one key
+ * built afresh for every mover (`container kopia sets ...`): hashing it for a map costs more than
+ * comparing it with the few effects met under the same other keys. Past `listed` of those the
+ * slot becomes a map, so a key met with an effect per namespace stays linear.
  */
-export type StepPool = Map<string, Map<string, Map<string, TraceStep>>>;
+export type StepPool = Map<string, Map<string, Map<string, Map<Value, Slot>>>>;
 
-const valueKey = (v: TraceStep['value']) =>
-  typeof v === 'object' ? JSON.stringify(v) : `${typeof v}:${String(v)}`;
+type Value = Exclude<TraceStep['value'], unknown[]> | string;
+type Slot = TraceStep[] | Map<string, TraceStep>;
 
-const restKey = (t: TraceStep) => `${t.layer}\u0000${t.field}\u0000${valueKey(t.value)}`;
+const listed = 8;
+
+function child<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
 
 function shared(pool: StepPool, t: TraceStep): TraceStep {
-  let bySource = pool.get(t.effect);
-  if (!bySource) pool.set(t.effect, (bySource = new Map<string, Map<string, TraceStep>>()));
-  let byRest = bySource.get(t.source);
-  if (!byRest) bySource.set(t.source, (byRest = new Map<string, TraceStep>()));
-  const k = restKey(t);
-  const known = byRest.get(k);
+  const v = t.value;
+  const list = Array.isArray(v);
+  const byField = child(pool, t.source, () => new Map<string, Map<string, Map<Value, Slot>>>());
+  const byValue = child(
+    child(byField, list ? `${t.layer}[]` : t.layer, () => new Map<string, Map<Value, Slot>>()),
+    t.field,
+    () => new Map<Value, Slot>(),
+  );
+  const key: Value = list ? JSON.stringify(v) : v;
+  let slot = byValue.get(key);
+  if (slot === undefined) {
+    byValue.set(key, [t]);
+    return t;
+  }
+  if (Array.isArray(slot)) {
+    for (const known of slot) if (known.effect === t.effect) return known;
+    if (slot.length < listed) {
+      slot.push(t);
+      return t;
+    }
+    slot = new Map(slot.map((known) => [known.effect, known]));
+    byValue.set(key, slot);
+  }
+  const known = slot.get(t.effect);
   if (known) return known;
-  byRest.set(k, t);
+  slot.set(t.effect, t);
   return t;
 }
 
