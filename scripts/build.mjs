@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { httpWithoutUndici } from './http-without-undici.mjs';
 import { lazyUndici } from './lazy-undici.mjs';
+import { withoutGeneratedApi } from './without-generated-api.mjs';
 import { stubReactDevtools } from './stub-react-devtools.mjs';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 
@@ -31,7 +32,7 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  plugins: [stubReactDevtools, httpWithoutUndici, lazyUndici],
+  plugins: [stubReactDevtools, httpWithoutUndici, lazyUndici, withoutGeneratedApi],
   logLevel: 'warning',
 });
 

@@ -3,6 +3,7 @@
 // takes no plugin that needs a separately installed runtime, so each archive carries its Node.
 import { build } from 'esbuild';
 import { lazyUndici } from './lazy-undici.mjs';
+import { withoutGeneratedApi } from './without-generated-api.mjs';
 import { stubReactDevtools } from './stub-react-devtools.mjs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -110,7 +111,7 @@ async function bundle(cliFile, mainFile, tuiFile) {
     footer: { js: '})' },
     // keep the TUI's import() native: the default ESM loader runs it
     supported: { 'dynamic-import': true },
-    plugins: [tuiFromAsset, lazyUndici],
+    plugins: [tuiFromAsset, lazyUndici, withoutGeneratedApi],
   });
   await build({ ...common, entryPoints: ['cmd/sea-main.ts'], outfile: mainFile });
   await build({

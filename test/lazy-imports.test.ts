@@ -1,9 +1,10 @@
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { stubReactDevtools } from '../scripts/stub-react-devtools.mjs';
+import { withoutGeneratedApi } from '../scripts/without-generated-api.mjs';
 
 /** The npm build as scripts/build.mjs makes it, with esbuild's record of what each chunk imports. */
-async function metafile(): Promise<Metafile> {
+async function metafile(plugins = [stubReactDevtools]): Promise<Metafile> {
   const r = await build({
     entryPoints: ['cmd/kubectl-volsync_perms.ts'],
     outdir: 'out',
@@ -13,7 +14,7 @@ async function metafile(): Promise<Metafile> {
     format: 'esm',
     target: 'node22',
     loader: { '.sh': 'text', '.pl': 'text' },
-    plugins: [stubReactDevtools],
+    plugins,
     metafile: true,
     write: false,
     logLevel: 'silent',
@@ -55,5 +56,12 @@ describe('lazy loading', () => {
     expect(ui(loadedWith(meta, 'cmd/kubectl-volsync_perms.ts'))).toEqual([]);
     expect(ui(loadedWith(meta, 'cmd/cli-main.ts'))).toEqual([]);
     expect(ui(loadedWith(meta, 'src/tui/start.ts')).length).toBeGreaterThan(0);
+  });
+
+  it("bundles client-node's KubeConfig without its generated API clients (so the check can fail)", async () => {
+    const generated = (meta: Metafile) =>
+      Object.keys(meta.inputs).filter((p) => /client-node\/dist\/gen\/(apis|models)\//.test(p));
+    expect(generated(await metafile([stubReactDevtools, withoutGeneratedApi]))).toEqual([]);
+    expect(generated(await metafile()).length).toBeGreaterThan(100);
   });
 });

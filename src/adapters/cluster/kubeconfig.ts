@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+// config.js alone, not the package's index: that brings every generated API client as well
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import { dump, load } from 'js-yaml';
 import { ClusterError } from './errors.js';
 
