@@ -64,6 +64,7 @@ export function openClusterSource(
           `warning: ${prefix}RBAC forbids ${forbidden.length} read${forbidden.length === 1 ? '' : 's'} (${named.join('; ')}${more}): what depends on them is reported as unknown, with the permission that fixes it\n`,
         );
       }
+      if (a.v > 0) deps.stderr.write(`I ${prefix}protocol: ${client.protocol}\n`);
       if (a.v > 0)
         for (const [what, s] of [...client.stats].sort(([x], [y]) => textOrder(x, y)))
           deps.stderr.write(

@@ -123,6 +123,8 @@ spec:
   it('lists more than one page (limit/continue) and each kind once, not once per namespace; a namespace whose repositories are its own Secrets reads only its own movers', async () => {
     const r = await live(['explain', 'ns/many', '-v']);
     expect(r.code).toBe(0);
+    // the real kube-apiserver speaks HTTP/2: every request of the run on one connection
+    expect(r.stderr).toContain('I protocol: HTTP/2\n');
     expect(r.stdout.split('\n').filter((l) => l.startsWith('rs/app-'))).toHaveLength(many);
     const rs = /I list replicationsources\.volsync\.backube: (\d+) requests, (\d+) items/.exec(
       r.stderr,

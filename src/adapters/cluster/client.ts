@@ -3,6 +3,7 @@ import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inputIsLarge, largeInputObjects } from '../large-input.js';
 import { ClusterError, ForbiddenError } from './errors.js';
+import { H2Transport, h2Headers, type Response } from './h2-transport.js';
 import type { ClusterTarget } from './kubeconfig.js';
 
 /** A resource type as the API serves it: `{group: '', version: 'v1', plural: 'pods'}`. */
@@ -47,13 +48,9 @@ function basePath(r: ResourceType, namespace: string | undefined): string {
     : `${root}/namespaces/${namespace}/${r.plural}`;
 }
 
-interface Response {
-  status: number;
-  body: string;
-  retryAfter: string | undefined;
-}
-
 const retriable = new Set([429, 500, 502, 503, 504]);
+/** The agent client-node gave a request's options, before the kept-alive one replaced it. */
+const h2Of = new WeakMap<https.RequestOptions, https.RequestOptions['agent']>();
 const retriableCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
 
 /**
@@ -65,7 +62,11 @@ export class KubeClient {
   readonly stats = new Map<string, RequestStat>();
   /** client-node's agent of the cluster, and the same TLS options with keep-alive. */
   private readonly keptAlive = new WeakMap<https.Agent, https.Agent>();
+  /** The one HTTP/2 connection of each such agent's cluster (h2-transport.ts). */
+  private readonly h2 = new WeakMap<https.Agent, H2Transport>();
   private itemsRead = 0;
+  /** Whether an answer came over HTTP/2 (h2-transport.ts). */
+  private multiplexed = false;
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly pageSize: number;
@@ -77,6 +78,20 @@ export class KubeClient {
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 250;
     this.pageSize = options.pageSize ?? 500;
+  }
+
+  /**
+   * Requests to keep in flight at once: every list of a run over the one HTTP/2 connection; six
+   * over HTTP/1.1, where each needs a TLS connection of its own and their handshakes cost more
+   * than the concurrency saves.
+   */
+  get parallelism(): number {
+    return this.multiplexed ? 32 : 6;
+  }
+
+  /** The protocol the answers came in, for -v. */
+  get protocol(): string {
+    return this.multiplexed ? 'HTTP/2' : 'HTTP/1.1';
   }
 
   /** Every object of a type, in one namespace or all, following `continue` tokens. */
@@ -400,6 +415,7 @@ export class KubeClient {
     };
     try {
       await this.target.kc.applyToHTTPSOptions(opts);
+      h2Of.set(opts, opts.agent);
       opts.agent = this.reusedAgent(opts.agent);
     } catch (e) {
       const why = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
@@ -425,6 +441,17 @@ export class KubeClient {
     return mine;
   }
 
+  /** HTTP/2 for client-node's plain agent; a proxy agent (hpagent, socks) keeps HTTP/1.1. */
+  private h2Transport(agent: unknown, url: URL): H2Transport | undefined {
+    if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return undefined;
+    let t = this.h2.get(agent);
+    if (!t) {
+      t = new H2Transport(new URL(url.origin), agent.options);
+      this.h2.set(agent, t);
+    }
+    return t;
+  }
+
   private async once(
     opts: https.RequestOptions,
     path: string,
@@ -432,6 +459,22 @@ export class KubeClient {
   ): Promise<Response> {
     // the server URL may carry a path prefix (API proxies): append, never resolve
     const url = new URL(this.target.server.replace(/\/$/, '') + path);
+    const h2 = url.protocol === 'https:' ? this.h2Transport(h2Of.get(opts), url) : undefined;
+    if (h2) {
+      const method = opts.method ?? 'GET';
+      const headers = h2Headers(opts);
+      const r = await h2.request(
+        method,
+        url.pathname + url.search,
+        headers,
+        body,
+        this.options.timeoutMs,
+      );
+      if (r !== 'http/1.1') {
+        this.multiplexed = true;
+        return r;
+      }
+    }
     const transport = url.protocol === 'http:' ? http : https;
     if (url.protocol === 'http:') delete opts.agent;
     return new Promise((resolve, reject) => {

@@ -147,7 +147,6 @@ export async function readClusterSnapshot(
   client: KubeClient,
   scope: Scope,
   opts: ClusterReadOptions,
-  concurrency = 6,
 ): Promise<ClusterRead> {
   const forbidden: ForbiddenError[] = [];
   const unknowns: Unknown[] = [];
@@ -246,13 +245,14 @@ export async function readClusterSnapshot(
       else keep(k, items);
     }),
   ];
-  await mapBounded(tasks, concurrency, (task) => task());
+  // after discovery the client knows its protocol, and how many requests it keeps in flight
+  await mapBounded(tasks, client.parallelism, (task) => task());
   // Movers of other namespaces matter only through a repository or volume they may share with
   // this namespace's (VP003, VP011, the storage audits): read when one can be shared.
   const own = () => offlineSnapshot([...objects], [], opts.builtInImages, opts.chartImages);
   if (ns !== undefined && needsOtherNamespaces(own(), ns)) {
     const across = moverKindsRead.filter((k) => k.kind !== 'ClusterRepository');
-    await mapBounded(across, concurrency, async (k) => {
+    await mapBounded(across, client.parallelism, async (k) => {
       const all = await attempt(() => client.list(k));
       if (all instanceof ForbiddenError) refused(k, all, `${k.kind} objects of other namespaces`);
       else
