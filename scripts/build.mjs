@@ -3,7 +3,7 @@
 // (version and offline runs start in ~0.2 s instead of ~0.4 s).
 import { build } from 'esbuild';
 import { httpWithoutUndici } from './http-without-undici.mjs';
-import { lazyUndici } from './lazy-undici.mjs';
+import { lazyClientNodeDeps } from './lazy-client-node-deps.mjs';
 import { withoutGeneratedApi } from './without-generated-api.mjs';
 import { stubReactDevtools } from './stub-react-devtools.mjs';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
@@ -32,7 +32,7 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
   define: { __VERSION__: JSON.stringify(pkg.version) },
-  plugins: [stubReactDevtools, httpWithoutUndici, lazyUndici, withoutGeneratedApi],
+  plugins: [stubReactDevtools, httpWithoutUndici, lazyClientNodeDeps, withoutGeneratedApi],
   logLevel: 'warning',
 });
 

@@ -2,7 +2,7 @@
 // platforms, their archives with sha256, and krew-manifest.yaml pointing at them. krew's index
 // takes no plugin that needs a separately installed runtime, so each archive carries its Node.
 import { build } from 'esbuild';
-import { lazyUndici } from './lazy-undici.mjs';
+import { lazyClientNodeDeps } from './lazy-client-node-deps.mjs';
 import { withoutGeneratedApi } from './without-generated-api.mjs';
 import { stubReactDevtools } from './stub-react-devtools.mjs';
 import { spawnSync } from 'node:child_process';
@@ -111,7 +111,7 @@ async function bundle(cliFile, mainFile, tuiFile) {
     footer: { js: '})' },
     // keep the TUI's import() native: the default ESM loader runs it
     supported: { 'dynamic-import': true },
-    plugins: [tuiFromAsset, lazyUndici, withoutGeneratedApi],
+    plugins: [tuiFromAsset, lazyClientNodeDeps, withoutGeneratedApi],
   });
   await build({ ...common, entryPoints: ['cmd/sea-main.ts'], outfile: mainFile });
   await build({

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { lazyClientNodeDeps } from '../scripts/lazy-client-node-deps.mjs';
 import { describe, expect, it } from 'vitest';
 import { stubReactDevtools } from '../scripts/stub-react-devtools.mjs';
 import { withoutGeneratedApi } from '../scripts/without-generated-api.mjs';
@@ -63,5 +68,49 @@ describe('lazy loading', () => {
       Object.keys(meta.inputs).filter((p) => /client-node\/dist\/gen\/(apis|models)\//.test(p));
     expect(generated(await metafile([stubReactDevtools, withoutGeneratedApi]))).toEqual([]);
     expect(generated(await metafile()).length).toBeGreaterThan(100);
+  });
+
+  it("builds client-node's SOCKS and HTTPS proxy agents with the stand-ins that load them on first use", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lazy-deps-'));
+    try {
+      const entry = `
+        import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+        export async function agentFor(proxyUrl) {
+          const kc = new KubeConfig();
+          kc.loadFromOptions({
+            clusters: [{ name: 'c', server: 'https://127.0.0.1:6443', proxyUrl, skipTLSVerify: false }],
+            users: [{ name: 'u', token: 't' }],
+            contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+            currentContext: 'x',
+          });
+          const opts = {};
+          await kc.applyToHTTPSOptions(opts);
+          return opts.agent;
+        }`;
+      await build({
+        stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' },
+        outfile: join(dir, 'kc.mjs'),
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        plugins: [lazyClientNodeDeps, withoutGeneratedApi],
+        banner: {
+          js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        },
+        logLevel: 'silent',
+      });
+      const { agentFor } = (await import(pathToFileURL(join(dir, 'kc.mjs')).href)) as {
+        agentFor: (u: string) => Promise<object>;
+      };
+      // the bundle may rename a class (HttpsProxyAgent2): the name starts the same
+      expect((await agentFor('socks5://127.0.0.1:1080')).constructor.name).toMatch(
+        /^SocksProxyAgent/,
+      );
+      expect((await agentFor('http://127.0.0.1:3128')).constructor.name).toMatch(
+        /^HttpsProxyAgent/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
