@@ -38,17 +38,20 @@ const restrictedVolumes = new Set([
 ]);
 const okSeccomp = (t: string | undefined) => t === 'RuntimeDefault' || t === 'Localhost';
 
+const q = (names: string[]) => names.map((n) => JSON.stringify(n)).join(', ');
+const where = (cs: Container[]) =>
+  `container${cs.length > 1 ? 's' : ''} ${q(cs.map((c) => c.name))}`;
+
 /**
  * Evaluates the Pod Security Standards on a pod spec, as pod-security-admission does at `latest`
  * (k8s-identity §6). It sees only the spec, never the image.
  */
 export function resolvePodSecurity(pod: PodSpec): PodSecurityVerdict {
-  const all: Container[] = [...(pod.initContainers ?? []), ...pod.containers];
+  const all: Container[] = pod.initContainers
+    ? [...pod.initContainers, ...pod.containers]
+    : pod.containers;
   const base: string[] = [];
   const restr: string[] = [];
-  const q = (names: string[]) => names.map((n) => JSON.stringify(n)).join(', ');
-  const where = (cs: Container[]) =>
-    `container${cs.length > 1 ? 's' : ''} ${q(cs.map((c) => c.name))}`;
 
   const priv = all.filter((c) => c.securityContext?.privileged === true);
   if (priv.length)
@@ -70,10 +73,9 @@ export function resolvePodSecurity(pod: PodSpec): PodSecurityVerdict {
     base.push(`hostPathVolumes (baseline): ${q(hostPath.map((v) => v.name))} use hostPath`);
   const ports = all.filter((c) => (c.hostPorts ?? []).length > 0);
   if (ports.length) base.push(`hostPorts (baseline): ${where(ports)} use hostPort`);
-  const unconfined = [
-    pod.securityContext?.seccompProfile?.type,
-    ...all.map((c) => c.securityContext?.seccompProfile?.type),
-  ].includes('Unconfined');
+  const unconfined =
+    pod.securityContext?.seccompProfile?.type === 'Unconfined' ||
+    all.some((c) => c.securityContext?.seccompProfile?.type === 'Unconfined');
   if (unconfined)
     base.push('seccompProfile (baseline): seccompProfile.type=Unconfined is not allowed');
 

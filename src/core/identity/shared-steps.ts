@@ -19,21 +19,17 @@ type Slot = TraceStep[] | Map<string, TraceStep>;
 
 const listed = 8;
 
-function child<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+/** The map under `k`, made empty when absent (no `make` closure: this runs for every step). */
+function child<K, V extends Map<unknown, unknown>>(m: Map<K, V>, k: K): V {
   let v = m.get(k);
-  if (v === undefined) m.set(k, (v = make()));
+  if (v === undefined) m.set(k, (v = new Map() as V));
   return v;
 }
 
 function shared(pool: StepPool, t: TraceStep): TraceStep {
   const v = t.value;
   const list = Array.isArray(v);
-  const byField = child(pool, t.source, () => new Map<string, Map<string, Map<Value, Slot>>>());
-  const byValue = child(
-    child(byField, list ? `${t.layer}[]` : t.layer, () => new Map<string, Map<Value, Slot>>()),
-    t.field,
-    () => new Map<Value, Slot>(),
-  );
+  const byValue = child(child(child(pool, t.source), list ? `${t.layer}[]` : t.layer), t.field);
   const key: Value = list ? JSON.stringify(v) : v;
   let slot = byValue.get(key);
   if (slot === undefined) {

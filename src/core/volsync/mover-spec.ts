@@ -62,8 +62,8 @@ export function parseMoverSpec(obj: KubeObject): ParsedReplication {
       kind: 'podless',
       reason: `spec.${podless.join(', spec.')}: VolSync builds no mover pod for it`,
     };
-  const known = [...moverTypes.map((m) => moverRules[m].specKey), ...podlessSpecKeys];
   if (present.length === 0) {
+    const known = [...moverTypes.map((m) => moverRules[m].specKey), ...podlessSpecKeys];
     const keys = Object.keys(spec).filter(
       (k) => isObject(spec[k]) && !['trigger', 'sourceIdentity'].includes(k),
     );

@@ -67,10 +67,14 @@ export function applyLayer<S extends { trace: TraceStep[]; unknowns: Unknown[] }
   s: S,
   r: LayerResult<S>,
 ): S {
-  const { steps, unknowns, ...set } = r;
-  s.trace.push(...steps);
-  if (unknowns) s.unknowns.push(...unknowns);
-  return { ...s, ...set, trace: s.trace, unknowns: s.unknowns };
+  for (const t of r.steps) s.trace.push(t);
+  if (r.unknowns) for (const u of r.unknowns) s.unknowns.push(u);
+  // not `{ steps, unknowns, ...set } = r`: a rest pattern copies r by the slow generic path, and
+  // this runs seven times for every container of a report
+  const next: S = { ...s };
+  for (const k of Object.keys(r) as (keyof S & string)[])
+    if (k !== 'steps' && k !== 'unknowns') next[k] = r[k] as S[keyof S & string];
+  return next;
 }
 
 export function step(
