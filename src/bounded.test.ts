@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapBounded } from './bounded.js';
+import { limiter, mapBounded } from './bounded.js';
 
 describe('mapBounded', () => {
   it('keeps the input order and never runs more than the limit at once', async () => {
@@ -13,5 +13,52 @@ describe('mapBounded', () => {
     });
     expect(out).toEqual([60, 10, 40, 2, 20]);
     expect(peak).toBe(2);
+  });
+});
+
+describe('limiter', () => {
+  const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('never runs more calls at once than the limit, across calls started at different times', async () => {
+    let running = 0;
+    let peak = 0;
+    const gate = limiter(() => 2);
+    const call = (ms: number) =>
+      gate(async () => {
+        peak = Math.max(peak, ++running);
+        await tick(ms);
+        running--;
+        return ms;
+      });
+    const first = [call(20), call(5), call(10)];
+    await tick(1);
+    const later = [call(1), call(15)];
+    expect(await Promise.all([...first, ...later])).toEqual([20, 5, 10, 1, 15]);
+    expect(peak).toBe(2);
+  });
+
+  it('takes a raised limit as soon as a call ends: the waiting calls start together', async () => {
+    let limit = 1;
+    let running = 0;
+    let peak = 0;
+    const gate = limiter(() => limit);
+    const calls = Array.from({ length: 6 }, (_, i) =>
+      gate(async () => {
+        peak = Math.max(peak, ++running);
+        if (i === 0) limit = 5; // the first answer says the server multiplexes
+        await tick(5);
+        running--;
+      }),
+    );
+    await Promise.all(calls);
+    expect(peak).toBe(5);
+  });
+
+  it('frees the slot of a call that fails, and passes its error on', async () => {
+    const gate = limiter(() => 1);
+    const failed = gate(() => Promise.reject(new Error('refused')));
+    const next = gate(() => Promise.resolve('ran'));
+    await expect(failed).rejects.toThrow('refused');
+    expect(await next).toBe('ran');
   });
 });

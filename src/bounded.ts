@@ -18,3 +18,29 @@ export async function mapBounded<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/**
+ * A gate that lets at most `limit()` calls run at once, across every read that goes through it,
+ * whenever it was started. The limit is read again as each call ends: a client learns from its
+ * first answer whether the server multiplexes (read-cluster.ts sends its reads before that).
+ */
+export function limiter(limit: () => number): <R>(f: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    running--;
+    while (waiting.length > 0 && running < limit()) {
+      running++;
+      waiting.shift()?.();
+    }
+  };
+  return async (f) => {
+    if (running < limit()) running++;
+    else await new Promise<void>((started) => waiting.push(started));
+    try {
+      return await f();
+    } finally {
+      release();
+    }
+  };
+}

@@ -1,96 +1,31 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import http2 from 'node:http2';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { dump } from 'js-yaml';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient } from './client.js';
-import { loadTarget } from './kubeconfig.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  cert,
+  clientOf,
+  h2Server as serve,
+  key,
+  kubeconfigOf,
+  list,
+  type Answer,
+} from './test-support/api-server.js';
 
-// Real TLS servers on loopback, each with the certificate the kubeconfig trusts: one speaking
-// HTTP/2 (as the API server does), one HTTP/1.1 only (a proxy in front of it).
-const dir = mkdtempSync(join(tmpdir(), 'h2-transport-'));
-let key: Buffer;
-let cert: Buffer;
+// One server speaking HTTP/2 (as the API server does), one HTTP/1.1 only (a proxy in front of it).
 const closers: (() => void)[] = [];
-
-beforeAll(() => {
-  // a fixed self-signed certificate for 127.0.0.1 (valid a century): the unit tests need no openssl
-  key = readFileSync('test/fixtures/tls/loopback.key');
-  cert = readFileSync('test/fixtures/tls/loopback.crt');
-});
 
 afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
 const namespaces = { group: '', version: 'v1', plural: 'namespaces' };
-const list = (names: string[]) =>
-  JSON.stringify({ items: names.map((name) => ({ metadata: { name } })), metadata: {} });
 
-type Answer = (path: string, headers: http2.IncomingHttpHeaders) => [number, string];
-
-/** An HTTP/2 server: it answers each stream, and counts the connections and what they asked. */
 async function h2Server(answer: Answer) {
-  const seen = { sessions: 0, paths: [] as string[], auth: [] as string[] };
-  const sessions: http2.ServerHttp2Session[] = [];
-  const server = http2.createSecureServer({ key, cert });
-  server.on('session', (session) => {
-    seen.sessions++;
-    sessions.push(session);
-  });
-  server.on('stream', (stream, headers) => {
-    const path = String(headers[':path']);
-    seen.paths.push(path);
-    seen.auth.push(String(headers['authorization']));
-    const [status, body] = answer(path, headers);
-    if (status === 0) {
-      stream.on('error', () => undefined); // the reset is the point
-      stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
-      return;
-    }
-    stream.respond({ ':status': status, 'content-type': 'application/json' });
-    stream.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closers.push(() => {
-    for (const session of sessions) session.destroy();
-    server.close();
-  });
-  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, sessions };
-}
-
-/** A kubeconfig for `url` with a token and the test certificate. */
-function kubeconfigOf(url: string): string {
-  const file = join(dir, `kubeconfig-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(join(dir, 'ca.pem'), cert);
-  writeFileSync(
-    file,
-    dump({
-      apiVersion: 'v1',
-      kind: 'Config',
-      'current-context': 'test',
-      clusters: [
-        { name: 'test', cluster: { server: url, 'certificate-authority': join(dir, 'ca.pem') } },
-      ],
-      users: [{ name: 'test', user: { token: 'secret-token' } }],
-      contexts: [{ name: 'test', context: { cluster: 'test', user: 'test' } }],
-    }),
-  );
-  return file;
-}
-
-/** A client of `url` as that kubeconfig makes it. */
-function clientOf(url: string, attempts = 4): KubeClient {
-  return new KubeClient(loadTarget({ kubeconfig: kubeconfigOf(url) }, {}), {
-    timeoutMs: 2000,
-    attempts,
-    backoffMs: 1,
-  });
+  const s = await serve(answer);
+  closers.push(s.close);
+  return s;
 }
 
 describe('HTTP/2 to the API server', () => {

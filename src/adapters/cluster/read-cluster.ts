@@ -1,4 +1,4 @@
-import { mapBounded } from '../../bounded.js';
+import { limiter } from '../../bounded.js';
 import type { ImageFacts } from '../../core/identity/image.js';
 import type { Unknown } from '../../core/identity/unknown.js';
 import { namespaceOf, type KubeObject } from '../../core/k8s/object.js';
@@ -161,26 +161,26 @@ export async function readClusterSnapshot(
       if (o) objects.push(o);
     }
   };
+  const ns = scope.all ? undefined : scope.namespace;
+  let namespacesComplete = false;
+  // every list goes through one gate, whenever it starts: as many in flight as the protocol
+  // allows (the client learns it from its first answer)
+  const slot = limiter(() => client.parallelism);
+  const listInto = (k: Kind, opts: { namespace?: string; labelSelector?: string } = {}) =>
+    slot(async () => {
+      const items = await attempt(() => client.list(k, opts));
+      if (items instanceof ForbiddenError) refused(k, items);
+      else keep(k, items);
+    });
+  const inScope = ns === undefined ? {} : { namespace: ns };
   // the discovery requests go out together (one round trip, not four); VolSync's is awaited
   // first so that an unreachable server is named by its error, the others' wait handled
   const kopiurAsked = kopiurInstalled(client);
   const policiesAsked = discoverPolicyApis(client);
-  for (const p of [kopiurAsked, policiesAsked]) p.catch(() => undefined);
-  const { api: volsync, kopiur } = await volsyncInstalled(client, () => kopiurAsked);
-  const policyApis = await policiesAsked;
-  const ns = scope.all ? undefined : scope.namespace;
-  let namespacesComplete = false;
-  const moverKindsRead: Kind[] = [
-    ...(volsync === 'none'
-      ? []
-      : [readKinds.replicationsources, readKinds.replicationdestinations]),
-    ...(volsync === 'fork' ? [readKinds.kopiamaintenances] : []),
-    // a repository is shared across namespaces, kopiur's as VolSync's
-    ...(kopiur ? kopiurKinds : []),
-  ];
-
-  const tasks: (() => Promise<void>)[] = [
-    async () => {
+  // What no discovery decides is read at once, on the connection discovery opens: one round
+  // trip less for every run. The same requests as after it; the movers' wait for it.
+  const undiscovered = Promise.all([
+    slot(async () => {
       try {
         keep(readKinds.namespaces, await client.list(readKinds.namespaces));
         namespacesComplete = true;
@@ -194,19 +194,36 @@ export async function readClusterSnapshot(
         if (one instanceof ForbiddenError) refused(readKinds.namespaces, one, `Namespace ${ns}`);
         else if (one) keep(readKinds.namespaces, [one]);
       }
-    },
+    }),
+    listInto(readKinds.nodes),
+    listInto(readKinds.persistentvolumes),
+    listInto(roles, { ...inScope, labelSelector: 'app.kubernetes.io/created-by=volsync' }),
+    ...[readKinds.persistentvolumeclaims, ...workloads].map((k) => listInto(k, inScope)),
+  ]);
+  // a namespace's read has not read every Deployment: the controller is looked for by its label
+  const controllerAsked =
+    ns === undefined ? undefined : slot(() => controllerCandidates(client, opts.volsyncNamespace));
+  for (const p of [kopiurAsked, policiesAsked, undiscovered, controllerAsked])
+    p?.catch(() => undefined);
+  const { api: volsync, kopiur } = await volsyncInstalled(client, () => kopiurAsked);
+  const policyApis = await policiesAsked;
+  const moverKindsRead: Kind[] = [
+    ...(volsync === 'none'
+      ? []
+      : [readKinds.replicationsources, readKinds.replicationdestinations]),
+    ...(volsync === 'fork' ? [readKinds.kopiamaintenances] : []),
+    // a repository is shared across namespaces, kopiur's as VolSync's
+    ...(kopiur ? kopiurKinds : []),
+  ];
+  await Promise.all([
+    undiscovered,
     // the movers: of every namespace with -A; of one namespace first, the others below when its
     // repositories can be shared
-    ...moverKindsRead.map((k) => async () => {
-      const scoped = ns !== undefined && k.kind !== 'ClusterRepository';
-      const items = await attempt(() => client.list(k, scoped ? { namespace: ns } : {}));
-      if (items instanceof ForbiddenError) refused(k, items);
-      else keep(k, items);
-    }),
+    ...moverKindsRead.map((k) => listInto(k, k.kind === 'ClusterRepository' ? {} : inScope)),
     // the kopiur controller says which release builds its movers; a namespace's read lacks it
     ...(kopiur && ns !== undefined
       ? [
-          async () => {
+          slot(async () => {
             const items = await attempt(() =>
               client.list(deployments, { labelSelector: 'app.kubernetes.io/name=kopiur' }),
             );
@@ -218,49 +235,29 @@ export async function readClusterSnapshot(
               );
               if (o && isKopiurController(o) && namespaceOf(o) !== ns) objects.push(o);
             }
-          },
+          }),
         ]
       : []),
-    async () => {
-      const nodes = await attempt(() => client.list(readKinds.nodes));
-      if (nodes instanceof ForbiddenError) refused(readKinds.nodes, nodes);
-      else keep(readKinds.nodes, nodes);
-    },
-    async () => {
-      const pvs = await attempt(() => client.list(readKinds.persistentvolumes));
-      if (pvs instanceof ForbiddenError) refused(readKinds.persistentvolumes, pvs);
-      else keep(readKinds.persistentvolumes, pvs);
-    },
-    async () => {
-      const selector = { labelSelector: 'app.kubernetes.io/created-by=volsync' };
-      const items = await attempt(() =>
-        client.list(roles, ns === undefined ? selector : { ...selector, namespace: ns }),
-      );
-      if (items instanceof ForbiddenError) refused(roles, items);
-      else keep(roles, items);
-    },
-    ...[readKinds.persistentvolumeclaims, ...workloads].map((k) => async () => {
-      const items = await attempt(() => client.list(k, ns === undefined ? {} : { namespace: ns }));
-      if (items instanceof ForbiddenError) refused(k, items);
-      else keep(k, items);
-    }),
-  ];
-  // after discovery the client knows its protocol, and how many requests it keeps in flight
-  await mapBounded(tasks, client.parallelism, (task) => task());
+  ]);
   // Movers of other namespaces matter only through a repository or volume they may share with
   // this namespace's (VP003, VP011, the storage audits): read when one can be shared.
   const own = () => offlineSnapshot([...objects], [], opts.builtInImages, opts.chartImages);
   if (ns !== undefined && needsOtherNamespaces(own(), ns)) {
     const across = moverKindsRead.filter((k) => k.kind !== 'ClusterRepository');
-    await mapBounded(across, client.parallelism, async (k) => {
-      const all = await attempt(() => client.list(k));
-      if (all instanceof ForbiddenError) refused(k, all, `${k.kind} objects of other namespaces`);
-      else
-        keep(
-          k,
-          all.filter((item) => path(item, 'metadata', 'namespace') !== ns),
-        );
-    });
+    await Promise.all(
+      across.map((k) =>
+        slot(async () => {
+          const all = await attempt(() => client.list(k));
+          if (all instanceof ForbiddenError)
+            refused(k, all, `${k.kind} objects of other namespaces`);
+          else
+            keep(
+              k,
+              all.filter((item) => path(item, 'metadata', 'namespace') !== ns),
+            );
+        }),
+      ),
+    );
   }
   // only a namespace annotate --scoped recorded can have our policies: other users are not asked
   // for a cluster-scoped permission they do not need
@@ -274,12 +271,13 @@ export async function readClusterSnapshot(
   forbidden.sort((a, b) => byPermission(a.permission, b.permission));
   unknowns.sort((a, b) => byPermission(a.dependsOn, b.dependsOn));
 
-  const controller = await findController(
-    client,
-    objects,
-    opts.volsyncNamespace,
-    ns === undefined && !forbidden.some((f) => f.resource === 'deployments.apps'),
-  );
+  // -A has read every Deployment; unless that was refused, the controller is among them
+  const candidates =
+    controllerAsked ??
+    (forbidden.some((f) => f.resource === 'deployments.apps')
+      ? controllerCandidates(client, opts.volsyncNamespace)
+      : undefined);
+  const controller = await findController(objects, opts.volsyncNamespace, candidates);
   const snapshot = offlineSnapshot(objects, opts.imageFacts, opts.builtInImages, opts.chartImages);
   if (controller instanceof ForbiddenError) {
     forbidden.push(controller);
@@ -412,16 +410,12 @@ async function volsyncInstalled(
   };
 }
 
-async function findController(
+/** The Deployments the VolSync controller may be: labelled as the charts label it, or of its namespace. */
+function controllerCandidates(
   client: KubeClient,
-  objects: KubeObject[],
   volsyncNamespace: string | undefined,
-  allDeploymentsRead: boolean,
-): Promise<KubeObject | ForbiddenError | undefined> {
-  const inNamespace = (o: KubeObject) =>
-    volsyncNamespace === undefined || o.metadata.namespace === volsyncNamespace;
-  if (allDeploymentsRead) return objects.find((o) => inNamespace(o) && isVolSyncController(o));
-  const candidates = await attempt(() =>
+): Promise<Record<string, unknown>[] | ForbiddenError> {
+  return attempt(() =>
     client.list(
       deployments,
       volsyncNamespace === undefined
@@ -429,6 +423,19 @@ async function findController(
         : { namespace: volsyncNamespace },
     ),
   );
+}
+
+/** The VolSync controller: among the candidates when they were listed, else among the objects read. */
+async function findController(
+  objects: KubeObject[],
+  volsyncNamespace: string | undefined,
+  candidatesAsked: Promise<Record<string, unknown>[] | ForbiddenError> | undefined,
+): Promise<KubeObject | ForbiddenError | undefined> {
+  const inNamespace = (o: KubeObject) =>
+    volsyncNamespace === undefined || o.metadata.namespace === volsyncNamespace;
+  if (candidatesAsked === undefined)
+    return objects.find((o) => inNamespace(o) && isVolSyncController(o));
+  const candidates = await candidatesAsked;
   if (candidates instanceof ForbiddenError) {
     // the deployments already read (the scope's) may hold it
     return objects.find(isVolSyncController) ?? candidates;

@@ -42,17 +42,21 @@ function onNfs(snapshot: Snapshot, o: KubeObject): boolean {
  * does not parse) is yes: the full read reports the error as always.
  */
 export function needsOtherNamespaces(snapshot: Snapshot, namespace: string): boolean {
+  // the objects first: when they decide, the movers need not be resolved (a live read waits)
+  if (
+    objectsReach(
+      snapshot,
+      snapshot.objects.filter((o) => namespaceOf(o) === namespace),
+    )
+  )
+    return true;
   let subjects;
   try {
     subjects = resolveAllMovers(subjectContext(snapshot));
   } catch {
     return true;
   }
-  return reachesOtherNamespaces(
-    snapshot,
-    snapshot.objects.filter((o) => namespaceOf(o) === namespace),
-    subjects.filter((s) => s.subject.namespace === namespace),
-  );
+  return subjectsReach(subjects.filter((s) => s.subject.namespace === namespace));
 }
 
 /**
@@ -64,7 +68,13 @@ export function reachesOtherNamespaces(
   objects: readonly KubeObject[],
   subjects: readonly ResolvedSubject[],
 ): boolean {
-  if (objects.some(isKopiurObject) || objects.some((o) => onNfs(snapshot, o))) return true;
+  return objectsReach(snapshot, objects) || subjectsReach(subjects);
+}
+
+const objectsReach = (snapshot: Snapshot, objects: readonly KubeObject[]) =>
+  objects.some(isKopiurObject) || objects.some((o) => onNfs(snapshot, o));
+
+function subjectsReach(subjects: readonly ResolvedSubject[]): boolean {
   return subjects.some(
     (s) =>
       repositoryKeys(s).some(crossNamespace) ||
