@@ -54,6 +54,29 @@ describe('limiter', () => {
     expect(peak).toBe(5);
   });
 
+  it('starts the waiting calls a raised limit allows on wake, before any call ends', async () => {
+    let limit = 1;
+    let started = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const gate = limiter(() => limit);
+    const calls = Array.from({ length: 4 }, () =>
+      gate(async () => {
+        started++;
+        await held;
+      }),
+    );
+    await tick(1);
+    expect(started).toBe(1);
+    limit = 3; // the connection opened: the server multiplexes
+    gate.wake();
+    await tick(1);
+    expect(started).toBe(3);
+    release();
+    await Promise.all(calls);
+    expect(started).toBe(4);
+  });
+
   it('frees the slot of a call that fails, and passes its error on', async () => {
     const gate = limiter(() => 1);
     const failed = gate(() => Promise.reject(new Error('refused')));

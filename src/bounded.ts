@@ -19,28 +19,36 @@ export async function mapBounded<T, R>(
   return out;
 }
 
+/** Calls through it run at most `limit()` at a time; `wake` starts waiting ones a raised limit allows. */
+export interface Gate {
+  <R>(f: () => Promise<R>): Promise<R>;
+  wake: () => void;
+}
+
 /**
  * A gate that lets at most `limit()` calls run at once, across every read that goes through it,
- * whenever it was started. The limit is read again as each call ends: a client learns from its
- * first answer whether the server multiplexes (read-cluster.ts sends its reads before that).
+ * whenever it was started. The limit is read again as each call ends, and on `wake`: a client
+ * learns when its connection opens whether the server multiplexes (read-cluster.ts sends its
+ * reads before that).
  */
-export function limiter(limit: () => number): <R>(f: () => Promise<R>) => Promise<R> {
+export function limiter(limit: () => number): Gate {
   let running = 0;
   const waiting: (() => void)[] = [];
-  const release = () => {
-    running--;
+  const wake = () => {
     while (waiting.length > 0 && running < limit()) {
       running++;
       waiting.shift()?.();
     }
   };
-  return async (f) => {
+  const gate = async <R>(f: () => Promise<R>): Promise<R> => {
     if (running < limit()) running++;
     else await new Promise<void>((started) => waiting.push(started));
     try {
       return await f();
     } finally {
-      release();
+      running--;
+      wake();
     }
   };
+  return Object.assign(gate, { wake });
 }

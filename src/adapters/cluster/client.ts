@@ -65,8 +65,9 @@ export class KubeClient {
   /** The one HTTP/2 connection of each such agent's cluster (h2-transport.ts). */
   private readonly h2 = new WeakMap<https.Agent, H2Transport>();
   private itemsRead = 0;
-  /** Whether an answer came over HTTP/2 (h2-transport.ts). */
+  /** Whether the server speaks HTTP/2 (h2-transport.ts): known once a connection is open. */
   private multiplexed = false;
+  private readonly onMultiplexedListeners: (() => void)[] = [];
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly pageSize: number;
@@ -87,6 +88,21 @@ export class KubeClient {
    */
   get parallelism(): number {
     return this.multiplexed ? 32 : 6;
+  }
+
+  /**
+   * Calls `listener` once the server is known to speak HTTP/2, when its connection is open and
+   * before any answer: reads queued behind `parallelism` can go out then.
+   */
+  onMultiplexed(listener: () => void): void {
+    if (this.multiplexed) listener();
+    else this.onMultiplexedListeners.push(listener);
+  }
+
+  private multiplexes(): void {
+    if (this.multiplexed) return;
+    this.multiplexed = true;
+    for (const l of this.onMultiplexedListeners.splice(0)) l();
   }
 
   /** The protocol the answers came in, for -v. */
@@ -446,7 +462,9 @@ export class KubeClient {
     if (!(agent instanceof https.Agent) || agent.constructor !== https.Agent) return undefined;
     let t = this.h2.get(agent);
     if (!t) {
-      t = new H2Transport(new URL(url.origin), agent.options);
+      t = new H2Transport(new URL(url.origin), agent.options, () => {
+        this.multiplexes();
+      });
       this.h2.set(agent, t);
     }
     return t;
@@ -470,10 +488,7 @@ export class KubeClient {
         body,
         this.options.timeoutMs,
       );
-      if (r !== 'http/1.1') {
-        this.multiplexed = true;
-        return r;
-      }
+      if (r !== 'http/1.1') return r;
     }
     const transport = url.protocol === 'http:' ? http : https;
     if (url.protocol === 'http:') delete opts.agent;

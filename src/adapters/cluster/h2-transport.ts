@@ -41,9 +41,11 @@ export class H2Transport {
   private session: Promise<http2.ClientHttp2Session | 'http/1.1'> | undefined;
   private inFlight = 0;
 
+  /** `opened` is called as each HTTP/2 connection opens, before its first answer. */
   constructor(
     private readonly origin: URL,
     private readonly agentOptions: https.AgentOptions,
+    private readonly opened: () => void = () => undefined,
   ) {}
 
   /** The answer, or `http/1.1` when the server does not speak HTTP/2. */
@@ -99,6 +101,7 @@ export class H2Transport {
         session.on('close', forget);
         session.on('goaway', forget);
         session.unref();
+        this.opened();
         resolve(session);
       });
       socket.once('error', reject);

@@ -164,8 +164,9 @@ export async function readClusterSnapshot(
   const ns = scope.all ? undefined : scope.namespace;
   let namespacesComplete = false;
   // every list goes through one gate, whenever it starts: as many in flight as the protocol
-  // allows (the client learns it from its first answer)
+  // allows (six until the connection opens and says it is HTTP/2)
   const slot = limiter(() => client.parallelism);
+  client.onMultiplexed(slot.wake);
   const listInto = (k: Kind, opts: { namespace?: string; labelSelector?: string } = {}) =>
     slot(async () => {
       const items = await attempt(() => client.list(k, opts));
