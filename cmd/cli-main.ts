@@ -1,11 +1,8 @@
-import { answeredAlone } from '../src/version-alone.js';
-
-// Loaded by the entry (kubectl-volsync_perms.ts) once it has checked the Node version. Startup is
-// most of what a plugin costs (bench/startup.mjs): `version`, the one command that needs nothing
-// else, answers before the CLI is loaded.
+// Loaded by the entry (kubectl-volsync_perms.ts) once it has checked the Node version and that
+// the command is not `version`, which it answers itself.
 const args = process.argv.slice(2);
 // no top-level await: the standalone executable runs this bundle as a CommonJS function
-if (!answeredAlone(args)) void main();
+void main();
 
 async function main(): Promise<void> {
   const { runCli } = await import('../src/cli.js');

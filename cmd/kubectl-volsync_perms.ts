@@ -1,4 +1,5 @@
 import type * as nodeModule from 'node:module';
+import { answeredAlone } from '../src/version-alone.js';
 import { meetsNodeFloor, nodeFloor } from './node-floor.js';
 
 // The entry kubectl runs, with whatever `node` is first on PATH: often older than the Node the CLI
@@ -14,7 +15,9 @@ if (!meetsNodeFloor(process.versions.node)) {
   );
   // not process.exit: a pipe to stderr is written asynchronously on macOS
   process.exitCode = 7;
-} else {
+} else if (!answeredAlone(process.argv.slice(2))) {
+  // `version`, the one command that needs nothing else, was answered above without loading an ES
+  // module: the module loader alone costs a plugin ~7 ms (bench/startup.mjs).
   // V8 keeps the compiled code of the CLI's modules in the OS temp dir (Node's own compile cache,
   // Node >= 22.1; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so it is enabled before they load.
   // No top-level await: the standalone executable runs this bundle as a CommonJS function.

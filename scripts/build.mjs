@@ -63,6 +63,8 @@ await build({
   supported: { 'dynamic-import': true },
   legalComments: 'none',
   banner: { js: '#!/usr/bin/env node' },
+  // it answers `version` itself (src/version-alone.ts)
+  define: { __VERSION__: JSON.stringify(pkg.version) },
   plugins: [cliMainChunk],
   logLevel: 'warning',
 });

@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const bin = 'dist/kubectl-volsync_perms';
@@ -22,6 +25,12 @@ describe('the built kubectl-volsync_perms executable', () => {
     // with any flag it is the command itself
     const json = execFileSync(process.execPath, [bin, 'version', '-o', 'json']).toString();
     expect(JSON.parse(json)).toHaveProperty('version');
+    // the entry answers it without loading a module: it does so with none beside it
+    const alone = mkdtempSync(join(tmpdir(), 'entry-alone-'));
+    copyFileSync(bin, join(alone, 'kubectl-volsync_perms'));
+    copyFileSync(join(dirname(bin), 'package.json'), join(alone, 'package.json'));
+    const bare = execFileSync(process.execPath, [join(alone, 'kubectl-volsync_perms'), 'version']);
+    expect(bare.toString()).toBe(fast);
   });
 
   it('prints one order whatever the locale: under cs_CZ, where "ch" follows "h", as under C', () => {
