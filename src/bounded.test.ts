@@ -77,11 +77,29 @@ describe('limiter', () => {
     expect(started).toBe(4);
   });
 
-  it('frees the slot of a call that fails, and passes its error on', async () => {
+  it('closes on the first call that fails: the waiting calls never start, later ones are refused', async () => {
     const gate = limiter(() => 1);
+    let ran = 0;
     const failed = gate(() => Promise.reject(new Error('refused')));
-    const next = gate(() => Promise.resolve('ran'));
+    const waiting = gate(async () => {
+      ran++;
+      await tick(1);
+    });
     await expect(failed).rejects.toThrow('refused');
-    expect(await next).toBe('ran');
+    await expect(waiting).rejects.toThrow('refused');
+    await expect(gate(() => Promise.resolve(ran++))).rejects.toThrow('refused');
+    expect(ran).toBe(0);
+  });
+
+  it('lets the running calls finish when closed from outside, and starts none that wait', async () => {
+    const gate = limiter(() => 1);
+    const running = gate(async () => {
+      await tick(5);
+      return 'finished';
+    });
+    const waiting = gate(() => Promise.resolve('started'));
+    gate.close(new Error('discovery failed'));
+    expect(await running).toBe('finished');
+    await expect(waiting).rejects.toThrow('discovery failed');
   });
 });

@@ -1,13 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  cert,
   clientOf,
+  h1Server,
   h2Server as serve,
-  key,
   kubeconfigOf,
   list,
   type Answer,
@@ -42,13 +39,9 @@ describe('HTTP/2 to the API server', () => {
   });
 
   it('speaks HTTP/1.1, six at a time, to a server that only offers it', async () => {
-    const server = https.createServer({ key, cert }, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(list(['a', 'b']));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    closers.push(() => server.close());
-    const client = clientOf(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const server = await h1Server(() => [200, list(['a', 'b'])]);
+    closers.push(server.close);
+    const client = clientOf(server.url);
     expect(await client.list(namespaces)).toHaveLength(2);
     expect(await client.list(namespaces)).toHaveLength(2);
     expect(client.protocol).toBe('HTTP/1.1');

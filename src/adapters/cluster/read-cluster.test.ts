@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readClusterSnapshot } from './read-cluster.js';
-import { clientOf, h2Server, list } from './test-support/api-server.js';
+import { clientOf, h1Server, h2Server, list } from './test-support/api-server.js';
 
 const closers: (() => void)[] = [];
 afterEach(() => {
@@ -83,5 +83,29 @@ describe('reading one namespace of a live cluster', () => {
     for (const p of movers) expect(events.indexOf(p)).toBeGreaterThan(answered);
     // the same requests as ever, each once: nothing is asked twice or in advance
     expect([...s.seen.paths].sort()).toEqual([...undiscovered, ...movers, ...discovery].sort());
+  });
+
+  it('sends nothing more once discovery has failed: the reads still waiting for a slot are dropped', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    // HTTP/1.1: six reads at a time, so most of the undiscovered ones wait for a slot
+    const s = await h1Server(async (path) => {
+      if (path === volsyncApi) return [500, '{"message":"etcd is down"}'];
+      if (path.startsWith('/apis/') && !path.includes('?')) return [404, '{}'];
+      await held;
+      return [200, list([])];
+    });
+    closers.push(s.close);
+    const lists = () => s.seen.paths.filter((p) => p.includes('?'));
+
+    await expect(
+      readClusterSnapshot(clientOf(s.url, 2), { all: false, namespace: 'default' }, options),
+    ).rejects.toThrow(
+      /get API volsync.backube\/v1alpha1 .*: etcd is down; the server kept failing after 2 attempts/,
+    );
+    expect(lists()).toHaveLength(6);
+    release();
+    await new Promise((r) => setTimeout(r, 200)); // a read let through would be asked by now
+    expect(lists()).toHaveLength(6);
   });
 });

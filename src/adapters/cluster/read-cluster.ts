@@ -206,8 +206,13 @@ export async function readClusterSnapshot(
     ns === undefined ? undefined : slot(() => controllerCandidates(client, opts.volsyncNamespace));
   for (const p of [kopiurAsked, policiesAsked, undiscovered, controllerAsked])
     p?.catch(() => undefined);
-  const { api: volsync, kopiur } = await volsyncInstalled(client, () => kopiurAsked);
-  const policyApis = await policiesAsked;
+  // a failed discovery ends the read as a failed list does (bounded.ts)
+  const failed = (e: unknown) => {
+    slot.close(e instanceof Error ? e : new Error(String(e)));
+    throw e;
+  };
+  const { api: volsync, kopiur } = await volsyncInstalled(client, () => kopiurAsked).catch(failed);
+  const policyApis = await policiesAsked.catch(failed);
   const moverKindsRead: Kind[] = [
     ...(volsync === 'none'
       ? []

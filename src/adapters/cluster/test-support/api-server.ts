@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,25 @@ export async function h2Server(answer: Answer) {
     sessions,
     close,
   };
+}
+
+/** An HTTP/1.1-only server (a proxy in front of the API server), with what it was asked. */
+export async function h1Server(answer: Answer) {
+  const seen = { paths: [] as string[] };
+  const server = https.createServer({ key, cert }, (req, res) => {
+    const path = req.url ?? '';
+    seen.paths.push(path);
+    void Promise.resolve(answer(path, req.headers)).then(([status, body]) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const close = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+  return { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close };
 }
 
 /** A kubeconfig for `url` with a token and the test certificate. */
