@@ -25,13 +25,17 @@ function parseBlock(s: string): [number, number] | undefined {
   return m[2] === '/' ? [start, start + n - 1] : [start, n];
 }
 
+/** The Namespace annotations OpenShift assigns UIDs and groups from. */
+export const sccUidRangeKey = 'openshift.io/sa.scc.uid-range';
+export const sccGroupsKey = 'openshift.io/sa.scc.supplemental-groups';
+
 /** Reads the namespace's SCC preallocation annotations; undefined when the namespace has none (not OpenShift). */
 export function readSccRanges(annotations: Record<string, string>): SccRanges | undefined {
-  const uid = annotations['openshift.io/sa.scc.uid-range'];
+  const uid = annotations[sccUidRangeKey];
   if (uid === undefined) return undefined;
   const range = parseBlock(uid);
   if (!range) return undefined;
-  const groups = parseBlock(annotations['openshift.io/sa.scc.supplemental-groups'] ?? '') ?? range;
+  const groups = parseBlock(annotations[sccGroupsKey] ?? '') ?? range;
   return { uidMin: range[0], uidMax: range[1], fsGroup: groups[0] };
 }
 

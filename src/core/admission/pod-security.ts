@@ -1,5 +1,8 @@
 import type { Container, PodSpec } from '../k8s/types.js';
 
+/** The Namespace label whose level the API server enforces. */
+export const enforceLabel = 'pod-security.kubernetes.io/enforce';
+
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 export interface PodSecurityVerdict {

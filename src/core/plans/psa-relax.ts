@@ -1,5 +1,6 @@
 import {
   admits,
+  enforceLabel,
   parseLevel,
   type PodSecurityLevel,
   type PodSecurityVerdict,
@@ -8,7 +9,6 @@ import { isObject } from '../k8s/json.js';
 import { isDnsSubdomain } from '../k8s/names.js';
 import type { KubeObject } from '../k8s/object.js';
 
-export const enforceLabel = 'pod-security.kubernetes.io/enforce';
 const enforceVersionLabel = 'pod-security.kubernetes.io/enforce-version';
 /** Where a relaxation is recorded on the Namespace before the labels change (DESIGN.md §8). */
 export const relaxAnnotation = 'volsync-perms.io/pod-security-relaxed';

@@ -2,7 +2,7 @@ import type { Json } from '../k8s/json.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
 import type { PodSpec, SecurityContext } from '../k8s/types.js';
 import { crc32Hex } from './hash.js';
-import type { MoverSpec } from './mover-spec.js';
+import type { MoverShape, MoverSpec } from './mover-spec.js';
 import { moverVolumes } from './mover-volumes.js';
 import { moverRules } from './movers.js';
 import { newestVersion } from './versions/index.js';
@@ -70,7 +70,7 @@ export const hardened = (): SecurityContext => ({
  * as VolSync writes it (what `render` prints and the oracle compares); `pod` is the same, typed.
  */
 export function buildMoverPod(
-  m: MoverSpec,
+  m: MoverShape,
   privileged: boolean,
   image: string,
   version: VolsyncVersion = newestVersion,
@@ -142,7 +142,7 @@ export function withJobLabels(
 export const syncthingNameLabel = (name: string) => (name.length > 63 ? crc32Hex(name) : name);
 
 /** VolSync's own pod template labels, before moverPodLabels (volsync-semantics §6.1). */
-function templateLabels(m: MoverSpec): Record<string, string> {
+function templateLabels(m: MoverShape): Record<string, string> {
   const labels: Record<string, string> = { 'app.kubernetes.io/created-by': 'volsync' };
   if (m.mover === 'syncthing')
     return {
@@ -167,7 +167,7 @@ function templateLabels(m: MoverSpec): Record<string, string> {
   return labels;
 }
 
-function podScFrom(m: MoverSpec): string {
+function podScFrom(m: MoverShape): string {
   const key = moverRules[m.mover].specKey;
   if (!moverRules[m.mover].hasMoverSecurityContext)
     return `none: ${m.mover} has no moverSecurityContext field`;

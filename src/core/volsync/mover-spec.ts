@@ -42,6 +42,12 @@ export interface MoverSpec {
   moverPodLabels?: Record<string, string>;
 }
 
+/**
+ * A mover without its namespace: what VolSync builds the pod from. The build never reads the
+ * namespace, so movers of one template in many namespaces build alike (report/mover-shapes.ts).
+ */
+export type MoverShape = Omit<MoverSpec, 'namespace'>;
+
 export type ParsedReplication =
   { kind: 'mover'; spec: MoverSpec } | { kind: 'podless'; reason: string };
 

@@ -1,5 +1,5 @@
 import type { Json } from '../k8s/json.js';
-import type { MoverSpec } from './mover-spec.js';
+import type { MoverShape } from './mover-spec.js';
 import type { VolsyncVersion } from './versions/types.js';
 
 /** A pod volume and where container 0 mounts it, as VolSync writes them. */
@@ -13,13 +13,13 @@ const memory = { emptyDir: { medium: 'Memory' } };
 const secretVolume = (secretName: string) => ({ secret: { secretName, defaultMode: 384 } });
 const pvc = (claimName: string) => ({ persistentVolumeClaim: { claimName } });
 
-const dirOf = (m: MoverSpec) => (m.kind === 'ReplicationSource' ? 'src' : 'dst');
+const dirOf = (m: MoverShape) => (m.kind === 'ReplicationSource' ? 'src' : 'dst');
 
 /**
  * The claim holding the application's data: the PVC itself with copyMethod Direct (and any
  * destinationPVC), else the point-in-time copy VolSync makes (volsync-semantics §6.1).
  */
-function dataClaim(m: MoverSpec): string {
+function dataClaim(m: MoverShape): string {
   const direct = m.copyMethod === 'Direct' || m.copyMethod === 'None';
   if (m.dataPVC !== undefined && (direct || m.kind === 'ReplicationDestination')) return m.dataPVC;
   return m.kind === 'ReplicationSource' ? `volsync-${m.name}-src` : `volsync-${m.name}-dest`;
@@ -36,7 +36,10 @@ function at(name: string, source: Json, mountPath?: string): MountedVolume {
  * The volumes VolSync gives each mover's pod, in its order, with their mounts on container 0
  * (checked against the real controllers by test/oracle); moverVolumes last, at /mnt/<mountPath>.
  */
-export function moverVolumes(m: MoverSpec, v: VolsyncVersion): { volumes: Json[]; mounts: Json[] } {
+export function moverVolumes(
+  m: MoverShape,
+  v: VolsyncVersion,
+): { volumes: Json[]; mounts: Json[] } {
   const list = builtIn(m, v);
   const mounts = list.flatMap((x) => (x.mount ? [x.mount] : []));
   for (const mv of m.moverVolumes) {
@@ -48,7 +51,7 @@ export function moverVolumes(m: MoverSpec, v: VolsyncVersion): { volumes: Json[]
   return { volumes: list.map((x) => x.volume), mounts };
 }
 
-function builtIn(m: MoverSpec, v: VolsyncVersion): MountedVolume[] {
+function builtIn(m: MoverShape, v: VolsyncVersion): MountedVolume[] {
   const dir = dirOf(m);
   const data = at('data', pvc(dataClaim(m)), '/data');
   switch (m.mover) {

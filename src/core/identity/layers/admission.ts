@@ -1,5 +1,6 @@
 import {
   admits,
+  enforceLabel,
   parseLevel,
   resolvePodSecurity,
   type PodSecurityVerdict,
@@ -73,8 +74,8 @@ export function resolveAdmissionLayer(
   }
   // Pod Security judges the pod after SCC admission has defaulted it, as the API server runs them
   const podSecurity = resolvePodSecurity(scc && ranges ? applySccDefaults(pod, scc, ranges) : pod);
-  const enforce = parseLevel(facts?.labels['pod-security.kubernetes.io/enforce']);
-  const label = 'pod-security.kubernetes.io/enforce';
+  const enforce = parseLevel(facts?.labels[enforceLabel]);
+  const label = enforceLabel;
   let admitted: boolean | null = null;
   if (facts === undefined)
     steps.push(
