@@ -1,30 +1,18 @@
-import {
-  demotePod,
-  deniesPod,
-  policyObjectKinds,
-  scopePoliciesFor,
-  type ScopePolicyEffect,
-} from '../admission/scope-policy.js';
+import { policyObjectKinds, type ScopePolicyEffect } from '../admission/scope-policy.js';
 import type { Identity } from '../identity/identity.js';
 import type { KopiurBuild } from '../kopiur/build-kopiur-mover.js';
 import { findImageFacts } from '../identity/known-images.js';
 import { imageUnknown, type ImageFacts } from '../identity/image.js';
 import { shareSteps, type StepPool } from '../identity/shared-steps.js';
-import { mergeUnknownPrivileged } from '../identity/merge.js';
 import { observedUserOf, reconcileObserved, type Observation } from '../identity/observed.js';
-import {
-  resolveIdentity,
-  resolveWriterLayers,
-  type AdmissionEffects,
-  type Resolution,
-} from '../identity/resolve.js';
+import { resolveIdentity, resolveWriterLayers, type Resolution } from '../identity/resolve.js';
 import { asStringMap, type Json } from '../k8s/json.js';
 import { namespaceOf, type KubeObject } from '../k8s/object.js';
 import { parsePodSpec } from '../k8s/parse-pod.js';
 import type { Container, PodSpec } from '../k8s/types.js';
 import { indexSnapshot, type SnapshotIndex } from '../snapshot-index.js';
 import type { Snapshot } from '../snapshot.js';
-import { buildMoverPod, type BuiltPod } from '../volsync/build-mover-pod.js';
+import type { BuiltPod } from '../volsync/build-mover-pod.js';
 import {
   versionFor,
   versionOfSnapshot,
@@ -36,16 +24,12 @@ import {
   type KopiaMaintenanceSpec,
 } from '../volsync/kopia-maintenance.js';
 import { parseMoverSpec, type MoverSpec } from '../volsync/mover-spec.js';
-import { podLabels } from '../volsync/pod-manifest.js';
 import { workloadManifest } from '../volsync/volsync-workloads.js';
 import { workloadDrift, type FieldDrift } from '../volsync/workload-drift.js';
 import { projectWorkload } from '../volsync/workload-projection.js';
-import {
-  privilegedMoversKey,
-  resolvePrivileged,
-  type NamespaceFacts,
-} from '../volsync/privileged.js';
+import { privilegedMoversKey, type NamespaceFacts } from '../volsync/privileged.js';
 import { findCreatedWorkload } from './created-workload.js';
+import { predictMover } from './predict-mover.js';
 import { mountedStorageOf } from './mounted-storage.js';
 import type { ContainerReport, PodSecurityReport, Subject } from './types.js';
 import { podTemplateOf, workloadKinds } from './workloads.js';
@@ -109,42 +93,6 @@ export function subjectContext(snapshot: Snapshot): SubjectContext {
   };
 }
 
-const policySource = 'annotate --scoped (README "Scoped privileged movers"); k8s-identity §6';
-
-/**
- * What annotate --scoped's policies do to a mover pod VolSync built: the demote policy gives it
- * back the unprivileged container securityContext, the deny policy rejects it.
- */
-function scopeAdmission(
-  ctx: SubjectContext,
-  ns: string,
-  facts: NamespaceFacts | undefined,
-  built: BuiltPod,
-): { effects: AdmissionEffects; by: ScopePolicyEffect } | undefined {
-  if (ctx.policies.length === 0) return undefined;
-  for (const p of scopePoliciesFor(ctx.policies, ns, facts?.labels ?? {}, podLabels(built))) {
-    if (p.kind === 'demote') {
-      const d = demotePod(built.pod);
-      if (d)
-        return {
-          effects: { mutation: { by: p.policy, ...d, source: policySource } },
-          by: p,
-        };
-    } else if (deniesPod(built.pod))
-      return {
-        effects: {
-          denial: {
-            by: p.policy,
-            message: `${p.policy} (bound by ${p.binding}) rejects privileged pods of the movers outside the scope`,
-            source: policySource,
-          },
-        },
-        by: p,
-      };
-  }
-  return undefined;
-}
-
 export function namespaceFactsOf(snapshot: Snapshot): Map<string, NamespaceFacts> {
   const m = new Map<string, NamespaceFacts>();
   for (const o of snapshot.objects)
@@ -175,36 +123,9 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
   const ns = namespaceOf(o);
   const facts = ctx.namespaces.get(ns);
   const version = versionFor(ctx.version, m.mover === 'kopia');
-  const decision = resolvePrivileged(m.mover, facts, ns, version.version);
-  const image = ctx.snapshot.moverImages.images[m.mover];
-  const imageFacts = imageFactsFor(ctx.snapshot, image);
-  const resolveWith = (privileged: boolean) => {
-    const built = buildMoverPod(m, privileged, image, version.version);
-    const d = decision.value === null ? { value: privileged, steps: decision.steps } : decision;
-    const container = built.pod.containers[0] as Container;
-    const admission = scopeAdmission(ctx, ns, facts, built);
-    return {
-      built,
-      policy: admission?.by,
-      r: resolveIdentity({
-        pod: built.pod,
-        container,
-        image: imageFacts,
-        namespace: ns,
-        namespaceFacts: facts,
-        volsync: { decision: d, built, version },
-        ...(admission && { admission: admission.effects }),
-      }),
-    };
-  };
-  // the unprivileged build is always needed (VP001's before → after); the privileged one only
-  // when the namespace allows it or it is not known whether it does
-  const off = resolveWith(false);
-  const on = decision.value === false ? off : resolveWith(true);
-  const chosen = decision.value === null ? null : decision.value ? on : off;
-  const predicted = chosen
-    ? chosen.r
-    : mergeUnknownPrivileged(off.r, on.r, `Namespace/${ns} annotation ${privilegedMoversKey}`);
+  const ref = ctx.snapshot.moverImages.images[m.mover];
+  const image = { ref, facts: imageFactsFor(ctx.snapshot, ref) };
+  const { privileged, off, on, chosen, predicted } = predictMover(ctx, m, ns, facts, image);
   const built = chosen ? chosen.built : off.built;
   const live = findCreatedWorkload(ctx.index, o, built.workload);
   const seen =
@@ -244,7 +165,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
     built,
   };
   return {
-    subject: subjectOf(o, m.mover, decision.value, [rc], podSecurity),
+    subject: subjectOf(o, m.mover, privileged, [rc], podSecurity),
     object: o,
     namespaceFacts: facts,
     containers: [rc],
