@@ -29,7 +29,7 @@ import { workloadDrift, type FieldDrift } from '../volsync/workload-drift.js';
 import { projectWorkload } from '../volsync/workload-projection.js';
 import { privilegedMoversKey, type NamespaceFacts } from '../volsync/privileged.js';
 import { findCreatedWorkload } from './created-workload.js';
-import { predictMover } from './predict-mover.js';
+import { predictByShape, shapeMemo, type ShapeMemo } from './mover-shapes.js';
 import { mountedStorageOf } from './mounted-storage.js';
 import type { ContainerReport, PodSecurityReport, Subject } from './types.js';
 import { podTemplateOf, workloadKinds } from './workloads.js';
@@ -80,6 +80,8 @@ export interface SubjectContext {
   version: VersionChoice;
   /** The trace steps of the report's subjects, shared by value (shared-steps.ts). */
   steps: StepPool;
+  /** The movers' predictions by shape (mover-shapes.ts); undefined predicts each on its own. */
+  shapes?: ShapeMemo;
 }
 
 export function subjectContext(snapshot: Snapshot): SubjectContext {
@@ -90,6 +92,7 @@ export function subjectContext(snapshot: Snapshot): SubjectContext {
     index: indexSnapshot(snapshot),
     policies: snapshot.objects.filter((o) => policyObjectKinds.has(o.kind)),
     steps: new Map(),
+    shapes: shapeMemo(),
   };
 }
 
@@ -125,7 +128,7 @@ export function resolveMoverSubject(ctx: SubjectContext, o: KubeObject): Resolve
   const version = versionFor(ctx.version, m.mover === 'kopia');
   const ref = ctx.snapshot.moverImages.images[m.mover];
   const image = { ref, facts: imageFactsFor(ctx.snapshot, ref) };
-  const { privileged, off, on, chosen, predicted } = predictMover(ctx, m, ns, facts, image);
+  const { privileged, off, on, chosen, predicted } = predictByShape(ctx, m, facts, image);
   const built = chosen ? chosen.built : off.built;
   const live = findCreatedWorkload(ctx.index, o, built.workload);
   const seen =
