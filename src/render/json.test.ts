@@ -32,6 +32,26 @@ describe('streamed report output', () => {
     });
   }
 
+  it('writes JSON identical to stringifying the whole contract where traces are empty, many, or mimic the marks', () => {
+    const full = reports['every namespace of the demo'];
+    const [s] = full.subjects;
+    const [c] = s?.containers ?? [];
+    if (!s || !c) throw new Error('the demo has a mover');
+    const mark = '\u0000trace 1';
+    const odd = {
+      ...c,
+      name: mark,
+      image: `"trace": "${mark}"`,
+      trace: [{ ...c.trace[0], field: mark, value: [mark, 1], effect: `"trace": ${mark}` }],
+    } as typeof c;
+    const report = {
+      ...full,
+      subjects: [{ ...s, containers: [{ ...c, trace: [] }, odd, c] }, ...full.subjects],
+    };
+    const whole = JSON.stringify(toContract(report), null, 2) + '\n';
+    expect([...jsonChunks(report)].join('')).toBe(whole);
+  });
+
   it('yields one chunk per subject, so no chunk holds the whole report', () => {
     const report = reports['every namespace of the demo'];
     expect([...jsonChunks(report)]).toHaveLength(report.subjects.length + 2);

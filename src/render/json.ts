@@ -2,7 +2,7 @@ import { dump } from 'js-yaml';
 import type { TraceStep } from '../core/identity/trace.js';
 import type { Report, Subject } from '../core/report/types.js';
 
-type ContractSubject = ReturnType<typeof subjectContract>;
+type ContractSubject = ReturnType<typeof subjectContract<TraceStep[]>>;
 
 /**
  * A trace step as the contract has it. A report shares equal steps (shared-steps.ts: 340,000 steps
@@ -18,20 +18,23 @@ function stepContract(t: TraceStep): TraceStep {
   return c;
 }
 
-function subjectContract(s: Subject) {
+const traceContract = (steps: TraceStep[]) => steps.map(stepContract);
+
+/** The subject's contract; `trace` gives each container's trace (JSON puts marks in: traceMark). */
+function subjectContract<T>(s: Subject, trace: (steps: TraceStep[], container: number) => T) {
   return {
     kind: s.kind,
     namespace: s.namespace,
     name: s.name,
     mover: s.mover,
     privileged: s.privileged,
-    containers: s.containers.map((c) => ({
+    containers: s.containers.map((c, i) => ({
       name: c.name,
       image: c.image,
       workload: c.workload,
       identity: c.identity,
       ...(c.writesAs && { writesAs: c.writesAs }),
-      trace: c.trace.map(stepContract),
+      trace: trace(c.trace, i),
     })),
     podSecurity: s.podSecurity,
     findings: s.findings.map((f) => ({
@@ -54,7 +57,7 @@ export function toContract(report: Report): {
   return {
     apiVersion: report.apiVersion,
     kind: report.kind,
-    subjects: report.subjects.map(subjectContract),
+    subjects: report.subjects.map((s) => subjectContract(s, traceContract)),
     unknowns: report.unknowns,
   };
 }
@@ -62,12 +65,48 @@ export function toContract(report: Report): {
 const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
 
 /**
+ * Each step's JSON text at the indentation it is printed with (`at`), made once per step: a
+ * report's subjects share equal steps, and the traces are most of its JSON (5 of 6.8 KB a mover).
+ */
+const stepTexts = new Map<string, WeakMap<TraceStep, string>>();
+
+function traceText(trace: readonly TraceStep[], at: string): string {
+  if (trace.length === 0) return '[]';
+  let texts = stepTexts.get(at);
+  if (!texts) stepTexts.set(at, (texts = new WeakMap()));
+  const parts: string[] = [];
+  for (const t of trace) {
+    let text = texts.get(t);
+    if (text === undefined)
+      texts.set(t, (text = indent(JSON.stringify(stepContract(t), null, 2), at)));
+    parts.push(text);
+  }
+  // as JSON.stringify lays out an array whose key is at `at` less two spaces
+  return `[\n${at}${parts.join(`,\n${at}`)}\n${at.slice(2)}]`;
+}
+
+// a string JSON prints as "\u0000trace N": only a value equal to it could print the same, and
+// none of a subject's is, under a key named trace
+const traceMark = (_: TraceStep[], container: number) => `\u0000trace ${container}`;
+
+/**
  * A subject as `JSON.stringify` lays it out two levels deep (indented by four): stringified inside
  * two arrays, which indent it there, then cut out, so its text is not copied again to indent it.
+ * Its traces are stringified apart (traceText) and put in at their marks.
  */
 function subjectAtDepthTwo(s: Subject): string {
-  const text = JSON.stringify([[subjectContract(s)]], null, 2);
-  return text.slice('[\n  [\n'.length, -'\n  ]\n]'.length);
+  const text = JSON.stringify([[subjectContract(s, traceMark)]], null, 2);
+  const parts: string[] = [];
+  let from = '[\n  [\n'.length;
+  s.containers.forEach((c, i) => {
+    const mark = `"trace": ${JSON.stringify(traceMark(c.trace, i))}`;
+    const at = text.indexOf(mark, from);
+    const line = text.lastIndexOf('\n', at) + 1;
+    parts.push(text.slice(from, at), '"trace": ', traceText(c.trace, `${text.slice(line, at)}  `));
+    from = at + mark.length;
+  });
+  parts.push(text.slice(from, -'\n  ]\n]'.length));
+  return parts.join('');
 }
 
 /**
@@ -94,7 +133,7 @@ export function* yamlChunks(report: Report): Generator<string> {
   if (report.subjects.length === 0) yield 'subjects: []\n';
   else {
     yield 'subjects:\n';
-    for (const s of report.subjects) yield dump([subjectContract(s)], yamlOptions);
+    for (const s of report.subjects) yield dump([subjectContract(s, traceContract)], yamlOptions);
   }
   yield dump({ unknowns: report.unknowns }, yamlOptions);
 }
