@@ -1,1 +1,6 @@
-export function generateMovers(dir: string, namespaces: number, movers: number): void;
+export function generateMovers(
+  dir: string,
+  namespaces: number,
+  movers: number,
+  options?: { unique?: boolean },
+): void;

@@ -3,8 +3,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-function moverDoc(ns, i) {
-  const name = `app-${i}`;
+function moverDoc(ns, i, unique) {
+  // the same ten names in every namespace, as a template stamps them; or a name of its own each
+  const name = unique ? `${ns}-app-${i}` : `app-${i}`;
   const source = i % 2 === 0;
   // i/2 rather than i, so both kinds meet every mover (i%2 and i%4 would pair them up).
   const mover = ['kopia', 'restic', 'rclone', 'rsyncTLS'][Math.floor(i / 2) % 4];
@@ -24,8 +25,11 @@ spec:${source ? `\n  sourcePVC: ${name}\n  trigger:\n    schedule: "0 * * * *"` 
 `;
 }
 
-/** Writes `namespaces` directories of a Namespace (every tenth privileged) and `movers` movers each. */
-export function generateMovers(dir, namespaces, movers) {
+/**
+ * Writes `namespaces` directories of a Namespace (every tenth privileged) and `movers` movers each;
+ * `unique` names every mover after its namespace, so no two share a shape (report/mover-shapes.ts).
+ */
+export function generateMovers(dir, namespaces, movers, { unique = false } = {}) {
   for (let n = 0; n < namespaces; n++) {
     const ns = `ns-${String(n).padStart(4, '0')}`;
     mkdirSync(join(dir, ns));
@@ -33,7 +37,7 @@ export function generateMovers(dir, namespaces, movers) {
     const annotation = '\n  annotations:\n    volsync.backube/privileged-movers: "true"';
     const nsDoc = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}`;
     writeFileSync(join(dir, ns, 'namespace.yaml'), `${nsDoc}${privileged ? annotation : ''}\n`);
-    const docs = Array.from({ length: movers }, (_, i) => moverDoc(ns, i));
+    const docs = Array.from({ length: movers }, (_, i) => moverDoc(ns, i, unique));
     writeFileSync(join(dir, ns, 'movers.yaml'), docs.join('---\n'));
   }
 }
