@@ -2,7 +2,7 @@ import { sccGroupsKey, sccUidRangeKey } from '../admission/openshift.js';
 import { enforceLabel } from '../admission/pod-security.js';
 import type { ImageFacts } from '../identity/image.js';
 import { fillable, type Fill } from '../placeholder.js';
-import type { MoverShape } from '../volsync/mover-spec.js';
+import type { MoverSpec } from '../volsync/mover-spec.js';
 import { privilegedMoversKey, type NamespaceFacts } from '../volsync/privileged.js';
 import { predictMover, type MoverPrediction } from './predict-mover.js';
 import type { SubjectContext } from './subjects.js';
@@ -71,7 +71,7 @@ function readOf(facts: NamespaceFacts): NamespaceFacts {
  */
 export function predictByShape(
   ctx: SubjectContext,
-  m: MoverShape & { namespace: string },
+  m: MoverSpec,
   facts: NamespaceFacts | undefined,
   image: { ref: string; facts: ImageFacts },
 ): MoverPrediction {
